@@ -1,0 +1,63 @@
+import { ConfigError, loadConfig, SERVICE_SETTINGS } from './config';
+
+describe('configuration from environment variables', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const config = loadConfig(SERVICE_SETTINGS.shopApi, {});
+    expect(config).toEqual({
+      esdbConnectionString: 'esdb://localhost:2113?tls=false',
+      mongoUrl: 'mongodb://localhost:27017/shop',
+      logLevel: 'info',
+      shopApiPort: 3000,
+      inputStream: 'shop-input',
+      maxBodyBytes: 1048576,
+      shutdownTimeoutMs: 10000,
+    });
+  });
+
+  it('reads and types the variables that are set', () => {
+    const config = loadConfig(['shopApiPort', 'inputStream'], { PORT: '8080', INPUT_STREAM: 'raw-in' });
+    expect(config).toEqual({ shopApiPort: 8080, inputStream: 'raw-in' });
+  });
+
+  it('names a malformed variable and what it expects', () => {
+    expect(() => loadConfig(['shopApiPort'], { PORT: 'eighty' })).toThrow(
+      'PORT is malformed: expected a TCP port number between 0 and 65535, got "eighty"',
+    );
+  });
+
+  it('rejects a connection string of the wrong kind', () => {
+    expect(() =>
+      loadConfig(['esdbConnectionString'], { ESDB_CONNECTION_STRING: 'http://localhost:2113' }),
+    ).toThrow(/ESDB_CONNECTION_STRING is malformed: expected an EventStoreDB connection string/);
+    expect(() => loadConfig(['mongoUrl'], { MONGO_URL: 'localhost:27017' })).toThrow(
+      /MONGO_URL is malformed/,
+    );
+  });
+
+  it('reports every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig(['shopApiPort', 'logLevel', 'maxBodyBytes'], {
+        PORT: '70000',
+        LOG_LEVEL: 'loud',
+        MAX_BODY_BYTES: '-1',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toMatch(/^PORT is malformed/);
+    expect(problems[1]).toMatch(/^LOG_LEVEL is malformed: expected one of fatal, error/);
+    expect(problems[2]).toMatch(/^MAX_BODY_BYTES is malformed: expected a positive number of bytes/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig(['inputStream'], { INPUT_STREAM: '' })).toEqual({ inputStream: 'shop-input' });
+  });
+
+  it('refuses a system stream as the input stream', () => {
+    expect(() => loadConfig(['inputStream'], { INPUT_STREAM: '$all' })).toThrow(/INPUT_STREAM is malformed/);
+  });
+});

@@ -1,0 +1,29 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  readonly level?: string;
+  /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
+  readonly destination?: pino.DestinationStream;
+}
+
+/**
+ * The one logger: JSON lines with `service` on every line. Use `withCorrelation` for lines about one request
+ * so they can be found by its requestId.
+ */
+export function createLogger(service: string, options: LoggerOptions = {}): Logger {
+  return pino(
+    {
+      level: options.level ?? 'info',
+      base: { service, pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    options.destination ?? pino.destination({ sync: false }),
+  );
+}
+
+export function withCorrelation(logger: Logger, correlationId: string | undefined): Logger {
+  return correlationId ? logger.child({ correlationId }) : logger;
+}
