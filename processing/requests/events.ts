@@ -1,0 +1,43 @@
+/**
+ * What became of one input message, stream `request-<requestId>`. Written by the processor for every input it
+ * settles, so a request's status is known even when the outcome appended no domain event (a repeated place).
+ */
+export interface ShopDataProcessed {
+  readonly type: 'ShopDataProcessed';
+  readonly data: {
+    readonly requestId: string;
+    readonly inputEventId: string;
+    readonly applies: string;
+    readonly profile: string;
+    /** Ids of the aggregates the message touched, e.g. `["o-1"]`. */
+    readonly resultIds: readonly string[];
+    /** Domain events appended; 0 when the command changed nothing (an idempotent repeat). */
+    readonly eventCount: number;
+    readonly processedAt: string;
+  };
+}
+
+export interface ShopDataRejected {
+  readonly type: 'ShopDataRejected';
+  readonly data: {
+    readonly requestId: string;
+    readonly inputEventId: string;
+    readonly applies: string;
+    readonly profile: string;
+    readonly reason: string;
+    readonly rejectedAt: string;
+  };
+}
+
+export type RequestOutcomeEvent = ShopDataProcessed | ShopDataRejected;
+export const REQUEST_STREAM_PREFIX = 'request-';
+
+/** The raw input message the gateway appends to the input stream. `data` is the payload as it came. */
+export const SHOP_DATA_RECEIVED = 'ShopDataReceived';
+export interface ShopDataReceivedMetadata {
+  readonly applies: string;
+  readonly source: string;
+  readonly profile: string;
+  readonly receivedAt: string;
+  readonly $correlationId: string;
+}
