@@ -34,7 +34,14 @@ export interface OrderPlaced {
 
 export interface OrderCancelled {
   readonly type: 'OrderCancelled';
-  readonly data: { readonly orderId: string; readonly reason: string; readonly cancelledAt: string };
+  /** Carries what was cancelled so readers need no lookup: the order's currency and total. */
+  readonly data: {
+    readonly orderId: string;
+    readonly reason: string;
+    readonly currency: string;
+    readonly total: number;
+    readonly cancelledAt: string;
+  };
 }
 
 export type OrderEvent = OrderPlaced | OrderCancelled;
