@@ -1,0 +1,105 @@
+import {
+  EventStoreDBClient,
+  jsonEvent,
+  type AppendExpectedRevision,
+  type ResolvedEvent,
+  type MetadataType,
+} from '@eventstore/db-client';
+import { DeadlineExceededError, UnavailableError } from '@eventstore/db-client';
+import type { Check } from './http';
+
+export { EventStoreDBClient };
+
+/** An event as the application sees it, whichever subscription or read delivered it. */
+export interface StoredEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  readonly streamId: string;
+  readonly revision: number;
+  /** Commit position in `$all`; absent when the server did not send one. */
+  readonly position: number | undefined;
+  readonly preparePosition: number | undefined;
+  readonly created: string;
+  /** Set when this event was reached through a link: the stream holding the link. */
+  readonly linkStreamId?: string | undefined;
+}
+
+export interface NewEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly metadata: Record<string, unknown>;
+}
+
+export function connectEventStore(connectionString: string): EventStoreDBClient {
+  return EventStoreDBClient.connectionString(connectionString);
+}
+
+export function toJsonEvent(event: NewEvent) {
+  return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
+}
+
+export async function appendEvents(
+  client: EventStoreDBClient,
+  stream: string,
+  events: readonly NewEvent[],
+  expectedRevision: AppendExpectedRevision,
+  deadlineMs?: number,
+) {
+  return client.appendToStream(stream, events.map(toJsonEvent), { expectedRevision, deadline: deadlineMs });
+}
+
+function asRecord(metadata: MetadataType | undefined): Record<string, unknown> {
+  if (metadata === undefined || metadata instanceof Uint8Array || typeof metadata !== 'object') return {};
+  return Array.isArray(metadata) ? {} : metadata;
+}
+
+/** The event a resolved event stands for (the target of a link when resolved, else the event itself). */
+export function toStoredEvent(resolved: ResolvedEvent): StoredEvent | undefined {
+  const event = resolved.event;
+  if (!event) return undefined;
+  // A resolved link sits in $all at the link's position, not the target's.
+  const at = (resolved.link ?? event).position;
+  const commit = resolved.commitPosition ?? at?.commit;
+  const prepare = at?.prepare ?? commit;
+  return {
+    eventId: event.id,
+    type: event.type,
+    data: event.data,
+    metadata: asRecord(event.metadata),
+    streamId: event.streamId,
+    revision: Number(event.revision),
+    position: commit === undefined ? undefined : Number(commit),
+    preparePosition: prepare === undefined ? undefined : Number(prepare),
+    created: event.created.toISOString(),
+    linkStreamId: resolved.link?.streamId,
+  };
+}
+
+/** True for the errors that mean "the store could not be reached", as opposed to a refused request. */
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof UnavailableError || error instanceof DeadlineExceededError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'ECONNREFUSED' || code === 14 || code === 4;
+}
+
+/** Readiness: a cheap read that only succeeds when the store answers. */
+export function eventStoreCheck(client: EventStoreDBClient, deadlineMs = 2000): () => Promise<Check> {
+  return async () => {
+    try {
+      for await (const _ of client.readAll({
+        direction: 'backwards',
+        fromPosition: 'end',
+        maxCount: 1,
+        deadline: deadlineMs,
+      })) {
+        break;
+      }
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, detail: error instanceof Error ? error.message : String(error) };
+    }
+  };
+}

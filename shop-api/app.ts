@@ -1,0 +1,48 @@
+import express, { type Express, type Router } from 'express';
+import type { Registry } from 'prom-client';
+import { histogram } from '../lib/metrics';
+import { httpMetrics, opsRoutes, type ReadinessCheck } from '../lib/http';
+import type { Logger } from '../lib/logger';
+import { problem, problemErrorHandler, sendProblem } from '../lib/problem';
+import { ingestRoute } from './ingest/ingest-route';
+import type { InputPublisher } from './ingest/input-publisher';
+
+export interface ShopApiPorts {
+  readonly publisher: InputPublisher;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly maxBodyBytes: number;
+  readonly checks: Record<string, ReadinessCheck>;
+  /** Routes that read the read models; absent when the gateway runs for ingest only. */
+  readonly queryRoutes?: Router;
+  /** Folder of the web UI's static files. */
+  readonly staticDir?: string;
+}
+
+export function createShopApi(ports: ShopApiPorts): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(httpMetrics(ports.registry));
+  app.use(opsRoutes(ports.registry, ports.checks));
+  const ingestLatency = histogram(
+    ports.registry,
+    'shop_ingest_duration_seconds',
+    'Time to store one POSTed shop message durably in the event store',
+  );
+  app.use(
+    ingestRoute({
+      publisher: ports.publisher,
+      logger: ports.logger,
+      maxBodyBytes: ports.maxBodyBytes,
+      ingestLatency,
+    }),
+  );
+  if (ports.queryRoutes) app.use(ports.queryRoutes);
+  if (ports.staticDir) app.use(express.static(ports.staticDir, { index: 'index.html' }));
+  app.use((req, res) =>
+    sendProblem(res, problem(404, 'not-found', `No resource at ${req.method} ${req.path}.`)),
+  );
+  app.use(problemErrorHandler((error) => ports.logger.error({ err: error }, 'unexpected error')));
+  return app;
+}

@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { loadConfig, SERVICE_SETTINGS } from '../lib/config';
+import { connectEventStore, eventStoreCheck } from '../lib/eventstore';
+import { listen } from '../lib/http';
+import { createLogger } from '../lib/logger';
+import { createMetricsRegistry } from '../lib/metrics';
+import { processShutdown, runService } from '../lib/service';
+import { createShopApi } from './app';
+import { eventStoreInputPublisher } from './ingest/input-publisher';
+
+const SERVICE = 'shop-api';
+export const STATIC_DIR = path.join(__dirname, 'ui');
+
+runService(SERVICE, async () => {
+  const config = loadConfig(SERVICE_SETTINGS.shopApi);
+  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
+  const eventStore = connectEventStore(config.esdbConnectionString);
+  const registry = createMetricsRegistry(SERVICE);
+  const app = createShopApi({
+    publisher: eventStoreInputPublisher(eventStore, config.inputStream),
+    logger,
+    registry,
+    maxBodyBytes: config.maxBodyBytes,
+    checks: { eventstore: eventStoreCheck(eventStore) },
+    staticDir: STATIC_DIR,
+  });
+  const http = await listen(app, config.shopApiPort, '0.0.0.0', 'PORT');
+  shutdown.register('stop accepting requests', () => http.close());
+  shutdown.register('close event store connection', () => eventStore.dispose());
+  logger.info({ port: http.port, inputStream: config.inputStream }, 'shop-api listening');
+});
