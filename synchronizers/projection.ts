@@ -1,0 +1,103 @@
+/** One event as a synchronizer sees it: a recorded event from `$all`, or one the runner synthesizes. */
+export interface ProjectedEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly revision: number;
+  /** The `$all` commit position: strictly increasing along the history a synchronizer follows. */
+  readonly position: number;
+  /** When the store recorded the event, ISO 8601. */
+  readonly created: string;
+}
+
+/** Every read-model document carries the `$all` position of the last event applied to it: the replay guard. */
+export interface ReadModelDocument {
+  readonly _id: string;
+  readonly _position: number;
+}
+
+export interface ProjectionIndex {
+  readonly key: Record<string, 1 | -1>;
+  readonly unique?: boolean;
+  readonly name: string;
+}
+
+/** The shape every read model implements: pure functions over plain data, no I/O, no clock. */
+export interface Projection<Doc extends ReadModelDocument = ReadModelDocument> {
+  readonly name: string;
+  /** Event types the model reads, for the subscription's server-side filter. */
+  readonly eventTypes: readonly string[];
+  /** Ids of the documents this event touches; `[]` means the model ignores it. */
+  keysOf(event: ProjectedEvent): string[];
+  /** The document after the event; `undefined` only when there is no document (and the event creates none). */
+  apply(doc: Doc | undefined, event: ProjectedEvent): Doc | undefined;
+  readonly indexes: readonly ProjectionIndex[];
+}
+
+export interface BatchResult<Doc extends ReadModelDocument> {
+  /** The documents to write, by id, each in its final state after the batch. */
+  readonly changed: Map<string, Doc>;
+  /** (event, document) pairs applied. */
+  readonly applied: number;
+  /** (event, document) pairs skipped by the replay guard: already reflected in the stored document. */
+  readonly skipped: number;
+  /** (event, document) pairs the projection declined, e.g. a payment for an order it has no document for. */
+  readonly ignored: number;
+}
+
+/** The distinct ids of the documents a batch touches, in first-seen order: what the runner loads before applying. */
+export function documentKeys(
+  projection: Projection<ReadModelDocument>,
+  events: readonly ProjectedEvent[],
+): string[] {
+  const keys = new Set<string>();
+  for (const event of events) {
+    for (const key of projection.keysOf(event)) keys.add(key);
+  }
+  return [...keys];
+}
+
+export type EventOutcome<Doc> =
+  | { readonly kind: 'applied'; readonly doc: Doc }
+  | { readonly kind: 'already-applied' }
+  | { readonly kind: 'ignored' };
+
+/**
+ * Applies one event to one document unless the document already reflects it. Events reach a synchronizer in
+ * `$all` order, so a document whose `_position` is at or past the event's position has seen it already.
+ */
+export function projectEvent<Doc extends ReadModelDocument>(
+  projection: Projection<Doc>,
+  doc: Doc | undefined,
+  event: ProjectedEvent,
+): EventOutcome<Doc> {
+  if (doc !== undefined && event.position <= doc._position) return { kind: 'already-applied' };
+  const next = projection.apply(doc, event);
+  if (next === undefined) return { kind: 'ignored' };
+  return { kind: 'applied', doc: { ...next, _position: event.position } };
+}
+
+/**
+ * Applies a batch of events (in `$all` order) to the documents they touch. `docsById` holds the stored documents
+ * (absent = none stored); it is not modified. The guard is per document, so when a runner dies after writing only
+ * some documents of a batch, replaying the batch from the checkpoint completes the rest and leaves the written
+ * ones untouched.
+ */
+export function projectBatch<Doc extends ReadModelDocument>(
+  projection: Projection<Doc>,
+  docsById: ReadonlyMap<string, Doc>,
+  events: readonly ProjectedEvent[],
+): BatchResult<Doc> {
+  const changed = new Map<string, Doc>();
+  const counts = { applied: 0, 'already-applied': 0, ignored: 0 };
+  for (const event of events) {
+    for (const key of projection.keysOf(event)) {
+      const outcome = projectEvent(projection, changed.get(key) ?? docsById.get(key), event);
+      counts[outcome.kind] += 1;
+      if (outcome.kind === 'applied') changed.set(key, outcome.doc);
+    }
+  }
+  return { changed, applied: counts.applied, skipped: counts['already-applied'], ignored: counts.ignored };
+}

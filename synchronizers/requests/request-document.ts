@@ -1,0 +1,43 @@
+import type { ReadModelDocument } from '../projection';
+
+export const REQUEST_STATUSES = ['accepted', 'processed', 'rejected', 'parked'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+
+/** The `requests` read model: one document per gateway requestId, telling the sender what became of its data. */
+export interface RequestDocument extends ReadModelDocument {
+  readonly status: RequestStatus;
+  readonly applies: string;
+  /** Null only when the input message is no longer in the history (e.g. the input stream's max age). */
+  readonly source: string | null;
+  readonly profile: string;
+  readonly receivedAt: string | null;
+  readonly inputEventId: string;
+  /** Why it was rejected, or parked when the runner knows. */
+  readonly reason?: string;
+  /** Ids of the aggregates a processed message touched. */
+  readonly resultIds?: readonly string[];
+  readonly updatedAt: string;
+}
+
+/**
+ * A settled request (processed or rejected) is final: a later park or a late copy of the input message does not
+ * take it back to parked or accepted. A parked message that is replayed and then processed ends processed.
+ */
+export const isSettled = (status: RequestStatus): boolean => status === 'processed' || status === 'rejected';
+
+/** Keys in one fixed order and optional fields left out, so one history always gives the same BSON bytes. */
+export function requestDocument(doc: RequestDocument): RequestDocument {
+  return {
+    _id: doc._id,
+    status: doc.status,
+    applies: doc.applies,
+    source: doc.source,
+    profile: doc.profile,
+    receivedAt: doc.receivedAt,
+    inputEventId: doc.inputEventId,
+    ...(doc.reason === undefined ? {} : { reason: doc.reason }),
+    ...(doc.resultIds === undefined ? {} : { resultIds: [...doc.resultIds] }),
+    updatedAt: doc.updatedAt,
+    _position: doc._position,
+  };
+}

@@ -1,0 +1,115 @@
+import { SHOP_DATA_RECEIVED } from '../../processing/requests/events';
+import { parseEventPart } from '../event-data';
+import {
+  requiredId,
+  shopDataParkedData,
+  shopDataProcessedData,
+  shopDataReceivedMetadata,
+  shopDataRejectedData,
+} from '../event-schemas';
+import type { ProjectedEvent, Projection } from '../projection';
+import { SHOP_DATA_PARKED } from '../shop-data-parked';
+import { isSettled, requestDocument, type RequestDocument } from './request-document';
+
+export const REQUESTS_EVENT_TYPES = [
+  SHOP_DATA_RECEIVED,
+  'ShopDataProcessed',
+  'ShopDataRejected',
+  SHOP_DATA_PARKED,
+] as const;
+
+function received(doc: RequestDocument | undefined, event: ProjectedEvent): RequestDocument {
+  const meta = parseEventPart(shopDataReceivedMetadata, event.metadata, event);
+  const origin = { source: meta.source, receivedAt: meta.receivedAt };
+  if (doc) return requestDocument({ ...doc, ...origin });
+  return requestDocument({
+    _id: meta.$correlationId,
+    status: 'accepted',
+    applies: meta.applies,
+    ...origin,
+    profile: meta.profile,
+    inputEventId: event.eventId,
+    updatedAt: meta.receivedAt,
+    _position: event.position,
+  });
+}
+
+/** An outcome for a request whose input message is no longer in the history still tells the sender the outcome. */
+function withoutInput(
+  requestId: string,
+  outcome: { applies: string; profile: string; inputEventId: string },
+  event: ProjectedEvent,
+): RequestDocument {
+  return {
+    _id: requestId,
+    status: 'accepted',
+    applies: outcome.applies,
+    source: null,
+    profile: outcome.profile,
+    receivedAt: null,
+    inputEventId: outcome.inputEventId,
+    updatedAt: event.created,
+    _position: event.position,
+  };
+}
+
+function applyRequestEvent(
+  doc: RequestDocument | undefined,
+  event: ProjectedEvent,
+): RequestDocument | undefined {
+  switch (event.type) {
+    case SHOP_DATA_RECEIVED:
+      return received(doc, event);
+    case 'ShopDataProcessed': {
+      const data = parseEventPart(shopDataProcessedData, event.data, event);
+      const { reason: _reason, ...base } = doc ?? withoutInput(data.requestId, data, event);
+      return requestDocument({
+        ...base,
+        status: 'processed',
+        resultIds: data.resultIds,
+        updatedAt: data.processedAt,
+      });
+    }
+    case 'ShopDataRejected': {
+      const data = parseEventPart(shopDataRejectedData, event.data, event);
+      const { resultIds: _resultIds, ...base } = doc ?? withoutInput(data.requestId, data, event);
+      return requestDocument({
+        ...base,
+        status: 'rejected',
+        reason: data.reason,
+        updatedAt: data.rejectedAt,
+      });
+    }
+    case SHOP_DATA_PARKED: {
+      const data = parseEventPart(shopDataParkedData, event.data, event);
+      // Parking only happens to a message the gateway stored, so without its document there is nothing to say.
+      if (!doc || isSettled(doc.status)) return doc;
+      const { reason: _reason, ...base } = doc;
+      return requestDocument({
+        ...base,
+        status: 'parked',
+        ...(data.reason === undefined ? {} : { reason: data.reason }),
+        updatedAt: event.created,
+      });
+    }
+    default:
+      return doc;
+  }
+}
+
+function requestIdOf(event: ProjectedEvent): string[] {
+  if (event.type === SHOP_DATA_RECEIVED) return [requiredId(event.metadata, '$correlationId', event)];
+  if ((REQUESTS_EVENT_TYPES as readonly string[]).includes(event.type)) {
+    return [requiredId(event.data, 'requestId', event)];
+  }
+  return [];
+}
+
+/** The `requests` read model: what became of each message the gateway accepted; looked up by id only. */
+export const requestsProjection: Projection<RequestDocument> = {
+  name: 'requests',
+  eventTypes: REQUESTS_EVENT_TYPES,
+  keysOf: requestIdOf,
+  apply: applyRequestEvent,
+  indexes: [],
+};

@@ -1,0 +1,46 @@
+import type { ReadModelDocument } from '../projection';
+
+/**
+ * The `sales_daily` read model: one document per UTC day and currency, `_id` `2026-11-23:EUR`. Revenue is in
+ * integer minor units of `currency`; units are the quantities ordered, per SKU.
+ */
+export interface SalesDayDocument extends ReadModelDocument {
+  readonly day: string;
+  readonly currency: string;
+  readonly ordersPlaced: number;
+  readonly ordersCancelled: number;
+  readonly revenuePlaced: number;
+  readonly revenuePaid: number;
+  readonly revenueRefunded: number;
+  readonly unitsBySku: Readonly<Record<string, number>>;
+}
+
+export const salesDayId = (day: string, currency: string): string => `${day}:${currency}`;
+
+export function emptySalesDay(day: string, currency: string): SalesDayDocument {
+  return {
+    _id: salesDayId(day, currency),
+    day,
+    currency,
+    ordersPlaced: 0,
+    ordersCancelled: 0,
+    revenuePlaced: 0,
+    revenuePaid: 0,
+    revenueRefunded: 0,
+    unitsBySku: {},
+    _position: 0,
+  };
+}
+
+/**
+ * Adds units per SKU. SKUs are sorted so one history always gives the same BSON bytes; `Object.fromEntries`
+ * defines own properties, so a SKU such as `__proto__` is counted rather than changing the object's prototype.
+ */
+export function addUnits(
+  unitsBySku: Readonly<Record<string, number>>,
+  lines: readonly { readonly sku: string; readonly quantity: number }[],
+): Record<string, number> {
+  const units = new Map(Object.entries(unitsBySku));
+  for (const line of lines) units.set(line.sku, (units.get(line.sku) ?? 0) + line.quantity);
+  return Object.fromEntries([...units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
