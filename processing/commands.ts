@@ -1,0 +1,59 @@
+import type { Address, Customer, OrderLine } from './orders/events';
+
+/** What the adapters make of a raw message and the aggregates decide on. Money is integer minor units. */
+export interface PlaceOrder {
+  readonly type: 'PlaceOrder';
+  readonly orderId: string;
+  readonly customer: Customer;
+  readonly lines: readonly OrderLine[];
+  readonly currency: string;
+  readonly shippingAddress?: Address;
+}
+
+export interface CancelOrder {
+  readonly type: 'CancelOrder';
+  readonly orderId: string;
+  readonly reason: string;
+}
+
+export interface RecordPayment {
+  readonly type: 'RecordPayment';
+  readonly paymentId: string;
+  readonly orderId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly method: string;
+}
+
+/**
+ * A refund amount in minor units, or — when the sender did not say the currency (a web/v1 refund names only
+ * the payment) — the major-unit decimal as sent, which the Payment aggregate converts with the payment's currency.
+ */
+export type RefundAmount = { readonly minor: number } | { readonly major: string };
+
+export interface RefundPayment {
+  readonly type: 'RefundPayment';
+  readonly paymentId: string;
+  readonly amount: RefundAmount;
+  readonly reason: string;
+  /** The currency the sender believes the payment is in, when it said so; a mismatch is a rejection. */
+  readonly currency?: string;
+}
+
+export interface ShipOrder {
+  readonly type: 'ShipOrder';
+  readonly shipmentId: string;
+  readonly orderId: string;
+  readonly carrier: string;
+  readonly trackingNumber: string;
+}
+
+export interface ConfirmDelivery {
+  readonly type: 'ConfirmDelivery';
+  readonly shipmentId: string;
+}
+
+export type OrderCommand = PlaceOrder | CancelOrder;
+export type PaymentCommand = RecordPayment | RefundPayment;
+export type ShippingCommand = ShipOrder | ConfirmDelivery;
+export type ShopCommand = OrderCommand | PaymentCommand | ShippingCommand;

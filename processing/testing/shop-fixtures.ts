@@ -1,0 +1,121 @@
+import type {
+  CancelOrder,
+  ConfirmDelivery,
+  PlaceOrder,
+  RecordPayment,
+  RefundPayment,
+  ShipOrder,
+} from '../commands';
+import { parseAmount } from '../money/money';
+import type { Customer, OrderCancelled, OrderLine, OrderPlaced } from '../orders/events';
+import type { PaymentRecorded, PaymentRefunded } from '../payments/events';
+import type { OrderShipped, ShipmentDelivered } from '../shipping/events';
+
+/** The clock every domain spec runs at. */
+export const NOW = '2025-03-01T10:00:00.000Z';
+export const EARLIER = '2025-03-01T09:00:00.000Z';
+
+export const ada: Customer = { id: 'c-1', name: 'Ada', email: 'ada@example.com' };
+
+/** Minor units of a major-unit amount, for readable specs: `money('12.50')` is 1250 (EUR by default). */
+export function money(major: string, currency = 'EUR'): number {
+  const parsed = parseAmount(major, currency);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.minor;
+}
+
+export function line(sku: string, quantity: number, unitPrice: string, currency = 'EUR'): OrderLine {
+  return { sku, quantity, unitPrice: money(unitPrice, currency) };
+}
+
+/** Two of SKU-1 at 12.50 EUR: a 25.00 EUR order. */
+export const TWO_AT_12_50 = [line('SKU-1', 2, '12.50')];
+
+type OrderContent = Partial<Omit<PlaceOrder, 'type'>>;
+
+export function placeOrder(content: OrderContent = {}): PlaceOrder {
+  return {
+    type: 'PlaceOrder',
+    orderId: 'o-1',
+    customer: ada,
+    lines: TWO_AT_12_50,
+    currency: 'EUR',
+    ...content,
+  };
+}
+
+export function orderPlaced(content: OrderContent = {}, placedAt = EARLIER): OrderPlaced {
+  const { type: _type, ...order } = placeOrder(content);
+  const total = order.lines.reduce((sum, l) => sum + l.quantity * l.unitPrice, 0);
+  return { type: 'OrderPlaced', data: { ...order, total, placedAt } };
+}
+
+export function cancelOrder(orderId = 'o-1', reason = 'changed my mind'): CancelOrder {
+  return { type: 'CancelOrder', orderId, reason };
+}
+
+export function orderCancelled(orderId = 'o-1', total = money('25.00'), currency = 'EUR'): OrderCancelled {
+  return {
+    type: 'OrderCancelled',
+    data: { orderId, reason: 'changed my mind', currency, total, cancelledAt: EARLIER },
+  };
+}
+
+interface PaymentContent {
+  readonly paymentId?: string;
+  readonly orderId?: string;
+  readonly amount: string;
+  readonly currency?: string;
+  readonly method?: string;
+}
+
+export function recordPayment({
+  paymentId = 'p-1',
+  orderId = 'o-1',
+  amount,
+  currency = 'EUR',
+  method = 'card',
+}: PaymentContent): RecordPayment {
+  return { type: 'RecordPayment', paymentId, orderId, amount: money(amount, currency), currency, method };
+}
+
+export function paymentRecorded(content: PaymentContent, recordedAt = EARLIER): PaymentRecorded {
+  const { type: _type, ...payment } = recordPayment(content);
+  return { type: 'PaymentRecorded', data: { ...payment, recordedAt } };
+}
+
+export function refundPayment(paymentId: string, amount: string, currency = 'EUR'): RefundPayment {
+  return { type: 'RefundPayment', paymentId, amount: { minor: money(amount, currency) }, reason: 'damaged' };
+}
+
+export function paymentRefunded(
+  { paymentId = 'p-1', orderId = 'o-1', amount, currency = 'EUR' }: PaymentContent,
+  refundedAt = EARLIER,
+): PaymentRefunded {
+  const minor = money(amount, currency);
+  return {
+    type: 'PaymentRefunded',
+    data: { paymentId, orderId, amount: minor, currency, reason: 'damaged', refundedAt },
+  };
+}
+
+export function shipOrder(shipmentId = 's-1', orderId = 'o-1'): ShipOrder {
+  return { type: 'ShipOrder', shipmentId, orderId, carrier: 'DHL', trackingNumber: 'JD0001' };
+}
+
+export function orderShipped(shipmentId = 's-1', orderId = 'o-1', shippedAt = EARLIER): OrderShipped {
+  const { type: _type, ...dispatch } = shipOrder(shipmentId, orderId);
+  return { type: 'OrderShipped', data: { ...dispatch, shippedAt } };
+}
+
+export function confirmDelivery(shipmentId = 's-1'): ConfirmDelivery {
+  return { type: 'ConfirmDelivery', shipmentId };
+}
+
+export function shipmentDelivered(
+  shipmentId = 's-1',
+  orderId = 'o-1',
+  deliveredAt = EARLIER,
+): ShipmentDelivered {
+  return { type: 'ShipmentDelivered', data: { shipmentId, orderId, deliveredAt } };
+}
