@@ -1,0 +1,194 @@
+import { MalformedEventError } from '../event-data';
+import { projectBatch } from '../projection';
+import { given as givenModel, type Expected } from '../testing/scenario';
+import {
+  history,
+  orderPlaced,
+  paymentRecorded,
+  shopDataParked,
+  shopDataProcessed,
+  shopDataReceived,
+  shopDataRejected,
+} from '../testing/shop-events';
+import type { RequestDocument } from './request-document';
+import { requestsProjection } from './requests-projection';
+
+const given = givenModel(requestsProjection);
+
+/** Request r-1: Ada's web UI placing order o-1. */
+const accepted: Expected<RequestDocument> = {
+  _id: 'r-1',
+  status: 'accepted',
+  applies: 'Order',
+  source: 'web',
+  profile: 'web/v1',
+  receivedAt: '2026-11-23T09:59:59.000Z',
+  inputEventId: 'in-1',
+  updatedAt: '2026-11-23T09:59:59.000Z',
+};
+
+describe('requests read model', () => {
+  it('shows a request as accepted once the gateway stored it', () => {
+    given(shopDataReceived()).then(accepted);
+  });
+
+  it('shows a request as processed with the ids of what it touched', () => {
+    given(shopDataReceived(), shopDataProcessed()).then({
+      ...accepted,
+      status: 'processed',
+      resultIds: ['o-1'],
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
+  });
+
+  it('shows a request as rejected with the reason', () => {
+    given(shopDataReceived(), shopDataRejected({ reason: 'unknown profile erp/v9' })).then({
+      ...accepted,
+      status: 'rejected',
+      reason: 'unknown profile erp/v9',
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
+  });
+
+  it('shows a request as parked when the processors gave up retrying it, at the time it was parked', () => {
+    given(shopDataReceived(), shopDataParked()).then({
+      ...accepted,
+      status: 'parked',
+      updatedAt: '2026-11-23T10:01:00.000Z',
+    });
+  });
+
+  it('tells why a request was parked when the runner knows', () => {
+    given(shopDataReceived(), shopDataParked({ reason: 'max retries reached' })).then({
+      ...accepted,
+      status: 'parked',
+      reason: 'max retries reached',
+      updatedAt: '2026-11-23T10:01:00.000Z',
+    });
+  });
+
+  it('ends processed when a parked message is replayed and then processed', () => {
+    given(
+      shopDataReceived({ applies: 'Payment' }),
+      shopDataParked({ reason: 'order o-1 not placed yet' }),
+      shopDataProcessed({ applies: 'Payment', resultIds: ['p-1'], processedAt: '2026-11-23T11:00:00.000Z' }),
+    ).then({
+      ...accepted,
+      applies: 'Payment',
+      status: 'processed',
+      resultIds: ['p-1'],
+      updatedAt: '2026-11-23T11:00:00.000Z',
+    });
+  });
+
+  it('stays parked when a replayed message is parked again', () => {
+    given(
+      shopDataReceived(),
+      shopDataParked({ parkedAt: '2026-11-23T10:01:00.000Z' }),
+      shopDataParked({ parkedAt: '2026-11-23T12:00:00.000Z' }),
+    ).then({ ...accepted, status: 'parked', updatedAt: '2026-11-23T12:00:00.000Z' });
+  });
+
+  it('keeps a settled request settled when a late park of the same message arrives', () => {
+    given(shopDataReceived(), shopDataProcessed(), shopDataParked()).then({
+      ...accepted,
+      status: 'processed',
+      resultIds: ['o-1'],
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
+  });
+
+  it('shows processed with no result ids when a repeated command changed nothing', () => {
+    given(shopDataReceived(), shopDataProcessed({ resultIds: [], eventCount: 0 })).thenIncludes('r-1', {
+      status: 'processed',
+      resultIds: [],
+    });
+  });
+
+  it('still tells the outcome of a request whose input message is no longer in the history', () => {
+    given(
+      shopDataRejected({ requestId: 'r-7', inputEventId: 'in-7', reason: 'lines must not be empty' }),
+    ).then({
+      _id: 'r-7',
+      status: 'rejected',
+      applies: 'Order',
+      source: null,
+      profile: 'web/v1',
+      receivedAt: null,
+      inputEventId: 'in-7',
+      reason: 'lines must not be empty',
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
+  });
+
+  it('fills in where a request came from when its input message shows up after the outcome', () => {
+    given(shopDataProcessed(), shopDataReceived()).then({
+      ...accepted,
+      status: 'processed',
+      resultIds: ['o-1'],
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
+  });
+
+  it('makes no document for a park of a message it never saw', () => {
+    given(shopDataParked()).thenNoDocument();
+  });
+
+  it('keeps requests apart', () => {
+    given(
+      shopDataReceived(),
+      shopDataReceived({ requestId: 'r-2', inputEventId: 'in-2', source: 'erp', profile: 'erp-export/v1' }),
+      shopDataRejected({
+        requestId: 'r-2',
+        inputEventId: 'in-2',
+        profile: 'erp-export/v1',
+        reason: 'bad ITEMS',
+      }),
+    ).then(accepted, {
+      _id: 'r-2',
+      status: 'rejected',
+      applies: 'Order',
+      source: 'erp',
+      profile: 'erp-export/v1',
+      receivedAt: '2026-11-23T09:59:59.000Z',
+      inputEventId: 'in-2',
+      reason: 'bad ITEMS',
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
+  });
+
+  it('ignores domain events and anything else outside its concern', () => {
+    const events = history(orderPlaced(), paymentRecorded(), {
+      type: 'Unrelated',
+      streamId: 'x-1',
+      data: {},
+    });
+    expect(events.map((event) => requestsProjection.keysOf(event))).toEqual([[], [], []]);
+    expect(projectBatch(requestsProjection, new Map(), events).changed.size).toBe(0);
+  });
+
+  it('refuses an input message whose metadata breaks the gateway contract', () => {
+    const [noRequestId] = history({ ...shopDataReceived(), metadata: { applies: 'Order' } });
+    expect(() => requestsProjection.keysOf(noRequestId!)).toThrow(MalformedEventError);
+    const [badTime] = history({
+      ...shopDataReceived(),
+      metadata: {
+        applies: 'Order',
+        source: 'web',
+        profile: 'web/v1',
+        receivedAt: 'yesterday',
+        $correlationId: 'r-1',
+      },
+    });
+    expect(() => projectBatch(requestsProjection, new Map(), [badTime!])).toThrow(MalformedEventError);
+  });
+
+  it('reads the input message, the outcomes and the synthesized park', () => {
+    expect(requestsProjection.eventTypes).toEqual([
+      'ShopDataReceived',
+      'ShopDataProcessed',
+      'ShopDataRejected',
+      'ShopDataParked',
+    ]);
+  });
+});
