@@ -1,0 +1,33 @@
+import type { ServerWritableStream, ServiceError } from '@grpc/grpc-js';
+
+/** Whether the call can still take messages (client not gone, not ended). */
+export function isOpen(call: ServerWritableStream<unknown, unknown>): boolean {
+  return !call.cancelled && !call.destroyed && !call.writableEnded;
+}
+
+/** Writes one message; waits for `drain` when the client reads slower than we send. False once the call is gone. */
+export async function writeMessage<Response>(
+  call: ServerWritableStream<unknown, Response>,
+  message: Response,
+): Promise<boolean> {
+  if (!isOpen(call)) return false;
+  if (call.write(message)) return true;
+  return new Promise<boolean>((resolve) => {
+    const done = (open: boolean) => () => {
+      call.off('drain', onDrain);
+      call.off('close', onClose);
+      call.off('cancelled', onClose);
+      resolve(open);
+    };
+    const onDrain = done(true);
+    const onClose = done(false);
+    call.once('drain', onDrain);
+    call.once('close', onClose);
+    call.once('cancelled', onClose);
+  });
+}
+
+/** Ends a server-streaming call with an error status and trailers (grpc-js sends an emitted error as the status). */
+export function failCall(call: ServerWritableStream<unknown, unknown>, error: ServiceError): void {
+  if (isOpen(call)) call.emit('error', error);
+}

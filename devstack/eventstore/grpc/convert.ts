@@ -1,0 +1,65 @@
+import { StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
+import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import {
+  TOMBSTONE_REVISION,
+  TOMBSTONE_REVISION_WIRE,
+  type RecordedEvent,
+  type ResolvedEvent,
+} from '../log/types';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function streamNameOf(identifier: StreamIdentifier | undefined): string | undefined {
+  if (!identifier) return undefined;
+  try {
+    return utf8.decode(identifier.getStreamName_asU8());
+  } catch {
+    return undefined;
+  }
+}
+
+export function streamIdentifier(streamId: string): StreamIdentifier {
+  return new StreamIdentifier().setStreamName(Buffer.from(streamId, 'utf8'));
+}
+
+export function uuidString(uuid: UUID | undefined): string | undefined {
+  if (!uuid) return undefined;
+  if (uuid.hasString()) return uuid.getString();
+  const structured = uuid.getStructured();
+  if (!structured) return undefined;
+  const bytes = Buffer.alloc(16);
+  bytes.writeBigInt64BE(BigInt(structured.getMostSignificantBits()), 0);
+  bytes.writeBigInt64BE(BigInt(structured.getLeastSignificantBits()), 8);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export function revisionWire(revision: number): string {
+  return revision === TOMBSTONE_REVISION ? TOMBSTONE_REVISION_WIRE : String(revision);
+}
+
+export function recordedEventMessage(event: RecordedEvent): ReadResp.ReadEvent.RecordedEvent {
+  const message = new ReadResp.ReadEvent.RecordedEvent()
+    .setId(new UUID().setString(event.id))
+    .setStreamIdentifier(streamIdentifier(event.streamId))
+    .setStreamRevision(revisionWire(event.revision))
+    .setPreparePosition(String(event.position))
+    .setCommitPosition(String(event.position))
+    .setData(event.data)
+    .setCustomMetadata(event.metadata);
+  const map = message.getMetadataMap();
+  map.set('type', event.type);
+  map.set('content-type', event.contentType);
+  map.set('created', event.created.toString());
+  return message;
+}
+
+/** A read/subscription reply for one event; `link` is set when a `$>` link was resolved. */
+export function readEventResponse(resolved: ResolvedEvent): ReadResp {
+  const readEvent = new ReadResp.ReadEvent();
+  if (resolved.event) readEvent.setEvent(recordedEventMessage(resolved.event));
+  if (resolved.link) readEvent.setLink(recordedEventMessage(resolved.link));
+  const positioned = resolved.link ?? resolved.event;
+  if (positioned) readEvent.setCommitPosition(String(positioned.position));
+  return new ReadResp().setEvent(readEvent);
+}

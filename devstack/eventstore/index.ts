@@ -1,0 +1,101 @@
+import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
+import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { createLogger, type Logger } from '../../lib/logger';
+import { EventLog } from './log/event-log';
+import { advertised, createServerFeaturesService, type AdvertisedMethod } from './grpc/server-features';
+import { createStreamsService, STREAMS_METHODS } from './grpc/streams-service';
+
+export { EventLog } from './log/event-log';
+export type * from './log/types';
+
+export const DEFAULT_PORT = 2113;
+export const DEFAULT_HOST = '127.0.0.1';
+/** EventStoreDB's default `MaxAppendSize`: 1 MiB. */
+export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
+/** The largest message the real server accepts, so big reads and appends are not cut by grpc-js' 4 MiB default. */
+const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+const STREAMS_SERVICE_NAME = 'event_store.client.streams.streams';
+const SERVER_FEATURES_SERVICE_NAME = 'event_store.client.server_features.serverfeatures';
+
+export interface EventStoreOptions {
+  /** Default 2113; 0 picks a free port. */
+  readonly port?: number;
+  readonly host?: string;
+  /** Directory of the durable log; undefined keeps everything in memory (like `--mem-db`). */
+  readonly dbDir?: string;
+  /** `$by_category` / `$by_event_type` link events (default on). */
+  readonly systemProjections?: boolean;
+  readonly credentials?: { readonly username: string; readonly password: string };
+  readonly logger?: Logger;
+  readonly maxAppendSize?: number;
+}
+
+export interface RunningEventStore {
+  readonly host: string;
+  readonly port: number;
+  /** `esdb://HOST:PORT?tls=false` for `EventStoreDBClient.connectionString`. */
+  readonly connectionString: string;
+  /** The in-process log, for code that runs inside the server (persistent subscriptions, tests). */
+  readonly log: EventLog;
+  close(): Promise<void>;
+}
+
+function bind(server: Server, address: string): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
+      error ? reject(error) : resolve(port),
+    ),
+  );
+}
+
+/** Starts the EventStoreDB-compatible gRPC server; resolves once it accepts connections. */
+export async function startEventStore(options: EventStoreOptions = {}): Promise<RunningEventStore> {
+  const logger = options.logger ?? createLogger('eventstore');
+  const host = options.host ?? DEFAULT_HOST;
+  const log = await EventLog.open({
+    dbDir: options.dbDir,
+    systemProjections: options.systemProjections,
+    logger,
+  });
+  const server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  });
+  const methods: AdvertisedMethod[] = [
+    ...advertised(STREAMS_SERVICE_NAME, [...STREAMS_METHODS]),
+    ...advertised(SERVER_FEATURES_SERVICE_NAME, ['getSupportedMethods']),
+  ];
+  server.addService(
+    StreamsService,
+    createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
+  );
+  server.addService(
+    ServerFeaturesService,
+    createServerFeaturesService(() => methods),
+  );
+  let port: number;
+  try {
+    port = await bind(server, `${host}:${options.port ?? DEFAULT_PORT}`);
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+  logger.info({ host, port, dbDir: options.dbDir ?? null }, 'eventstore listening');
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    connectionString: `esdb://${host}:${port}?tls=false`,
+    log,
+    close() {
+      closing ??= (async () => {
+        server.forceShutdown();
+        await log.close();
+        logger.info({ port }, 'eventstore stopped');
+      })();
+      return closing;
+    },
+  };
+}

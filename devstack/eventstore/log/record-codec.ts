@@ -1,0 +1,153 @@
+import { crc32 } from 'node:zlib';
+
+/** One event as stored in a log record; the position is not stored, it is where the entry sits in the file. */
+export interface StoredEntry {
+  readonly streamId: string;
+  readonly revision: number;
+  readonly id: string;
+  readonly type: string;
+  readonly contentType: string;
+  readonly data: Uint8Array;
+  readonly metadata: Uint8Array;
+  readonly created: bigint;
+}
+
+/** A record: [u32 payload length][u32 crc32 of payload][payload]. One record per append, so a torn write loses
+ * a whole unacknowledged append and never half of one. */
+export const RECORD_HEADER_BYTES = 8;
+const COUNT_BYTES = 4;
+const ENTRY_LENGTH_BYTES = 4;
+/** revision f64 + created i64 + five length prefixes. */
+const ENTRY_FIXED_BYTES = 8 + 8 + 2 + 2 + 2 + 2 + 4 + 4;
+
+export interface EncodedRecord {
+  readonly buffer: Buffer;
+  /** Offset of each entry inside `buffer`: position = record offset + this. */
+  readonly entryOffsets: readonly number[];
+}
+
+function entrySize(entry: StoredEntry): number {
+  return (
+    ENTRY_FIXED_BYTES +
+    Buffer.byteLength(entry.id) +
+    Buffer.byteLength(entry.streamId) +
+    Buffer.byteLength(entry.type) +
+    Buffer.byteLength(entry.contentType) +
+    entry.data.byteLength +
+    entry.metadata.byteLength
+  );
+}
+
+function writeString16(buffer: Buffer, value: string, at: number): number {
+  const length = buffer.write(value, at + 2, 'utf8');
+  buffer.writeUInt16LE(length, at);
+  return at + 2 + length;
+}
+
+function writeBytes32(buffer: Buffer, value: Uint8Array, at: number): number {
+  buffer.writeUInt32LE(value.byteLength, at);
+  buffer.set(value, at + 4);
+  return at + 4 + value.byteLength;
+}
+
+export function encodeRecord(entries: readonly StoredEntry[]): EncodedRecord {
+  const sizes = entries.map(entrySize);
+  const payloadLength = COUNT_BYTES + sizes.reduce((sum, size) => sum + ENTRY_LENGTH_BYTES + size, 0);
+  const buffer = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payloadLength);
+  buffer.writeUInt32LE(payloadLength, 0);
+  buffer.writeUInt32LE(entries.length, RECORD_HEADER_BYTES);
+  const entryOffsets: number[] = [];
+  let at = RECORD_HEADER_BYTES + COUNT_BYTES;
+  entries.forEach((entry, index) => {
+    entryOffsets.push(at);
+    buffer.writeUInt32LE(sizes[index] ?? 0, at);
+    at += ENTRY_LENGTH_BYTES;
+    buffer.writeDoubleLE(entry.revision, at);
+    buffer.writeBigInt64LE(entry.created, at + 8);
+    at += 16;
+    at = writeString16(buffer, entry.id, at);
+    at = writeString16(buffer, entry.streamId, at);
+    at = writeString16(buffer, entry.type, at);
+    at = writeString16(buffer, entry.contentType, at);
+    at = writeBytes32(buffer, entry.data, at);
+    at = writeBytes32(buffer, entry.metadata, at);
+  });
+  buffer.writeUInt32LE(crc32(buffer.subarray(RECORD_HEADER_BYTES)), 4);
+  return { buffer, entryOffsets };
+}
+
+/** The byte size `encodeRecord` would produce, without encoding (for the in-memory log's positions). */
+export function recordSize(entries: readonly StoredEntry[]): { size: number; entryOffsets: number[] } {
+  const entryOffsets: number[] = [];
+  let at = RECORD_HEADER_BYTES + COUNT_BYTES;
+  for (const entry of entries) {
+    entryOffsets.push(at);
+    at += ENTRY_LENGTH_BYTES + entrySize(entry);
+  }
+  return { size: at, entryOffsets };
+}
+
+export interface DecodedRecord {
+  readonly entries: readonly { readonly entry: StoredEntry; readonly offset: number }[];
+  readonly size: number;
+}
+
+export type DecodeOutcome =
+  { readonly ok: true; readonly record: DecodedRecord } | { readonly ok: false; readonly reason: string };
+
+class Reader {
+  constructor(
+    private readonly buffer: Buffer,
+    public at: number,
+  ) {}
+  string16(): string {
+    const length = this.buffer.readUInt16LE(this.at);
+    const value = this.buffer.toString('utf8', this.at + 2, this.at + 2 + length);
+    this.at += 2 + length;
+    return value;
+  }
+  bytes32(): Uint8Array {
+    const length = this.buffer.readUInt32LE(this.at);
+    const value = Uint8Array.prototype.slice.call(this.buffer, this.at + 4, this.at + 4 + length);
+    this.at += 4 + length;
+    return value;
+  }
+}
+
+/** Decodes the record starting at `offset`; a short, oversized or checksum-failing record is reported, not thrown. */
+export function decodeRecordAt(file: Buffer, offset: number): DecodeOutcome {
+  if (file.length - offset < RECORD_HEADER_BYTES) return { ok: false, reason: 'partial record header' };
+  const payloadLength = file.readUInt32LE(offset);
+  const end = offset + RECORD_HEADER_BYTES + payloadLength;
+  if (payloadLength < COUNT_BYTES || end > file.length) return { ok: false, reason: 'partial record' };
+  const payload = file.subarray(offset + RECORD_HEADER_BYTES, end);
+  if (crc32(payload) !== file.readUInt32LE(offset + 4)) return { ok: false, reason: 'checksum mismatch' };
+  try {
+    const count = file.readUInt32LE(offset + RECORD_HEADER_BYTES);
+    const entries: { entry: StoredEntry; offset: number }[] = [];
+    let at = offset + RECORD_HEADER_BYTES + COUNT_BYTES;
+    for (let index = 0; index < count; index++) {
+      const entryOffset = at - offset;
+      const length = file.readUInt32LE(at);
+      const reader = new Reader(file, at + ENTRY_LENGTH_BYTES + 16);
+      const revision = file.readDoubleLE(at + ENTRY_LENGTH_BYTES);
+      const created = file.readBigInt64LE(at + ENTRY_LENGTH_BYTES + 8);
+      const entry: StoredEntry = {
+        revision,
+        created,
+        id: reader.string16(),
+        streamId: reader.string16(),
+        type: reader.string16(),
+        contentType: reader.string16(),
+        data: reader.bytes32(),
+        metadata: reader.bytes32(),
+      };
+      entries.push({ entry, offset: entryOffset });
+      at += ENTRY_LENGTH_BYTES + length;
+    }
+    if (at !== end) return { ok: false, reason: 'record length does not match its entries' };
+    return { ok: true, record: { entries, size: end - offset } };
+  } catch {
+    return { ok: false, reason: 'malformed record' };
+  }
+}
