@@ -1,7 +1,7 @@
 import type { ConfirmDelivery, ShipOrder, ShippingCommand } from '../commands';
 import { NOTHING_TO_DO, accepted, notYet, rejected, type DecideContext, type Decision } from '../decision';
 import { factsFor, isFullyPaid } from '../facts/order-facts';
-import { describeAmount } from '../money/money';
+import { describeAmount, formatAmount } from '../money/money';
 import { sameContent } from '../same-content';
 import type { ShippingState } from './state';
 
@@ -32,7 +32,7 @@ function ship(command: ShipOrder, state: ShippingState, { now, facts }: DecideCo
     return rejected(`order ${orderId} has already shipped with shipment ${order.shipmentId ?? '?'}`);
   }
   if (!isFullyPaid(order)) {
-    const paid = describeAmount(order.paid, order.currency);
+    const paid = formatAmount(order.paid, order.currency);
     const total = describeAmount(order.total, order.currency);
     return notYet(`order ${orderId} is not fully paid yet (paid ${paid} of ${total})`);
   }
