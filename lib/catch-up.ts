@@ -34,8 +34,11 @@ export interface CatchUpOptions {
   readonly maxBatch?: number;
   /** Handles events in `$all` order; a batch is done only when this resolves. */
   readonly handle: (events: readonly StoredEvent[]) => Promise<void>;
-  /** The server moved past events the filter excluded: the position is safe to checkpoint. */
-  readonly onCheckpoint?: (position: AllPosition) => Promise<void>;
+  /**
+   * The server moved past events the filter excluded. For progress reporting only: the client may call it while
+   * earlier events are still being handled, so it must never be saved as a checkpoint.
+   */
+  readonly onCheckpoint?: (position: AllPosition) => void;
 }
 
 export interface CatchUp {
@@ -59,8 +62,9 @@ function toReadPosition(from: StartFrom) {
 function toFilter(filter: CatchUpFilter | undefined, onCheckpoint: CatchUpOptions['onCheckpoint']) {
   if (!filter) return undefined;
   const checkpointReached = onCheckpoint
-    ? (_s: unknown, p: { commit: bigint; prepare: bigint }) =>
-        onCheckpoint({ commit: Number(p.commit), prepare: Number(p.prepare) })
+    ? (_s: unknown, p: { commit: bigint; prepare: bigint }) => {
+        onCheckpoint({ commit: Number(p.commit), prepare: Number(p.prepare) });
+      }
     : undefined;
   const common = { checkpointInterval: CHECKPOINT_INTERVAL, checkpointReached };
   if (filter.eventTypeRegex) return eventTypeFilter({ regex: filter.eventTypeRegex, ...common });

@@ -113,6 +113,8 @@ export const SERVICE_SETTINGS = {
     'mongoUrl',
     'logLevel',
     'synchronizersPort',
+    'inputStream',
+    'processingGroup',
     'readyLagEvents',
     'shutdownTimeoutMs',
   ],

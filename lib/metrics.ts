@@ -19,13 +19,25 @@ export function counter<L extends string>(
   return new Counter<L>({ name, help, labelNames, registers: [registry] });
 }
 
+/** A gauge; with `read`, its value is read at scrape time. */
 export function gauge<L extends string>(
   registry: Registry,
   name: string,
   help: string,
   labelNames: L[] = [],
+  read?: () => number,
 ) {
-  return new Gauge<L>({ name, help, labelNames, registers: [registry] });
+  return new Gauge<L>({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect: read
+      ? function (this: Gauge<L>) {
+          this.set(read());
+        }
+      : undefined,
+  });
 }
 
 export function histogram<L extends string>(

@@ -1,0 +1,44 @@
+import { loadConfig, SERVICE_SETTINGS } from '../lib/config';
+import { connectEventStore, eventStoreCheck } from '../lib/eventstore';
+import { listen, opsApp } from '../lib/http';
+import { createLogger } from '../lib/logger';
+import { createMetricsRegistry } from '../lib/metrics';
+import { processShutdown, runService } from '../lib/service';
+import { startProcessor } from './host/processor';
+
+const SERVICE = 'processing';
+
+runService(SERVICE, async () => {
+  const config = loadConfig(SERVICE_SETTINGS.processing);
+  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
+  const client = connectEventStore(config.esdbConnectionString);
+  const registry = createMetricsRegistry(SERVICE);
+  const processor = startProcessor({
+    client,
+    logger,
+    registry,
+    inputStream: config.inputStream,
+    group: config.processingGroup,
+    maxRetryCount: config.maxRetryCount,
+  });
+  let factsReady = false;
+  void processor.facts.caughtUp.then(() => (factsReady = true));
+  const http = await listen(
+    opsApp(registry, {
+      eventstore: eventStoreCheck(client),
+      facts: () =>
+        Promise.resolve(factsReady ? { ok: true } : { ok: false, detail: 'order facts still catching up' }),
+    }),
+    config.processingPort,
+    '0.0.0.0',
+    'PROCESSING_PORT',
+  );
+  shutdown.register('stop taking messages and settle in-flight ones', () => processor.stop());
+  shutdown.register('stop ops server', () => http.close());
+  shutdown.register('close event store connection', () => client.dispose());
+  logger.info(
+    { port: http.port, inputStream: config.inputStream, group: config.processingGroup },
+    'processing started',
+  );
+});

@@ -1,0 +1,102 @@
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import { startCatchUp, type AllPosition, type CatchUp } from '../../lib/catch-up';
+import type { Logger } from '../../lib/logger';
+import {
+  documentKeys,
+  projectBatch,
+  type Projection,
+  type ProjectedEvent,
+  type ReadModelDocument,
+} from '../projection';
+import type { CheckpointStore } from './checkpoint-store';
+import { subscriptionFor, toProjectedEvent, type SourceNames } from './event-source';
+
+export interface ProjectorOptions {
+  readonly client: EventStoreDBClient;
+  readonly db: Db;
+  readonly projection: Projection<ReadModelDocument>;
+  readonly checkpoints: CheckpointStore;
+  readonly names: SourceNames;
+  readonly logger: Logger;
+  /** Collection to write; the projection's name unless rebuilding into another one. */
+  readonly collection?: string;
+  /** Checkpoint id; the collection name unless given. */
+  readonly checkpointId?: string;
+  readonly maxBatch?: number;
+  readonly onBatch?: (stats: { events: number; applied: number; position: AllPosition }) => void;
+}
+
+export interface Projector {
+  readonly name: string;
+  readonly collection: string;
+  readonly runner: CatchUp;
+  stop(): Promise<void>;
+}
+
+export async function ensureIndexes(db: Db, collection: string, projection: Projection<ReadModelDocument>) {
+  if (projection.indexes.length === 0) return;
+  await db.collection(collection).createIndexes(
+    projection.indexes.map((index) => ({
+      key: index.key,
+      name: index.name,
+      unique: index.unique ?? false,
+    })),
+  );
+}
+
+/**
+ * The one checkpointed projector: a catch-up subscription from the read model's checkpoint, applying each batch
+ * to the documents it touches (one bulk write), then saving the checkpoint. A crash between the two replays the
+ * batch, which the projections' position guard makes harmless.
+ */
+export function startProjector(options: ProjectorOptions): Projector {
+  const { db, projection, checkpoints, names } = options;
+  const collectionName = options.collection ?? projection.name;
+  const checkpointId = options.checkpointId ?? collectionName;
+  const collection = db.collection<ReadModelDocument>(collectionName);
+  const subscription = subscriptionFor(projection, names);
+  const log = options.logger.child({ readModel: projection.name, collection: collectionName });
+
+  async function apply(events: readonly ProjectedEvent[]): Promise<number> {
+    const keys = documentKeys(projection, events);
+    if (keys.length === 0) return 0;
+    const stored = await collection.find({ _id: { $in: keys } }).toArray();
+    const result = projectBatch(projection, new Map(stored.map((doc) => [doc._id, doc])), events);
+    if (result.changed.size === 0) return result.applied;
+    const writes: AnyBulkWriteOperation<ReadModelDocument>[] = [...result.changed.values()].map((doc) => ({
+      replaceOne: {
+        filter: { _id: doc._id },
+        replacement: doc,
+        upsert: true,
+      },
+    }));
+    await collection.bulkWrite(writes, { ordered: false });
+    return result.applied;
+  }
+
+  const runner = startCatchUp({
+    client: options.client,
+    name: `projector:${collectionName}`,
+    logger: options.logger,
+    maxBatch: options.maxBatch,
+    filter: subscription.filter,
+    resolveLinkTos: subscription.resolveLinkTos,
+    startFrom: async () => (await checkpoints.load(checkpointId)) ?? 'start',
+    handle: async (batch) => {
+      const events = batch.flatMap((stored) => toProjectedEvent(stored, names) ?? []);
+      const applied = await apply(events);
+      const tail = batch[batch.length - 1];
+      if (tail?.position === undefined) return;
+      const position = { commit: tail.position, prepare: tail.preparePosition ?? tail.position };
+      await checkpoints.save(checkpointId, position);
+      options.onBatch?.({ events: events.length, applied, position });
+    },
+  });
+
+  void ensureIndexes(db, collectionName, projection).catch((error: unknown) =>
+    log.error({ err: error }, 'could not create indexes'),
+  );
+
+  return { name: projection.name, collection: collectionName, runner, stop: () => runner.stop() };
+}

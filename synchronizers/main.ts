@@ -1,0 +1,47 @@
+import { loadConfig, SERVICE_SETTINGS } from '../lib/config';
+import { connectEventStore, eventStoreCheck } from '../lib/eventstore';
+import { listen, opsApp } from '../lib/http';
+import { createLogger } from '../lib/logger';
+import { createMetricsRegistry } from '../lib/metrics';
+import { connectMongo, mongoCheck } from '../lib/mongo';
+import { processShutdown, runService } from '../lib/service';
+import { startSynchronizers } from './host/synchronizers';
+
+const SERVICE = 'synchronizers';
+
+runService(SERVICE, async () => {
+  const config = loadConfig(SERVICE_SETTINGS.synchronizers);
+  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
+  const eventStore = connectEventStore(config.esdbConnectionString);
+  const mongo = connectMongo(config.mongoUrl);
+  const registry = createMetricsRegistry(SERVICE);
+  const synchronizers = startSynchronizers({
+    client: eventStore,
+    db: mongo.db,
+    names: { inputStream: config.inputStream, processingGroup: config.processingGroup },
+    logger,
+    registry,
+    readyLagEvents: config.readyLagEvents,
+  });
+  const http = await listen(
+    opsApp(registry, {
+      eventstore: eventStoreCheck(eventStore),
+      mongo: mongoCheck(mongo.db),
+      projections: () => synchronizers.readiness(),
+    }),
+    config.synchronizersPort,
+    '0.0.0.0',
+    'SYNCHRONIZERS_PORT',
+  );
+  shutdown.register('stop projecting (finish the batch, save its checkpoint)', () => synchronizers.stop());
+  shutdown.register('stop ops server', () => http.close());
+  shutdown.register('close connections', async () => {
+    await eventStore.dispose();
+    await mongo.client.close();
+  });
+  logger.info(
+    { port: http.port, readModels: synchronizers.projectors.map((p) => p.name) },
+    'synchronizers started',
+  );
+});
