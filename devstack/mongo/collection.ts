@@ -1,0 +1,260 @@
+import { ObjectId, type Document } from 'bson';
+import { Query } from 'mingo';
+import { compareKeys } from './bson-order';
+import { commandError } from './errors';
+import { createIndexState, describeIndex, ID_INDEX_NAME, indexKeysFor, type IndexState } from './index-spec';
+import { chooseIndex } from './query-planner';
+
+/** What a lookup did, reported by explain and serverStatus. */
+export interface ScanStats {
+  readonly stage: 'IXSCAN' | 'COLLSCAN';
+  readonly indexName?: string;
+  readonly keyPattern?: Document;
+  readonly indexBounds?: Document;
+  keysExamined: number;
+  docsExamined: number;
+}
+
+export interface Candidate {
+  readonly rid: number;
+  readonly doc: Document;
+}
+
+/** Receives every durable change so persistence can journal it. */
+export interface ChangeSink {
+  put(ns: string, doc: Document): void;
+  remove(ns: string, id: unknown): void;
+  createIndex(ns: string, spec: Document): void;
+  dropIndex(ns: string, name: string): void;
+}
+
+export type CreateIndexOutcome = 'created' | 'exists';
+
+function showValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof ObjectId) return `ObjectId('${value.toHexString()}')`;
+  if (value instanceof Date) return `new Date(${value.getTime()})`;
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
+  return JSON.stringify(value);
+}
+
+function withIdFirst(doc: Document): Document {
+  if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
+  if (Object.keys(doc)[0] === '_id') return doc;
+  const { _id, ...rest } = doc;
+  return { _id: _id as unknown, ...rest };
+}
+
+function validateId(doc: Document): void {
+  if (Array.isArray(doc._id)) throw commandError('InvalidIdField', "The '_id' value cannot be of type array");
+  if (doc._id instanceof RegExp) throw commandError('InvalidIdField', "can't use a regex for _id");
+}
+
+/** One collection: documents by record id, plus its ordered indexes (always `_id_`). */
+export class Collection {
+  readonly records = new Map<number, Document>();
+  readonly indexes = new Map<string, IndexState>();
+  private nextRid = 1;
+
+  constructor(
+    readonly db: string,
+    readonly name: string,
+    readonly options: Document,
+    private readonly sink?: ChangeSink,
+  ) {
+    const idIndex = createIndexState({ key: { _id: 1 }, name: ID_INDEX_NAME });
+    this.indexes.set(idIndex.name, idIndex);
+  }
+
+  get ns(): string {
+    return `${this.db}.${this.name}`;
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  private keysOf(doc: Document): Map<IndexState, unknown[][]> {
+    const keys = new Map<IndexState, unknown[][]>();
+    for (const index of this.indexes.values()) keys.set(index, indexKeysFor(index, doc));
+    return keys;
+  }
+
+  private checkUnique(keys: Map<IndexState, unknown[][]>, self: number): void {
+    for (const [index, tuples] of keys) {
+      if (!index.unique) continue;
+      for (const tuple of tuples) {
+        for (const entry of index.tree.equal(tuple)) {
+          if (entry.rid !== self) throw this.duplicateKey(index, tuple);
+        }
+      }
+    }
+  }
+
+  private duplicateKey(index: IndexState, tuple: readonly unknown[]): Error {
+    const keyValue: Document = {};
+    index.fields.forEach((field, i) => (keyValue[field] = tuple[i] ?? null));
+    const shown = index.fields.map((f, i) => `${f}: ${showValue(tuple[i])}`).join(', ');
+    return commandError(
+      'DuplicateKey',
+      `E11000 duplicate key error collection: ${this.ns} index: ${index.name} dup key: { ${shown} }`,
+      { keyPattern: index.key, keyValue },
+    );
+  }
+
+  private addKeys(keys: Map<IndexState, unknown[][]>, rid: number): void {
+    for (const [index, tuples] of keys) for (const key of tuples) index.tree.insert({ key, rid });
+  }
+
+  private removeKeys(keys: Map<IndexState, unknown[][]>, rid: number): void {
+    for (const [index, tuples] of keys) for (const key of tuples) index.tree.remove({ key, rid });
+  }
+
+  /** Inserts a document (given an `_id` first if it has none); returns the stored document. */
+  insert(input: Document): Document {
+    const doc = withIdFirst(input);
+    validateId(doc);
+    const keys = this.keysOf(doc);
+    const rid = this.nextRid;
+    this.checkUnique(keys, rid);
+    this.nextRid += 1;
+    this.records.set(rid, doc);
+    this.addKeys(keys, rid);
+    this.sink?.put(this.ns, doc);
+    return doc;
+  }
+
+  replace(rid: number, input: Document): Document {
+    const old = this.records.get(rid);
+    if (!old) throw new Error(`record ${rid} vanished`);
+    const doc = withIdFirst(input);
+    validateId(doc);
+    const oldKeys = this.keysOf(old);
+    const newKeys = this.keysOf(doc);
+    this.checkUnique(newKeys, rid);
+    for (const [index, tuples] of newKeys) {
+      const before = oldKeys.get(index) ?? [];
+      const same =
+        before.length === tuples.length && before.every((t, i) => compareKeys(t, tuples[i] ?? [], []) === 0);
+      if (same) continue;
+      for (const key of before) index.tree.remove({ key, rid });
+      for (const key of tuples) index.tree.insert({ key, rid });
+    }
+    this.records.set(rid, doc);
+    this.sink?.put(this.ns, doc);
+    return doc;
+  }
+
+  remove(rid: number): Document | undefined {
+    const doc = this.records.get(rid);
+    if (!doc) return undefined;
+    this.removeKeys(this.keysOf(doc), rid);
+    this.records.delete(rid);
+    this.sink?.remove(this.ns, doc._id);
+    return doc;
+  }
+
+  /** The record id of the document with this `_id`, if any. */
+  ridOfId(id: unknown): number | undefined {
+    const index = this.indexes.get(ID_INDEX_NAME) as IndexState;
+    for (const entry of index.tree.equal([id])) return entry.rid;
+    return undefined;
+  }
+
+  /** Documents that may match `filter` (an index narrows them when one applies), with what it cost. */
+  candidates(filter: Document): { candidates: Candidate[]; stats: ScanStats } {
+    const plan = chooseIndex(filter, this.indexes.values());
+    if (!plan) {
+      const candidates: Candidate[] = [];
+      for (const [rid, doc] of this.records) candidates.push({ rid, doc });
+      return { candidates, stats: { stage: 'COLLSCAN', keysExamined: 0, docsExamined: candidates.length } };
+    }
+    const seen = new Set<number>();
+    const candidates: Candidate[] = [];
+    let keysExamined = 0;
+    for (const interval of plan.intervals) {
+      for (const entry of plan.index.tree.range(interval.start, interval.pastEnd)) {
+        keysExamined += 1;
+        if (seen.has(entry.rid)) continue;
+        seen.add(entry.rid);
+        const doc = this.records.get(entry.rid);
+        if (doc) candidates.push({ rid: entry.rid, doc });
+      }
+    }
+    const stats: ScanStats = {
+      stage: 'IXSCAN',
+      indexName: plan.index.name,
+      keyPattern: plan.index.key,
+      indexBounds: { [plan.boundsField]: plan.intervals.map((i) => i.describe) },
+      keysExamined,
+      docsExamined: candidates.length,
+    };
+    return { candidates, stats };
+  }
+
+  /** Documents matching `filter`, in index or natural order. */
+  match(filter: Document): { matches: Candidate[]; stats: ScanStats } {
+    const { candidates, stats } = this.candidates(filter);
+    if (Object.keys(filter).length === 0) return { matches: candidates, stats };
+    const query = new Query(filter);
+    return { matches: candidates.filter((c) => query.test(c.doc)), stats };
+  }
+
+  createIndex(spec: Document): CreateIndexOutcome {
+    const index = createIndexState(spec);
+    for (const existing of this.indexes.values()) {
+      const sameKey = JSON.stringify(existing.key) === JSON.stringify(index.key);
+      if (existing.name === index.name) {
+        if (sameKey && JSON.stringify(existing.options) === JSON.stringify(index.options)) return 'exists';
+        throw commandError(
+          sameKey ? 'IndexOptionsConflict' : 'IndexKeySpecsConflict',
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(describeIndex(index))}, existing index: ${JSON.stringify(describeIndex(existing))}`,
+        );
+      }
+      if (sameKey && JSON.stringify(existing.options) === JSON.stringify(index.options)) {
+        throw commandError(
+          'IndexOptionsConflict',
+          `Index already exists with a different name: ${existing.name}`,
+        );
+      }
+    }
+    for (const [rid, doc] of this.records) {
+      const tuples = indexKeysFor(index, doc);
+      for (const key of tuples) {
+        if (index.unique)
+          for (const entry of index.tree.equal(key))
+            if (entry.rid !== rid) {
+              throw this.duplicateKey(index, key);
+            }
+        index.tree.insert({ key, rid });
+      }
+    }
+    this.indexes.set(index.name, index);
+    this.sink?.createIndex(this.ns, { ...describeIndex(index) });
+    return 'created';
+  }
+
+  dropIndex(name: string): void {
+    if (name === ID_INDEX_NAME) throw commandError('InvalidOptions', 'cannot drop _id index');
+    if (!this.indexes.delete(name))
+      throw commandError('IndexNotFound', `index not found with name [${name}]`);
+    this.sink?.dropIndex(this.ns, name);
+  }
+
+  dropIndexByKey(key: Document): string {
+    for (const index of this.indexes.values()) {
+      if (JSON.stringify(index.key) === JSON.stringify(key)) {
+        this.dropIndex(index.name);
+        return index.name;
+      }
+    }
+    throw commandError('IndexNotFound', `can't find index with key: ${JSON.stringify(key)}`);
+  }
+
+  listIndexes(): Document[] {
+    return [...this.indexes.values()].map(describeIndex);
+  }
+}

@@ -1,0 +1,121 @@
+import type { Document } from 'bson';
+import { Aggregator, ProcessingMode } from 'mingo';
+import type { Catalog } from '../catalog';
+import type { ScanStats } from '../collection';
+import { commandError } from '../errors';
+import { isPlainObject } from '../field-paths';
+import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
+import { explainStats } from './query-runner';
+import { cursorDocument } from '../cursors';
+
+const SERVER_HANDLED_STAGES = new Set(['$out', '$merge']);
+
+function sourceDocuments(
+  ctx: CommandContext,
+  name: string | undefined,
+  pipeline: Document[],
+): {
+  docs: Document[];
+  rest: Document[];
+  stats: ScanStats;
+  filter: Document;
+} {
+  const collection = name === undefined ? undefined : ctx.catalog.get(ctx.db, name);
+  const first = pipeline[0];
+  const filter = first && isPlainObject(first.$match) ? first.$match : undefined;
+  if (!collection)
+    return {
+      docs: [],
+      rest: pipeline,
+      stats: { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 },
+      filter: {},
+    };
+  if (!filter) {
+    const { matches, stats } = collection.match({});
+    return { docs: matches.map((m) => m.doc), rest: pipeline, stats, filter: {} };
+  }
+  // The leading $match runs against the collection so it can use an index, as MongoDB's planner does.
+  const { matches, stats } = collection.match(filter);
+  return { docs: matches.map((m) => m.doc), rest: pipeline.slice(1), stats, filter };
+}
+
+function resolver(catalog: Catalog, db: string) {
+  return (name: string): Document[] => [...(catalog.get(db, name)?.records.values() ?? [])];
+}
+
+function writeOut(ctx: CommandContext, stage: Document, results: Document[]): void {
+  const target = stage.$out as unknown;
+  const db = isPlainObject(target) && typeof target.db === 'string' ? target.db : ctx.db;
+  const name = isPlainObject(target) && typeof target.coll === 'string' ? target.coll : target;
+  if (typeof name !== 'string')
+    throw commandError('FailedToParse', '$out only supports a string or object argument');
+  const previous = ctx.catalog.get(db, name);
+  const indexes = previous?.listIndexes().filter((spec) => spec.name !== '_id_') ?? [];
+  ctx.catalog.drop(db, name);
+  const collection = ctx.catalog.create(db, name).collection;
+  for (const spec of indexes) collection.createIndex(spec);
+  for (const doc of results) collection.insert(doc);
+}
+
+/** Runs a pipeline: the leading $match through the collection's indexes, the rest through mingo. */
+export function runPipeline(
+  ctx: CommandContext,
+  name: string | undefined,
+  pipeline: Document[],
+): {
+  results: Document[];
+  stats: ScanStats;
+  filter: Document;
+} {
+  const last = pipeline[pipeline.length - 1];
+  const outStage = last && Object.keys(last).some((k) => SERVER_HANDLED_STAGES.has(k)) ? last : undefined;
+  if (outStage && '$merge' in outStage)
+    throw commandError('IllegalOperation', '$merge is not supported by devstack-mongo; use $out');
+  const body = outStage ? pipeline.slice(0, -1) : pipeline;
+  const { docs, rest, stats, filter } = sourceDocuments(ctx, name, body);
+  recordScan(ctx, stats);
+  let results: Document[];
+  try {
+    results = new Aggregator(rest, {
+      collectionResolver: resolver(ctx.catalog, ctx.db),
+      processingMode: ProcessingMode.CLONE_INPUT,
+    }).run<Document>(docs);
+  } catch (error) {
+    throw commandError('BadValue', error instanceof Error ? error.message : String(error));
+  }
+  if (outStage) {
+    writeOut(ctx, outStage, results);
+    return { results: [], stats, filter };
+  }
+  return { results, stats, filter };
+}
+
+export const aggregate: CommandHandler = (body, ctx) => {
+  const name = body.aggregate === 1 ? undefined : collectionName(body, 'aggregate');
+  const pipeline = body.pipeline as unknown;
+  if (!Array.isArray(pipeline))
+    throw commandError('TypeMismatch', "'pipeline' option must be specified as an array");
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
+      throw commandError(
+        'FailedToParse',
+        'A pipeline stage specification object must contain exactly one field.',
+      );
+    }
+  }
+  const explain = body.explain === true;
+  const cursor = body.cursor as unknown;
+  if (!explain && !isPlainObject(cursor)) {
+    throw commandError(
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
+  }
+  ctx.counters.opcounters.command += 1;
+  const { results, stats, filter } = runPipeline(ctx, name, pipeline as Document[]);
+  if (explain) return explainStats(`${ctx.db}.${name ?? '$cmd.aggregate'}`, stats, results.length, filter);
+  const batchSize =
+    isPlainObject(cursor) && typeof cursor.batchSize === 'number' ? cursor.batchSize : undefined;
+  const reply = ctx.cursors.open(`${ctx.db}.${name ?? '$cmd.aggregate'}`, results, batchSize);
+  return cursorDocument(reply, true);
+};

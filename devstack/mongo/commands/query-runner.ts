@@ -1,0 +1,102 @@
+import type { Document } from 'bson';
+import { find as mingoFind } from 'mingo';
+import type { Collection, ScanStats } from '../collection';
+import { commandError } from '../errors';
+import { isPlainObject } from '../field-paths';
+
+export interface FindSpec {
+  readonly filter: Document;
+  readonly sort?: Document;
+  readonly projection?: Document;
+  readonly skip?: number;
+  readonly limit?: number;
+}
+
+export interface FindResult {
+  readonly docs: Document[];
+  readonly stats: ScanStats;
+}
+
+const EMPTY_STATS: ScanStats = { stage: 'COLLSCAN', keysExamined: 0, docsExamined: 0 };
+
+/** Projected fields keep the stored document's field order, as MongoDB returns them. */
+function inDocumentOrder(original: Document, projected: Document): Document {
+  const ordered: Document = {};
+  for (const key of Object.keys(original)) if (key in projected) ordered[key] = projected[key] as unknown;
+  for (const key of Object.keys(projected)) if (!(key in ordered)) ordered[key] = projected[key] as unknown;
+  return ordered;
+}
+
+export function project(docs: Document[], projection: Document | undefined): Document[] {
+  if (!projection || Object.keys(projection).length === 0) return docs;
+  try {
+    return docs.map((doc) => {
+      const projected = mingoFind([doc], {}, projection).next() as Document | undefined;
+      return inDocumentOrder(doc, projected ?? {});
+    });
+  } catch (error) {
+    throw commandError('BadValue', error instanceof Error ? error.message : String(error));
+  }
+}
+
+export function validateFilter(filter: unknown, what = 'filter'): Document {
+  if (filter === undefined || filter === null) return {};
+  if (!isPlainObject(filter)) throw commandError('TypeMismatch', `${what} must be an object`);
+  return filter;
+}
+
+/** The documents a find returns (filter → sort → skip → limit → projection) and what the scan cost. */
+export function runFind(collection: Collection | undefined, spec: FindSpec): FindResult {
+  if (spec.skip !== undefined && spec.skip < 0)
+    throw commandError('BadValue', 'Skip value must be non-negative');
+  if (spec.limit !== undefined && spec.limit < 0)
+    throw commandError('BadValue', 'Limit value must be non-negative');
+  if (!collection) return { docs: [], stats: { ...EMPTY_STATS } };
+  let matches: { matches: Array<{ doc: Document }>; stats: ScanStats };
+  try {
+    matches = collection.match(spec.filter);
+  } catch (error) {
+    throw commandError('BadValue', error instanceof Error ? error.message : String(error));
+  }
+  let docs = matches.matches.map((m) => m.doc);
+  if (spec.sort && Object.keys(spec.sort).length > 0) {
+    try {
+      docs = mingoFind(docs, {}).sort(spec.sort).all();
+    } catch (error) {
+      throw commandError('BadValue', error instanceof Error ? error.message : String(error));
+    }
+  }
+  const start = spec.skip ?? 0;
+  const end = spec.limit ? start + spec.limit : undefined;
+  if (start > 0 || end !== undefined) docs = docs.slice(start, end);
+  return { docs: project(docs, spec.projection), stats: matches.stats };
+}
+
+export function explainStats(ns: string, stats: ScanStats, nReturned: number, filter: Document): Document {
+  const scan: Document =
+    stats.stage === 'IXSCAN'
+      ? {
+          stage: 'FETCH',
+          filter,
+          inputStage: {
+            stage: 'IXSCAN',
+            keyPattern: stats.keyPattern,
+            indexName: stats.indexName,
+            isMultiKey: false,
+            direction: 'forward',
+            indexBounds: stats.indexBounds,
+          },
+        }
+      : { stage: 'COLLSCAN', filter, direction: 'forward' };
+  return {
+    explainVersion: '1',
+    queryPlanner: { namespace: ns, parsedQuery: filter, winningPlan: scan, rejectedPlans: [] },
+    executionStats: {
+      executionSuccess: true,
+      nReturned,
+      totalKeysExamined: stats.keysExamined,
+      totalDocsExamined: stats.docsExamined,
+    },
+    ok: 1,
+  };
+}

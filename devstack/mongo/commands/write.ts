@@ -1,0 +1,179 @@
+import type { Document } from 'bson';
+import type { Collection } from '../collection';
+import { commandError, MongoCommandError } from '../errors';
+import { isPlainObject } from '../field-paths';
+import { applyUpdate, updateKind } from '../update-apply';
+import { ensureId, upsertSeed } from '../upsert-seed';
+import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
+import { validateFilter } from './query-runner';
+
+interface BatchOutcome {
+  n: number;
+  writeErrors: Document[];
+}
+
+/** Runs each statement; an ordered batch stops at the first error, an unordered one carries on. */
+function runBatch<T>(
+  statements: T[],
+  ordered: boolean,
+  outcome: BatchOutcome,
+  run: (s: T, i: number) => void,
+): void {
+  for (let i = 0; i < statements.length; i += 1) {
+    try {
+      run(statements[i] as T, i);
+    } catch (error) {
+      if (!(error instanceof MongoCommandError)) throw error;
+      outcome.writeErrors.push(error.toWriteError(i));
+      if (ordered) break;
+    }
+  }
+}
+
+function statementsOf(body: Document, field: string, command: string): Document[] {
+  const value = body[field] as unknown;
+  if (!Array.isArray(value))
+    throw commandError('FailedToParse', `BSON field '${command}.${field}' is missing but a required field`);
+  return value as Document[];
+}
+
+function writeReply(outcome: BatchOutcome, extra: Document = {}): Document {
+  return {
+    n: outcome.n,
+    ...extra,
+    ...(outcome.writeErrors.length > 0 ? { writeErrors: outcome.writeErrors } : {}),
+    ok: 1,
+  };
+}
+
+export const insert: CommandHandler = (body, ctx) => {
+  const name = collectionName(body, 'insert');
+  const documents = statementsOf(body, 'documents', 'insert');
+  const collection = ctx.catalog.getOrCreate(ctx.db, name);
+  const outcome: BatchOutcome = { n: 0, writeErrors: [] };
+  runBatch(documents, body.ordered !== false, outcome, (doc) => {
+    if (!isPlainObject(doc)) throw commandError('TypeMismatch', 'insert documents must be objects');
+    collection.insert(doc);
+    outcome.n += 1;
+  });
+  ctx.counters.opcounters.insert += outcome.n;
+  return writeReply(outcome);
+};
+
+interface UpdateStatement {
+  readonly q: Document;
+  readonly u: unknown;
+  readonly upsert: boolean;
+  readonly multi: boolean;
+  readonly arrayFilters?: Document[];
+}
+
+export interface UpdateResult {
+  readonly matched: number;
+  readonly modified: number;
+  readonly upsertedId?: unknown;
+  readonly before?: Document;
+  readonly after?: Document;
+}
+
+function parseUpdateStatement(s: Document): UpdateStatement {
+  if (!isPlainObject(s)) throw commandError('FailedToParse', 'update statement must be an object');
+  const arrayFilters = s.arrayFilters;
+  if (arrayFilters !== undefined && !Array.isArray(arrayFilters)) {
+    throw commandError(
+      'TypeMismatch',
+      "BSON field 'update.updates.arrayFilters' is the wrong type, expected type 'array'",
+    );
+  }
+  if (s.multi === true && updateKind(s.u) === 'replacement') {
+    throw commandError('InvalidOptions', 'multi update is not supported for replacement-style update');
+  }
+  return {
+    q: validateFilter(s.q, 'q'),
+    u: s.u,
+    upsert: s.upsert === true,
+    multi: s.multi === true,
+    arrayFilters: arrayFilters as Document[] | undefined,
+  };
+}
+
+/** One update statement against a collection: matched documents updated, or an upsert inserted. */
+export function applyUpdateStatement(
+  collection: Collection,
+  s: UpdateStatement,
+  ctx: CommandContext,
+): UpdateResult {
+  const kind = updateKind(s.u);
+  const { matches, stats } = collection.match(s.q);
+  recordScan(ctx, stats);
+  const targets = s.multi ? matches : matches.slice(0, 1);
+  let modified = 0;
+  let before: Document | undefined;
+  let after: Document | undefined;
+  for (const target of targets) {
+    const result = applyUpdate(target.doc, s.u, {
+      arrayFilters: s.arrayFilters,
+      query: s.q,
+      inserting: false,
+    });
+    before ??= target.doc;
+    after ??= result.doc;
+    if (!result.modified) continue;
+    after = collection.replace(target.rid, result.doc);
+    modified += 1;
+  }
+  if (targets.length > 0 || !s.upsert) return { matched: targets.length, modified, before, after };
+  const seed = upsertSeed(s.q, kind === 'replacement');
+  const built = applyUpdate(seed, s.u, { arrayFilters: s.arrayFilters, query: s.q, inserting: true });
+  const inserted = collection.insert(ensureId(built.doc));
+  return { matched: 0, modified: 0, upsertedId: inserted._id, after: inserted };
+}
+
+export const update: CommandHandler = (body, ctx) => {
+  const name = collectionName(body, 'update');
+  const statements = statementsOf(body, 'updates', 'update');
+  const collection = ctx.catalog.getOrCreate(ctx.db, name);
+  const outcome: BatchOutcome = { n: 0, writeErrors: [] };
+  let nModified = 0;
+  const upserted: Document[] = [];
+  runBatch(statements, body.ordered !== false, outcome, (raw, index) => {
+    const result = applyUpdateStatement(collection, parseUpdateStatement(raw), ctx);
+    if (result.upsertedId !== undefined) {
+      upserted.push({ index, _id: result.upsertedId });
+      outcome.n += 1;
+    } else {
+      outcome.n += result.matched;
+      nModified += result.modified;
+    }
+  });
+  ctx.counters.opcounters.update += statements.length;
+  return writeReply(outcome, { nModified, ...(upserted.length > 0 ? { upserted } : {}) });
+};
+
+export const deleteCommand: CommandHandler = (body, ctx) => {
+  const name = collectionName(body, 'delete');
+  const statements = statementsOf(body, 'deletes', 'delete');
+  const collection = ctx.catalog.get(ctx.db, name);
+  const outcome: BatchOutcome = { n: 0, writeErrors: [] };
+  runBatch(statements, body.ordered !== false, outcome, (s) => {
+    if (!isPlainObject(s)) throw commandError('FailedToParse', 'delete statement must be an object');
+    const limit = s.limit;
+    if (limit !== 0 && limit !== 1) {
+      throw commandError(
+        'FailedToParse',
+        `The limit field in delete objects must be 0 or 1. Got ${String(limit)}`,
+      );
+    }
+    if (!collection) return;
+    const { matches, stats } = collection.match(validateFilter(s.q, 'q'));
+    recordScan(ctx, stats);
+    for (const match of limit === 1 ? matches.slice(0, 1) : matches) {
+      collection.remove(match.rid);
+      outcome.n += 1;
+    }
+  });
+  ctx.counters.opcounters.delete += statements.length;
+  return writeReply(outcome);
+};
+
+export const writeCommands: Record<string, CommandHandler> = { insert, update, delete: deleteCommand };

@@ -1,0 +1,104 @@
+import type { Socket } from 'node:net';
+import type { Document } from 'bson';
+import type { Logger } from 'pino';
+import { dispatchCommand } from './command-dispatch';
+import type { CommandContext } from './commands/context';
+import { helloReply } from './commands/handshake';
+import {
+  encodeOpMsg,
+  encodeOpReply,
+  HEADER_BYTES,
+  MAX_MESSAGE_BYTES,
+  OP_QUERY,
+  parseMessage,
+  type IncomingCommand,
+} from './wire-protocol';
+
+export type ContextFactory = (db: string) => CommandContext;
+
+const LEGACY_HANDSHAKE = new Set(['ismaster', 'isMaster', 'hello']);
+
+/**
+ * One client connection: frames messages off the socket, runs each command in arrival order and writes the
+ * reply. A malformed frame closes this connection only; other clients keep being served.
+ */
+export class Connection {
+  private buffered: Buffer = Buffer.alloc(0);
+  private nextRequestId = 1;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly contextFor: ContextFactory,
+    private readonly logger: Logger,
+    private readonly afterCommand: () => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (error) => this.logger.debug({ err: error }, 'client socket error'));
+  }
+
+  private onData(chunk: Buffer): void {
+    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    while (this.buffered.length >= 4) {
+      const length = this.buffered.readInt32LE(0);
+      if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) {
+        this.reject(`invalid message length ${length}`);
+        return;
+      }
+      if (this.buffered.length < length) return;
+      const message = this.buffered.subarray(0, length);
+      this.buffered = this.buffered.subarray(length);
+      this.handle(message);
+      if (this.socket.destroyed) return;
+    }
+  }
+
+  private reject(reason: string): void {
+    this.logger.warn({ reason }, 'closing connection after malformed message');
+    this.buffered = Buffer.alloc(0);
+    this.socket.destroy();
+  }
+
+  private handle(message: Buffer): void {
+    const parsed = parseMessage(message);
+    if (!parsed.ok) {
+      this.reject(parsed.reason);
+      return;
+    }
+    const { command } = parsed;
+    const reply = this.run(command);
+    this.afterCommand();
+    if (command.moreToCome || this.socket.destroyed) return;
+    const requestId = this.nextRequestId++;
+    const encoded =
+      command.opCode === OP_QUERY
+        ? encodeOpReply(requestId, command.requestId, reply)
+        : encodeOpMsg(requestId, command.requestId, reply);
+    this.socket.write(encoded);
+  }
+
+  private run(command: IncomingCommand): Document {
+    const db = typeof command.body.$db === 'string' ? command.body.$db : command.legacyDb;
+    if (command.opCode === OP_QUERY) {
+      const name = Object.keys(command.body)[0] ?? '';
+      const ctx = this.contextFor(db ?? 'admin');
+      // Only the handshake may use OP_QUERY since MongoDB 5.1; everything else must be OP_MSG.
+      if (LEGACY_HANDSHAKE.has(name)) return helloReply(ctx, true);
+      return {
+        ok: 0,
+        errmsg: `Unsupported OP_QUERY command: ${name}`,
+        code: 352,
+        codeName: 'UnsupportedOpQueryCommand',
+      };
+    }
+    if (db === undefined) {
+      return {
+        ok: 0,
+        errmsg: 'OP_MSG requests require a $db argument',
+        code: 40571,
+        codeName: 'Location40571',
+      };
+    }
+    return dispatchCommand(command.body, this.contextFor(db));
+  }
+}

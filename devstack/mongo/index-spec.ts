@@ -1,0 +1,92 @@
+import type { Document } from 'bson';
+import { Query } from 'mingo';
+import { commandError } from './errors';
+import { indexValuesAt } from './field-paths';
+import { OrderedIndex } from './ordered-index';
+
+export const ID_INDEX_NAME = '_id_';
+
+/** An index as the catalog holds it: its spec (what listIndexes shows) and its ordered entries. */
+export interface IndexState {
+  readonly name: string;
+  readonly key: Document;
+  readonly fields: readonly string[];
+  readonly unique: boolean;
+  readonly sparse: boolean;
+  readonly partial?: Query;
+  /** The options echoed back by listIndexes (unique, sparse, partialFilterExpression, ...). */
+  readonly options: Document;
+  readonly tree: OrderedIndex;
+  multikey: boolean;
+}
+
+const ECHOED_OPTIONS = [
+  'unique',
+  'sparse',
+  'partialFilterExpression',
+  'expireAfterSeconds',
+  'collation',
+  'hidden',
+];
+const VALID_DIRECTIONS = new Set<unknown>([1, -1, 'text', '2dsphere', '2d', 'hashed']);
+
+/** The default name MongoDB gives an index: `field_direction` pairs joined by `_`. */
+export function defaultIndexName(key: Document): string {
+  return Object.entries(key)
+    .map(([field, dir]) => `${field}_${String(dir)}`)
+    .join('_');
+}
+
+export function createIndexState(spec: Document): IndexState {
+  const key = spec.key as unknown;
+  if (typeof key !== 'object' || key === null || Array.isArray(key) || Object.keys(key).length === 0) {
+    throw commandError('BadValue', "Index spec must have a non-empty 'key' document");
+  }
+  for (const [field, dir] of Object.entries(key as Document)) {
+    if (field === '')
+      throw commandError('BadValue', 'Index key contains an illegal field name: field name empty');
+    if (!VALID_DIRECTIONS.has(dir) && !(typeof dir === 'number' && dir !== 0)) {
+      throw commandError('BadValue', `Values in the index key pattern can't be 0 or invalid: ${field}`);
+    }
+  }
+  const name = typeof spec.name === 'string' ? spec.name : defaultIndexName(key);
+  const options: Document = {};
+  for (const option of ECHOED_OPTIONS)
+    if (spec[option] !== undefined) options[option] = spec[option] as unknown;
+  const partialFilter = spec.partialFilterExpression as Document | undefined;
+  return {
+    name,
+    key: key,
+    fields: Object.keys(key),
+    unique: spec.unique === true || name === ID_INDEX_NAME,
+    sparse: spec.sparse === true,
+    partial: partialFilter ? new Query(partialFilter) : undefined,
+    options,
+    tree: new OrderedIndex(),
+    multikey: false,
+  };
+}
+
+/** The key tuples one document contributes to an index (several for multikey), or none if excluded. */
+export function indexKeysFor(index: IndexState, doc: Document): unknown[][] {
+  if (index.partial && !index.partial.test(doc)) return [];
+  const perField = index.fields.map((field) => indexValuesAt(doc, field));
+  if (index.sparse && perField.every((f) => f.values.every((v) => v === undefined))) return [];
+  const arrays = perField.filter((f) => f.values.length > 1);
+  if (arrays.length > 1) {
+    throw commandError(
+      'CannotIndexParallelArrays',
+      `cannot index parallel arrays [${index.fields.join('] [')}]`,
+    );
+  }
+  let tuples: unknown[][] = [[]];
+  for (const field of perField) {
+    tuples = tuples.flatMap((t) => field.values.map((v) => [...t, v === undefined ? null : v]));
+  }
+  if (perField.some((f) => f.multikey)) index.multikey = true;
+  return tuples;
+}
+
+export function describeIndex(index: IndexState): Document {
+  return { v: 2, key: index.key, name: index.name, ...index.options };
+}

@@ -1,0 +1,104 @@
+import { compareKeys } from './bson-order';
+
+/** One index entry: the key tuple and the record id of the document it points to. */
+export interface IndexEntry {
+  readonly key: readonly unknown[];
+  readonly rid: number;
+}
+
+// Chunk size trades splice cost (memmove within a chunk) against the chunk directory's length.
+const MAX_CHUNK = 1024;
+const NO_DIRECTIONS: readonly number[] = [];
+
+function compareEntries(a: IndexEntry, b: IndexEntry): number {
+  return compareKeys(a.key, b.key, NO_DIRECTIONS) || a.rid - b.rid;
+}
+
+function firstWhere<T>(items: readonly T[], pred: (item: T) => boolean): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(items[mid] as T)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * An ordered index: sorted entries kept in a list of bounded sorted chunks (a two-level B-tree), so inserts,
+ * deletes and lookups cost O(log n) comparisons plus a bounded splice.
+ */
+export class OrderedIndex {
+  private chunks: IndexEntry[][] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  private chunkFor(pred: (e: IndexEntry) => boolean): number {
+    return firstWhere(this.chunks, (chunk) => pred(chunk[chunk.length - 1] as IndexEntry));
+  }
+
+  insert(entry: IndexEntry): void {
+    this.count += 1;
+    if (this.chunks.length === 0) {
+      this.chunks.push([entry]);
+      return;
+    }
+    const after = (e: IndexEntry): boolean => compareEntries(e, entry) >= 0;
+    let ci = this.chunkFor(after);
+    if (ci === this.chunks.length) ci -= 1;
+    const chunk = this.chunks[ci] as IndexEntry[];
+    const pos = firstWhere(chunk, after);
+    if (pos === chunk.length) chunk.push(entry);
+    else chunk.splice(pos, 0, entry);
+    if (chunk.length > MAX_CHUNK) this.chunks.splice(ci + 1, 0, chunk.splice(chunk.length >>> 1));
+  }
+
+  remove(entry: IndexEntry): boolean {
+    const after = (e: IndexEntry): boolean => compareEntries(e, entry) >= 0;
+    const ci = this.chunkFor(after);
+    const chunk = this.chunks[ci];
+    if (!chunk) return false;
+    const pos = firstWhere(chunk, after);
+    const found = chunk[pos];
+    if (!found || compareEntries(found, entry) !== 0) return false;
+    chunk.splice(pos, 1);
+    if (chunk.length === 0) this.chunks.splice(ci, 1);
+    this.count -= 1;
+    return true;
+  }
+
+  clear(): void {
+    this.chunks = [];
+    this.count = 0;
+  }
+
+  /** Entries from the first where `start` holds until `pastEnd` holds (both monotone over key order). */
+  *range(start?: (e: IndexEntry) => boolean, pastEnd?: (e: IndexEntry) => boolean): Generator<IndexEntry> {
+    let ci = 0;
+    let pos = 0;
+    if (start) {
+      ci = this.chunkFor(start);
+      pos = ci < this.chunks.length ? firstWhere(this.chunks[ci] as IndexEntry[], start) : 0;
+    }
+    for (; ci < this.chunks.length; ci += 1, pos = 0) {
+      const chunk = this.chunks[ci] as IndexEntry[];
+      for (; pos < chunk.length; pos += 1) {
+        const entry = chunk[pos] as IndexEntry;
+        if (pastEnd?.(entry)) return;
+        yield entry;
+      }
+    }
+  }
+
+  /** Entries whose key equals `key` exactly. */
+  *equal(key: readonly unknown[]): Generator<IndexEntry> {
+    yield* this.range(
+      (e) => compareKeys(e.key, key, NO_DIRECTIONS) >= 0,
+      (e) => compareKeys(e.key, key, NO_DIRECTIONS) > 0,
+    );
+  }
+}

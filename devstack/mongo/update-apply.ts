@@ -1,0 +1,202 @@
+import type { Document } from 'bson';
+import { Aggregator, update as mingoUpdate } from 'mingo';
+import { compareValues, typeClass, TYPE_CLASS } from './bson-order';
+import { cloneDocument, sameDocument } from './document-clone';
+import { commandError, MongoCommandError } from './errors';
+import { isPlainObject, valueAt } from './field-paths';
+
+const UPDATE_OPERATORS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$currentDate',
+  '$push',
+  '$addToSet',
+  '$pop',
+  '$pull',
+  '$pullAll',
+  '$bit',
+  '$setOnInsert',
+]);
+const NUMERIC_OPERATORS = new Set(['$inc', '$mul']);
+
+export interface UpdateOptions {
+  readonly arrayFilters?: Document[];
+  /** The query, for the positional `$` operator. */
+  readonly query?: Document;
+  /** True when the update builds an upserted document (applies `$setOnInsert`). */
+  readonly inserting: boolean;
+}
+
+export interface UpdateOutcome {
+  readonly doc: Document;
+  readonly modified: boolean;
+}
+
+export type UpdateKind = 'operators' | 'replacement' | 'pipeline';
+
+/** Classifies and validates an update document the way MongoDB parses it. */
+export function updateKind(update: unknown): UpdateKind {
+  if (Array.isArray(update)) return 'pipeline';
+  if (!isPlainObject(update))
+    throw commandError('FailedToParse', 'Update argument must be either an object or an array');
+  const keys = Object.keys(update);
+  if (keys.length === 0 || !(keys[0] as string).startsWith('$')) {
+    for (const key of keys) {
+      if (key.startsWith('$')) {
+        throw commandError(
+          'DollarPrefixedFieldName',
+          `The dollar ($) prefixed field '${key}' in '${key}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.`,
+        );
+      }
+    }
+    return 'replacement';
+  }
+  for (const key of keys) {
+    if (!UPDATE_OPERATORS.has(key)) {
+      throw commandError(
+        'FailedToParse',
+        `Unknown modifier: ${key}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
+    }
+    const arg = update[key];
+    if (!isPlainObject(arg)) {
+      throw commandError(
+        'FailedToParse',
+        `Modifiers operate on fields but we found type ${typeName(arg)} instead. For example: {$mod: {<field>: ...}} not {${key}: ${JSON.stringify(arg)}}`,
+      );
+    }
+  }
+  return 'operators';
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'double';
+  if (typeof value === 'boolean') return 'bool';
+  return typeof value;
+}
+
+function conflictCheck(update: Document): void {
+  const paths: string[] = [];
+  for (const [op, arg] of Object.entries(update)) {
+    for (const [path, value] of Object.entries(arg as Document)) {
+      if (path === '') throw commandError('EmptyFieldName', `An empty update path is not valid.`);
+      paths.push(path);
+      if (op === '$rename' && typeof value === 'string') paths.push(value);
+    }
+  }
+  const normalized = paths.map((p) =>
+    p
+      .split('.')
+      .filter((part) => !part.startsWith('$'))
+      .join('.'),
+  );
+  for (let i = 0; i < normalized.length; i += 1) {
+    for (let j = i + 1; j < normalized.length; j += 1) {
+      const a = normalized[i] as string;
+      const b = normalized[j] as string;
+      if (a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`)) {
+        const [longer, shorter] = a.length >= b.length ? [paths[i], b] : [paths[j], a];
+        throw commandError(
+          'ConflictingUpdateOperators',
+          `Updating the path '${longer}' would create a conflict at '${shorter}'`,
+        );
+      }
+    }
+  }
+}
+
+function numericCheck(update: Document, doc: Document): void {
+  for (const op of NUMERIC_OPERATORS) {
+    const arg = update[op] as Document | undefined;
+    if (!arg) continue;
+    for (const [path, value] of Object.entries(arg)) {
+      if (typeClass(value) !== TYPE_CLASS.number) {
+        const verb = op === '$inc' ? 'increment' : 'multiply';
+        throw commandError(
+          'TypeMismatch',
+          `Cannot ${verb} with non-numeric argument: {${path}: ${JSON.stringify(value)}}`,
+        );
+      }
+      const current = valueAt(doc, path);
+      if (current !== undefined && typeClass(current) !== TYPE_CLASS.number) {
+        throw commandError(
+          'TypeMismatch',
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} has the field '${path}' of non-numeric type ${typeName(current)}`,
+        );
+      }
+    }
+  }
+}
+
+function assertIdUnchanged(before: Document, after: Document, inserting: boolean): void {
+  if (inserting && before._id === undefined) return;
+  if (compareValues(before._id, after._id) !== 0 || (after._id === undefined && before._id !== undefined)) {
+    throw commandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
+  }
+}
+
+function applyOperators(doc: Document, update: Document, options: UpdateOptions): UpdateOutcome {
+  conflictCheck(update);
+  numericCheck(update, doc);
+  const next = cloneDocument(doc);
+  const { $setOnInsert, ...operators } = update as Document & { $setOnInsert?: Document };
+  if (options.inserting && $setOnInsert) {
+    operators.$set = { ...((operators.$set as Document | undefined) ?? {}), ...$setOnInsert };
+  }
+  let changed: string[] = [];
+  if (Object.keys(operators).length > 0) {
+    try {
+      changed = mingoUpdate(next, operators, options.arrayFilters, options.query, { cloneMode: 'deep' });
+    } catch (error) {
+      if (error instanceof MongoCommandError) throw error;
+      throw commandError('BadValue', error instanceof Error ? error.message : String(error));
+    }
+  }
+  assertIdUnchanged(doc, next, options.inserting);
+  return { doc: next, modified: changed.length > 0 };
+}
+
+function applyReplacement(doc: Document, replacement: Document): UpdateOutcome {
+  if (
+    replacement._id !== undefined &&
+    doc._id !== undefined &&
+    compareValues(replacement._id, doc._id) !== 0
+  ) {
+    throw commandError(
+      'ImmutableField',
+      `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(replacement._id)}`,
+    );
+  }
+  const next = cloneDocument({ _id: (doc._id ?? replacement._id) as unknown, ...replacement });
+  if (next._id === undefined) delete next._id;
+  return { doc: next, modified: !sameDocument(doc, next) };
+}
+
+function applyPipeline(doc: Document, pipeline: Document[], inserting: boolean): UpdateOutcome {
+  const [result] = new Aggregator(pipeline).run<Document>([cloneDocument(doc)]);
+  if (!result) throw commandError('BadValue', 'update pipeline produced no document');
+  assertIdUnchanged(doc, result, inserting);
+  return { doc: result, modified: !sameDocument(doc, result) };
+}
+
+/** Applies an update (operators, replacement or pipeline) to a copy of `doc`; `doc` itself is untouched. */
+export function applyUpdate(doc: Document, update: unknown, options: UpdateOptions): UpdateOutcome {
+  switch (updateKind(update)) {
+    case 'pipeline':
+      return applyPipeline(doc, update as Document[], options.inserting);
+    case 'replacement':
+      return applyReplacement(doc, update as Document);
+    case 'operators':
+      return applyOperators(doc, update as Document, options);
+  }
+}

@@ -1,0 +1,172 @@
+import { BSON, type Document } from 'bson';
+
+/** Opcodes of MongoDB's wire protocol that this server reads or writes. */
+export const OP_REPLY = 1;
+export const OP_QUERY = 2004;
+export const OP_MSG = 2013;
+
+export const HEADER_BYTES = 16;
+export const MAX_MESSAGE_BYTES = 48_000_000;
+
+const FLAG_CHECKSUM_PRESENT = 1 << 0;
+const FLAG_MORE_TO_COME = 1 << 1;
+const SECTION_BODY = 0;
+const SECTION_DOCUMENT_SEQUENCE = 1;
+const CHECKSUM_BYTES = 4;
+
+// Documents keep Int64 as numbers when they fit, like the shell does; cursor ids are answered as Long.
+const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
+
+export interface MessageHeader {
+  readonly length: number;
+  readonly requestId: number;
+  readonly responseTo: number;
+  readonly opCode: number;
+}
+
+/** A command as it arrived, whatever the opcode: the body with document sequences merged in. */
+export interface IncomingCommand {
+  readonly requestId: number;
+  readonly opCode: typeof OP_MSG | typeof OP_QUERY;
+  readonly body: Document;
+  /** OP_MSG moreToCome: the client expects no reply (unacknowledged write). */
+  readonly moreToCome: boolean;
+  /** OP_QUERY only: the database from `db.$cmd`. */
+  readonly legacyDb?: string;
+}
+
+export type ParseResult = { ok: true; command: IncomingCommand } | { ok: false; reason: string };
+
+export function readHeader(buffer: Buffer): MessageHeader {
+  return {
+    length: buffer.readInt32LE(0),
+    requestId: buffer.readInt32LE(4),
+    responseTo: buffer.readInt32LE(8),
+    opCode: buffer.readInt32LE(12),
+  };
+}
+
+function readCString(buffer: Buffer, offset: number): { value: string; next: number } | undefined {
+  const end = buffer.indexOf(0, offset);
+  if (end < 0) return undefined;
+  return { value: buffer.toString('utf8', offset, end), next: end + 1 };
+}
+
+function readDocument(buffer: Buffer, offset: number, limit: number): { doc: Document; next: number } {
+  if (offset + 4 > limit) throw new Error('truncated BSON document');
+  const size = buffer.readInt32LE(offset);
+  if (size < 5 || offset + size > limit) throw new Error('invalid BSON document length');
+  const doc = BSON.deserialize(buffer.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+  return { doc, next: offset + size };
+}
+
+function parseOpMsg(message: Buffer, header: MessageHeader): ParseResult {
+  const flags = message.readUInt32LE(HEADER_BYTES);
+  const limit = message.length - (flags & FLAG_CHECKSUM_PRESENT ? CHECKSUM_BYTES : 0);
+  let offset = HEADER_BYTES + 4;
+  let body: Document | undefined;
+  const sequences: Array<[string, Document[]]> = [];
+  while (offset < limit) {
+    const kind = message.readUInt8(offset);
+    offset += 1;
+    if (kind === SECTION_BODY) {
+      if (body) return { ok: false, reason: 'OP_MSG has more than one body section' };
+      const read = readDocument(message, offset, limit);
+      body = read.doc;
+      offset = read.next;
+    } else if (kind === SECTION_DOCUMENT_SEQUENCE) {
+      const size = message.readInt32LE(offset);
+      const end = offset + size;
+      if (size < 5 || end > limit) return { ok: false, reason: 'invalid document sequence length' };
+      const name = readCString(message, offset + 4);
+      if (!name || name.next > end) return { ok: false, reason: 'invalid document sequence identifier' };
+      const docs: Document[] = [];
+      let at = name.next;
+      while (at < end) {
+        const read = readDocument(message, at, end);
+        docs.push(read.doc);
+        at = read.next;
+      }
+      sequences.push([name.value, docs]);
+      offset = end;
+    } else {
+      return { ok: false, reason: `unknown OP_MSG section kind ${kind}` };
+    }
+  }
+  if (!body) return { ok: false, reason: 'OP_MSG has no body section' };
+  for (const [name, docs] of sequences) body[name] = docs;
+  return {
+    ok: true,
+    command: {
+      requestId: header.requestId,
+      opCode: OP_MSG,
+      body,
+      moreToCome: (flags & FLAG_MORE_TO_COME) !== 0,
+    },
+  };
+}
+
+function parseOpQuery(message: Buffer, header: MessageHeader): ParseResult {
+  const collection = readCString(message, HEADER_BYTES + 4);
+  if (!collection) return { ok: false, reason: 'invalid OP_QUERY collection name' };
+  // skip numberToSkip and numberToReturn
+  const query = readDocument(message, collection.next + 8, message.length);
+  const dot = collection.value.indexOf('.');
+  const db = dot >= 0 ? collection.value.slice(0, dot) : collection.value;
+  const body = query.doc;
+  // Legacy clients may wrap the command as {$query: {...}, $readPreference: ...}.
+  const unwrapped =
+    typeof body.$query === 'object' && body.$query !== null ? (body.$query as Document) : body;
+  return {
+    ok: true,
+    command: {
+      requestId: header.requestId,
+      opCode: OP_QUERY,
+      body: unwrapped,
+      moreToCome: false,
+      legacyDb: db,
+    },
+  };
+}
+
+/** Parses one complete message (header included). Malformed input is a value, never a throw. */
+export function parseMessage(message: Buffer): ParseResult {
+  const header = readHeader(message);
+  try {
+    if (header.opCode === OP_MSG) return parseOpMsg(message, header);
+    if (header.opCode === OP_QUERY) return parseOpQuery(message, header);
+    return { ok: false, reason: `unsupported opCode ${header.opCode}` };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+function writeHeader(buffer: Buffer, requestId: number, responseTo: number, opCode: number): void {
+  buffer.writeInt32LE(buffer.length, 0);
+  buffer.writeInt32LE(requestId, 4);
+  buffer.writeInt32LE(responseTo, 8);
+  buffer.writeInt32LE(opCode, 12);
+}
+
+export function encodeOpMsg(requestId: number, responseTo: number, body: Document): Buffer {
+  const payload = BSON.serialize(body);
+  const message = Buffer.allocUnsafe(HEADER_BYTES + 4 + 1 + payload.length);
+  writeHeader(message, requestId, responseTo, OP_MSG);
+  message.writeUInt32LE(0, HEADER_BYTES);
+  message.writeUInt8(SECTION_BODY, HEADER_BYTES + 4);
+  message.set(payload, HEADER_BYTES + 5);
+  return message;
+}
+
+export function encodeOpReply(requestId: number, responseTo: number, body: Document): Buffer {
+  const payload = BSON.serialize(body);
+  const fixed = HEADER_BYTES + 4 + 8 + 4 + 4;
+  const message = Buffer.allocUnsafe(fixed + payload.length);
+  writeHeader(message, requestId, responseTo, OP_REPLY);
+  message.writeInt32LE(0, HEADER_BYTES); // responseFlags
+  message.writeBigInt64LE(0n, HEADER_BYTES + 4); // cursorID
+  message.writeInt32LE(0, HEADER_BYTES + 12); // startingFrom
+  message.writeInt32LE(1, HEADER_BYTES + 16); // numberReturned
+  message.set(payload, fixed);
+  return message;
+}
