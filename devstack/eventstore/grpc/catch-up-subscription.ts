@@ -16,8 +16,8 @@ type Call = ServerWritableStream<unknown, ReadResp>;
 
 interface Page {
   readonly events: readonly ResolvedEvent[];
-  /** Checkpoint positions keyed by how many of `events` precede them. */
-  readonly checkpoints: ReadonlyMap<number, number>;
+  /** Checkpoints, each placed after `before` of `events`. */
+  readonly checkpoints: readonly { readonly before: number; readonly position: number }[];
   /** Nothing more to read right now. */
   readonly exhausted: boolean;
 }
@@ -35,7 +35,7 @@ function allSource(log: EventLog, request: ReadRequest, from: number | 'start' |
   return {
     next() {
       const events: ResolvedEvent[] = [];
-      const checkpoints = new Map<number, number>();
+      const checkpoints: { before: number; position: number }[] = [];
       const end = Math.min(log.visibleCount, cursor + PAGE_SIZE);
       for (; cursor < end; cursor++) {
         const event = log.eventAt(cursor);
@@ -43,7 +43,7 @@ function allSource(log: EventLog, request: ReadRequest, from: number | 'start' |
         if (!filter || filter.matches(event)) events.push(log.resolve(event, request.resolveLinkTos));
         scanned++;
         if (filter && scanned % filter.checkpointInterval === 0)
-          checkpoints.set(events.length, event.position);
+          checkpoints.push({ before: events.length, position: event.position });
       }
       return { events, checkpoints, exhausted: cursor >= log.visibleCount };
     },
@@ -67,11 +67,11 @@ function streamSource(
       if (!result.ok)
         return result.reason === 'stream-deleted'
           ? 'deleted'
-          : { events: [], checkpoints: new Map(), exhausted: true };
+          : { events: [], checkpoints: [], exhausted: true };
       const last = result.events[result.events.length - 1];
       const lastRecord = last?.link ?? last?.event;
       if (lastRecord) cursor = lastRecord.revision + 1;
-      return { events: result.events, checkpoints: new Map(), exhausted: result.events.length < PAGE_SIZE };
+      return { events: result.events, checkpoints: [], exhausted: result.events.length < PAGE_SIZE };
     },
   };
 }
@@ -116,10 +116,12 @@ export function runCatchUpSubscription(
             if (target.kind === 'stream') failCall(call, streamDeletedError(target.streamId));
             return stop();
           }
+          let nextCheckpoint = 0;
           for (let index = 0; index <= page.events.length; index++) {
-            const checkpoint = page.checkpoints.get(index);
-            if (checkpoint !== undefined && !(await writeMessage(call, checkpointMessage(checkpoint))))
-              return stop();
+            for (let checkpoint = page.checkpoints[nextCheckpoint]; checkpoint?.before === index;) {
+              if (!(await writeMessage(call, checkpointMessage(checkpoint.position)))) return stop();
+              checkpoint = page.checkpoints[++nextCheckpoint];
+            }
             const event = page.events[index];
             if (event && !(await writeMessage(call, readEventResponse(event)))) return stop();
           }
