@@ -55,7 +55,7 @@ function correlationIdOf(message: OutstandingMessage): string | undefined {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(message.event.metadata).toString('utf8'));
     if (parsed && typeof parsed === 'object' && '$correlationId' in parsed) {
-      const id = (parsed).$correlationId;
+      const id = parsed.$correlationId;
       return typeof id === 'string' ? id : undefined;
     }
   } catch {
