@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT as DEFAULT_ESDB_PORT } from './eventstore';
+import { DEFAULT_MONGO_PORT } from './mongo';
+
+export interface DevstackOptions {
+  readonly esdbPort: number;
+  readonly mongoPort: number;
+  readonly host: string;
+  /** undefined = in memory */
+  readonly esdbDir: string | undefined;
+  readonly mongoDbPath: string | undefined;
+}
+
+export const DEVSTACK_USAGE = `Usage: npm run devstack -- [options]
+  --esdb-port N   EventStoreDB gRPC port (default ${DEFAULT_ESDB_PORT})
+  --mongo-port N  MongoDB port (default ${DEFAULT_MONGO_PORT})
+  --host ADDR     address to listen on (default 127.0.0.1)
+  --db DIR        EventStoreDB data directory (default ./data/eventstore)
+  --dbpath DIR    MongoDB data directory (default ./data/mongo)
+  --mem-db        keep everything in memory, like EventStoreDB's --mem-db (both servers)
+  --help          show this text`;
+
+export class UsageError extends Error {}
+
+function portOf(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`${flag} must be a port number between 0 and 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/** Reads the devstack's flags; a bad flag is a UsageError whose message says which and why. */
+export function parseDevstackArgs(argv: readonly string[]): DevstackOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        'esdb-port': { type: 'string' },
+        'mongo-port': { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        dbpath: { type: 'string' },
+        'mem-db': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) return 'help';
+  const memDb = values['mem-db'] ?? false;
+  return {
+    esdbPort: portOf('--esdb-port', values['esdb-port'], DEFAULT_ESDB_PORT),
+    mongoPort: portOf('--mongo-port', values['mongo-port'], DEFAULT_MONGO_PORT),
+    host: values.host ?? '127.0.0.1',
+    esdbDir: memDb ? undefined : (values.db ?? './data/eventstore'),
+    mongoDbPath: memDb ? undefined : (values.dbpath ?? './data/mongo'),
+  };
+}
