@@ -1,3 +1,4 @@
+import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import { Server, ServerCredentials } from '@grpc/grpc-js';
@@ -5,6 +6,7 @@ import { createLogger, type Logger } from '../../lib/logger';
 import { EventLog } from './log/event-log';
 import { advertised, createServerFeaturesService, type AdvertisedMethod } from './grpc/server-features';
 import { createStreamsService, STREAMS_METHODS } from './grpc/streams-service';
+import { createPersistentSubscriptions, PERSISTENT_SERVICE_NAME } from './persistent';
 
 export { EventLog } from './log/event-log';
 export type * from './log/types';
@@ -17,6 +19,8 @@ export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const STREAMS_SERVICE_NAME = 'event_store.client.streams.streams';
+/** A persistent-subscription method advertised without features works on streams and `$all`. */
+const PERSISTENT_DEFAULT_FEATURES = ['stream', 'all'];
 const SERVER_FEATURES_SERVICE_NAME = 'event_store.client.server_features.serverfeatures';
 
 export interface EventStoreOptions {
@@ -63,10 +67,13 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
+  const persistent = createPersistentSubscriptions({ log, logger });
   const methods: AdvertisedMethod[] = [
     ...advertised(STREAMS_SERVICE_NAME, [...STREAMS_METHODS]),
     ...advertised(SERVER_FEATURES_SERVICE_NAME, ['getSupportedMethods']),
+    ...advertised(PERSISTENT_SERVICE_NAME, persistent.supportedMethods, PERSISTENT_DEFAULT_FEATURES),
   ];
+  server.addService(PersistentSubscriptionsService, persistent.service);
   server.addService(
     StreamsService,
     createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
@@ -79,6 +86,7 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
   try {
     port = await bind(server, `${host}:${options.port ?? DEFAULT_PORT}`);
   } catch (error) {
+    await persistent.close();
     await log.close();
     throw error;
   }
@@ -91,6 +99,7 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
     log,
     close() {
       closing ??= (async () => {
+        await persistent.close();
         server.forceShutdown();
         await log.close();
         logger.info({ port }, 'eventstore stopped');
