@@ -27,10 +27,10 @@ export function parsePayload<T>(
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = fieldPath(issue.path);
-  if (issue.code === 'invalid_type') {
-    return issue.input === undefined
-      ? `${where} is required`
-      : `${where} must be ${withArticle(issue.expected)}`;
+  if (issue.input === undefined && issue.path.length > 0) return `${where} is required`;
+  // zod's own wording starts with "Invalid"; ours (set on the schemas) reads on from the field name.
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid')) {
+    return `${where} must be ${withArticle(issue.expected)}`;
   }
   return `${where} ${issue.message}`;
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Address, OrderLine } from '../orders/events';
 import { parseAmount } from '../money/money';
 import { adapted, parsePayload, unmappable, type AdaptResult, type Adapter } from './adapt-result';
-import { countryCode, email, id, optionalText, text } from './payload-fields';
+import { countryCode, currency, email, id, optionalText, text } from './payload-fields';
 
 /**
  * The `erp-export/v1` order profile: a flat legacy record with upper-case keys and the lines packed in one
@@ -21,7 +21,7 @@ const erpId = z.union([id, z.number().int().nonnegative().transform(String)], {
 const erpCurrency = z
   .string()
   .transform((code) => code.trim().toUpperCase())
-  .pipe(z.string().regex(/^[A-Z]{3}$/, { error: 'must be a three-letter ISO 4217 code like "EUR"' }));
+  .pipe(currency);
 
 const recordSchema = z.object({
   ORDER_NO: erpId,

@@ -31,7 +31,7 @@ export const optionalText = z
 
 export const currency = z
   .string()
-  .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter ISO 4217 code like "EUR"' })
+  .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter ISO 4217 code like "EUR"', abort: true })
   .refine(isKnownCurrency, {
     error: (issue) => `${JSON.stringify(issue.input)} is not a currency we accept`,
   });
