@@ -66,3 +66,39 @@ export function replayViolations<Doc extends ReadModelDocument>(
   }
   return violations;
 }
+
+/** A small deterministic PRNG (mulberry32), so a failing seed can be rerun. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A synchronizer that keeps dying: random batch sizes, and after a third of the batches it dies having written
+ * a random subset of the batch's documents and no checkpoint, then resumes from the last checkpoint.
+ */
+export function crashyRun<Doc extends ReadModelDocument>(
+  projection: Projection<Doc>,
+  events: readonly ProjectedEvent[],
+  random: () => number,
+  maxBatch = 5,
+): Map<string, Doc> {
+  const store = new Map<string, Doc>();
+  let checkpoint = 0;
+  while (checkpoint < events.length) {
+    const batch = events.slice(checkpoint, checkpoint + 1 + Math.floor(random() * maxBatch));
+    const { changed } = projectBatch(projection, store, batch);
+    const dies = random() < 1 / 3;
+    for (const [id, doc] of changed) {
+      if (!dies || random() < 0.5) store.set(id, doc);
+    }
+    if (!dies) checkpoint += batch.length;
+  }
+  return store;
+}
