@@ -4,9 +4,12 @@ import { connectEventStore, eventStoreCheck } from '../lib/eventstore';
 import { listen } from '../lib/http';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
+import { connectMongo } from '../lib/mongo';
 import { processShutdown, runService } from '../lib/service';
 import { createShopApi } from './app';
 import { eventStoreInputPublisher } from './ingest/input-publisher';
+import { queryRoutes } from './queries/query-routes';
+import { mongoReadStore } from './queries/read-store';
 
 const SERVICE = 'shop-api';
 export const STATIC_DIR = path.join(__dirname, 'ui');
@@ -16,17 +19,23 @@ runService(SERVICE, async () => {
   const logger = createLogger(SERVICE, { level: config.logLevel });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
   const eventStore = connectEventStore(config.esdbConnectionString);
+  const mongo = connectMongo(config.mongoUrl);
   const registry = createMetricsRegistry(SERVICE);
   const app = createShopApi({
     publisher: eventStoreInputPublisher(eventStore, config.inputStream),
     logger,
     registry,
     maxBodyBytes: config.maxBodyBytes,
+    // Ready means "can accept shop data": MongoDB being down only makes the query routes answer 503.
     checks: { eventstore: eventStoreCheck(eventStore) },
+    queryRoutes: queryRoutes(mongoReadStore(mongo.db), logger),
     staticDir: STATIC_DIR,
   });
   const http = await listen(app, config.shopApiPort, '0.0.0.0', 'PORT');
   shutdown.register('stop accepting requests', () => http.close());
-  shutdown.register('close event store connection', () => eventStore.dispose());
+  shutdown.register('close connections', async () => {
+    await eventStore.dispose();
+    await mongo.client.close();
+  });
   logger.info({ port: http.port, inputStream: config.inputStream }, 'shop-api listening');
 });

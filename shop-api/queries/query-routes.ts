@@ -1,0 +1,103 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { z } from 'zod';
+import type { Logger } from '../../lib/logger';
+import { isMongoUnavailable } from '../../lib/mongo';
+import { problem, sendProblem } from '../../lib/problem';
+import { encodeCursor, orderListQuery, paramErrors, salesReportQuery } from './query-params';
+import type { ReadStore } from './read-store';
+import { orderResponse, requestResponse, salesDayResponse, salesTotals } from './responses';
+
+const BASE = '/shop/api/v1';
+const MAX_ID_LENGTH = 200;
+
+function parseQuery<T>(schema: z.ZodType<T>, req: Request, res: Response): T | undefined {
+  const parsed = schema.safeParse(req.query);
+  if (parsed.success) return parsed.data;
+  const errors = paramErrors(parsed.error);
+  const detail = errors.map((e) => `${e.parameter} ${e.message}`).join('; ') + '.';
+  sendProblem(res, problem(400, 'invalid-query', detail, { errors }));
+  return undefined;
+}
+
+function validId(id: string, res: Response): boolean {
+  if (id.length > 0 && id.length <= MAX_ID_LENGTH) return true;
+  sendProblem(res, problem(400, 'invalid-id', `An id must be 1-${MAX_ID_LENGTH} characters.`));
+  return false;
+}
+
+/** Reads of the read models. MongoDB being down is a 503 for these routes only; ingest keeps working. */
+export function queryRoutes(store: ReadStore, logger: Logger): Router {
+  const router = express.Router();
+
+  const guard =
+    (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+      try {
+        await handler(req, res);
+      } catch (error) {
+        if (!isMongoUnavailable(error)) throw error;
+        logger.warn({ err: error }, 'read models unavailable');
+        sendProblem(
+          res,
+          problem(
+            503,
+            'read-models-unavailable',
+            'The read models cannot be reached right now. Retry later.',
+          ),
+        );
+      }
+    };
+
+  router.get(
+    `${BASE}/orders/:id`,
+    guard(async (req, res) => {
+      const id = String(req.params.id);
+      if (!validId(id, res)) return;
+      const doc = await store.order(id);
+      if (!doc) return sendProblem(res, problem(404, 'order-not-found', `There is no order ${id} (yet).`));
+      res.json(orderResponse(doc));
+    }),
+  );
+
+  router.get(
+    `${BASE}/orders`,
+    guard(async (req, res) => {
+      const query = parseQuery(orderListQuery, req, res);
+      if (!query) return;
+      const page = await store.orders(query);
+      const last = page.items[page.items.length - 1];
+      res.json({
+        items: page.items.map(orderResponse),
+        nextCursor: page.more && last ? encodeCursor({ placedAt: last.placedAt, id: last._id }) : null,
+      });
+    }),
+  );
+
+  router.get(
+    `${BASE}/requests/:id`,
+    guard(async (req, res) => {
+      const id = String(req.params.id);
+      if (!validId(id, res)) return;
+      const doc = await store.request(id);
+      if (!doc)
+        return sendProblem(res, problem(404, 'request-not-found', `There is no request ${id} (yet).`));
+      res.json(requestResponse(doc));
+    }),
+  );
+
+  router.get(
+    `${BASE}/reports/sales`,
+    guard(async (req, res) => {
+      const query = parseQuery(salesReportQuery, req, res);
+      if (!query) return;
+      const days = await store.salesDays(query);
+      res.json({
+        from: query.from,
+        to: query.to,
+        currency: query.currency ?? null,
+        days: days.map(salesDayResponse),
+        totals: salesTotals(days),
+      });
+    }),
+  );
+  return router;
+}

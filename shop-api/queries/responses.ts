@@ -1,0 +1,92 @@
+import { formatAmount } from '../../processing/money/money';
+import type { OrderDocument } from '../../synchronizers/orders/order-document';
+import type { RequestDocument } from '../../synchronizers/requests/request-document';
+import type { SalesDayDocument } from '../../synchronizers/sales-daily/sales-day-document';
+
+/** Read-model documents as the API shows them: camelCase, amounts as decimal strings in the major unit. */
+export function orderResponse(doc: OrderDocument) {
+  const money = (minor: number) => formatAmount(minor, doc.currency);
+  return {
+    id: doc._id,
+    status: doc.status,
+    customer: doc.customer,
+    lines: doc.lines.map((line) => ({
+      sku: line.sku,
+      quantity: line.quantity,
+      unitPrice: money(line.unitPrice),
+    })),
+    currency: doc.currency,
+    total: money(doc.total),
+    paid: money(doc.paid),
+    refunded: money(doc.refunded),
+    outstanding: money(Math.max(0, doc.total - doc.paid + doc.refunded)),
+    payments: doc.payments.map((p) => ({ ...p, amount: money(p.amount), refunded: money(p.refunded) })),
+    refunds: doc.refunds.map((r) => ({ ...r, amount: money(r.amount) })),
+    shipment: doc.shipment,
+    placedAt: doc.placedAt,
+    updatedAt: doc.updatedAt,
+    ...(doc.cancelledAt === undefined
+      ? {}
+      : { cancelledAt: doc.cancelledAt, cancelReason: doc.cancelReason }),
+  };
+}
+
+export function requestResponse(doc: RequestDocument) {
+  return {
+    requestId: doc._id,
+    status: doc.status,
+    applies: doc.applies,
+    source: doc.source,
+    profile: doc.profile,
+    receivedAt: doc.receivedAt,
+    updatedAt: doc.updatedAt,
+    ...(doc.reason === undefined ? {} : { reason: doc.reason }),
+    ...(doc.resultIds === undefined ? {} : { resultIds: doc.resultIds }),
+  };
+}
+
+export function salesDayResponse(doc: SalesDayDocument) {
+  const money = (minor: number) => formatAmount(minor, doc.currency);
+  return {
+    day: doc.day,
+    currency: doc.currency,
+    ordersPlaced: doc.ordersPlaced,
+    ordersCancelled: doc.ordersCancelled,
+    revenuePlaced: money(doc.revenuePlaced),
+    revenuePaid: money(doc.revenuePaid),
+    revenueRefunded: money(doc.revenueRefunded),
+    unitsBySku: doc.unitsBySku,
+  };
+}
+
+/** Sums per currency over the days of a report. */
+export function salesTotals(days: readonly SalesDayDocument[]) {
+  const byCurrency = new Map<
+    string,
+    { ordersPlaced: number; ordersCancelled: number; placed: number; paid: number; refunded: number }
+  >();
+  for (const day of days) {
+    const total = byCurrency.get(day.currency) ?? {
+      ordersPlaced: 0,
+      ordersCancelled: 0,
+      placed: 0,
+      paid: 0,
+      refunded: 0,
+    };
+    byCurrency.set(day.currency, {
+      ordersPlaced: total.ordersPlaced + day.ordersPlaced,
+      ordersCancelled: total.ordersCancelled + day.ordersCancelled,
+      placed: total.placed + day.revenuePlaced,
+      paid: total.paid + day.revenuePaid,
+      refunded: total.refunded + day.revenueRefunded,
+    });
+  }
+  return [...byCurrency].map(([currency, t]) => ({
+    currency,
+    ordersPlaced: t.ordersPlaced,
+    ordersCancelled: t.ordersCancelled,
+    revenuePlaced: formatAmount(t.placed, currency),
+    revenuePaid: formatAmount(t.paid, currency),
+    revenueRefunded: formatAmount(t.refunded, currency),
+  }));
+}

@@ -1,0 +1,86 @@
+import { EventStoreDBClient } from '@eventstore/db-client';
+import { MongoClient } from 'mongodb';
+import { startEventStore } from '../../devstack/eventstore';
+import { startMongo } from '../../devstack/mongo';
+import { listen } from '../../lib/http';
+import { createLogger } from '../../lib/logger';
+import { createMetricsRegistry } from '../../lib/metrics';
+import { startProcessor, type Processor } from '../../processing/host/processor';
+import { createShopApi } from '../../shop-api/app';
+import { eventStoreInputPublisher } from '../../shop-api/ingest/input-publisher';
+import { queryRoutes } from '../../shop-api/queries/query-routes';
+import { mongoReadStore } from '../../shop-api/queries/read-store';
+import { startSynchronizers, type Synchronizers } from '../../synchronizers/host/synchronizers';
+
+export const INPUT_STREAM = 'shop-input';
+export const GROUP = 'shop-processing';
+
+export interface PipelineOptions {
+  readonly processors?: number;
+  readonly maxRetryCount?: number;
+  readonly synchronizers?: boolean;
+}
+
+/** The whole product in one test process: both embedded servers, gateway, processors, synchronizers. */
+export async function startPipeline(options: PipelineOptions = {}) {
+  const logger = createLogger('test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const eventstore = await startEventStore({ port: 0, logger });
+  const mongo = await startMongo({ port: 0, logger });
+  const client = EventStoreDBClient.connectionString(eventstore.connectionString);
+  const mongoClient = new MongoClient(`${mongo.url}/shop`);
+  const db = mongoClient.db();
+  const app = createShopApi({
+    publisher: eventStoreInputPublisher(client, INPUT_STREAM),
+    logger,
+    registry: createMetricsRegistry('shop-api'),
+    maxBodyBytes: 1024 * 1024,
+    checks: {},
+    queryRoutes: queryRoutes(mongoReadStore(db), logger),
+  });
+  const api = await listen(app, 0, '127.0.0.1', 'PORT');
+  const processors: Processor[] = [];
+  for (let i = 0; i < (options.processors ?? 1); i++) {
+    processors.push(
+      startProcessor({
+        client,
+        logger,
+        registry: createMetricsRegistry('processing'),
+        inputStream: INPUT_STREAM,
+        group: GROUP,
+        maxRetryCount: options.maxRetryCount ?? 5,
+      }),
+    );
+  }
+  let synchronizers: Synchronizers | undefined;
+  if (options.synchronizers ?? true) {
+    synchronizers = startSynchronizers({
+      client,
+      db,
+      names: { inputStream: INPUT_STREAM, processingGroup: GROUP },
+      logger,
+      registry: createMetricsRegistry('synchronizers'),
+      readyLagEvents: 1000,
+    });
+  }
+  return {
+    url: `http://127.0.0.1:${api.port}`,
+    client,
+    db,
+    eventstore,
+    mongo,
+    processors,
+    synchronizers,
+    logger,
+    async stop() {
+      await api.close();
+      for (const processor of processors) await processor.stop();
+      await synchronizers?.stop();
+      await client.dispose();
+      await mongoClient.close();
+      await mongo.close();
+      await eventstore.close();
+    },
+  };
+}
+
+export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
