@@ -74,6 +74,45 @@ describe('the replay guard', () => {
   });
 });
 
+describe('events written by older releases', () => {
+  const placedV0 = {
+    type: 'OrderPlaced',
+    streamId: 'order-o-1',
+    metadata: { schemaVersion: 0 },
+    data: {
+      orderId: 'o-1',
+      customerId: 'c-1',
+      currency: 'EUR',
+      lines: [{ sku: 'SKU-1', qty: 2, price: '12.50' }],
+      placedAt: '2026-11-23T10:00:00.000Z',
+    },
+  };
+
+  it('reads an OrderPlaced of schema version 0 as today’s shape in every model', () => {
+    const events = history(placedV0, { ...paymentRecorded(), metadata: { schemaVersion: 1 } });
+    const orders = projectBatch(ordersProjection, new Map(), events).changed;
+    expect(orders.get('o-1')).toMatchObject({
+      status: 'Paid',
+      customer: { id: 'c-1', name: 'c-1' },
+      lines: [{ sku: 'SKU-1', quantity: 2, unitPrice: 1250 }],
+      total: 2500,
+    });
+    const sales = readModels.find((model) => model.name === 'sales_daily')!;
+    expect(documentKeys(sales, events)).toEqual(['2026-11-23:EUR']);
+    expect(projectBatch(sales, new Map(), events).changed.get('2026-11-23:EUR')).toMatchObject({
+      revenuePlaced: 2500,
+      revenuePaid: 2500,
+      unitsBySku: { 'SKU-1': 2 },
+    });
+  });
+
+  it('refuses an event written by a newer release rather than misreading it', () => {
+    const events = history({ ...orderPlaced(), metadata: { schemaVersion: 99 } });
+    expect(() => projectBatch(ordersProjection, new Map(), events)).toThrow(/newer release/);
+    expect(() => documentKeys(ordersProjection, events)).toThrow(/newer release/);
+  });
+});
+
 describe('every read model over a day in the shop', () => {
   const events = history(...shopDay());
 

@@ -1,3 +1,5 @@
+import { currentShape } from './current-shape';
+
 /** One event as a synchronizer sees it: a recorded event from `$all`, or one the runner synthesizes. */
 export interface ProjectedEvent {
   readonly type: string;
@@ -24,7 +26,10 @@ export interface ProjectionIndex {
   readonly name: string;
 }
 
-/** The shape every read model implements: pure functions over plain data, no I/O, no clock. */
+/**
+ * The shape every read model implements: pure functions over plain data, no I/O, no clock. `keysOf` and `apply`
+ * see domain events in the current schema version: `documentKeys` and `projectBatch` upcast older ones first.
+ */
 export interface Projection<Doc extends ReadModelDocument = ReadModelDocument> {
   readonly name: string;
   /** Event types the model reads, for the subscription's server-side filter. */
@@ -53,7 +58,7 @@ export function documentKeys(
   events: readonly ProjectedEvent[],
 ): string[] {
   const keys = new Set<string>();
-  for (const event of events) {
+  for (const event of events.map(currentShape)) {
     for (const key of projection.keysOf(event)) keys.add(key);
   }
   return [...keys];
@@ -92,7 +97,7 @@ export function projectBatch<Doc extends ReadModelDocument>(
 ): BatchResult<Doc> {
   const changed = new Map<string, Doc>();
   const counts = { applied: 0, 'already-applied': 0, ignored: 0 };
-  for (const event of events) {
+  for (const event of events.map(currentShape)) {
     for (const key of projection.keysOf(event)) {
       const outcome = projectEvent(projection, changed.get(key) ?? docsById.get(key), event);
       counts[outcome.kind] += 1;
