@@ -24,6 +24,9 @@ const LEGACY_HANDSHAKE = new Set(['ismaster', 'isMaster', 'hello']);
  */
 export class Connection {
   private buffered: Buffer = Buffer.alloc(0);
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private needed = 4;
   private nextRequestId = 1;
 
   constructor(
@@ -38,19 +41,29 @@ export class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    // Large messages arrive in many chunks: join them once, when the whole message is there.
+    if (this.pendingBytes < this.needed) return;
+    this.buffered = Buffer.concat([this.buffered, ...this.pending]);
+    this.pending = [];
+    this.pendingBytes = 0;
     while (this.buffered.length >= 4) {
       const length = this.buffered.readInt32LE(0);
       if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) {
         this.reject(`invalid message length ${length}`);
         return;
       }
-      if (this.buffered.length < length) return;
+      if (this.buffered.length < length) {
+        this.needed = length - this.buffered.length;
+        return;
+      }
       const message = this.buffered.subarray(0, length);
       this.buffered = this.buffered.subarray(length);
       this.handle(message);
       if (this.socket.destroyed) return;
     }
+    this.needed = 4 - this.buffered.length;
   }
 
   private reject(reason: string): void {

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   IndexKeySpecsConflict: 86,
   CannotIndexParallelArrays: 171,
   Unauthorized: 13,
+  UnrecognizedPipelineStage: 40324,
   DuplicateKey: 11000,
 } as const;
 
@@ -42,13 +43,18 @@ export class MongoCommandError extends Error {
     this.code = ERROR_CODES[codeName];
   }
 
+  /** MongoDB names codes without a symbolic name `Location<code>`. */
+  get replyCodeName(): string {
+    return this.codeName === 'UnrecognizedPipelineStage' ? `Location${this.code}` : this.codeName;
+  }
+
   toReply(): Document {
-    return { ok: 0, errmsg: this.message, code: this.code, codeName: this.codeName, ...this.extra };
+    return { ok: 0, errmsg: this.message, code: this.code, codeName: this.replyCodeName, ...this.extra };
   }
 
   /** The shape of one entry of a write command's `writeErrors`. */
   toWriteError(index: number): Document {
-    return { index, code: this.code, codeName: this.codeName, errmsg: this.message, ...this.extra };
+    return { index, code: this.code, codeName: this.replyCodeName, errmsg: this.message, ...this.extra };
   }
 }
 

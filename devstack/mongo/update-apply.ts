@@ -145,21 +145,45 @@ function assertIdUnchanged(before: Document, after: Document, inserting: boolean
   }
 }
 
+/** `$set: {_id}` is only allowed when it changes nothing, or when it builds an upserted document. */
+function withoutIdAssignment(operators: Document, next: Document, inserting: boolean): Document {
+  const set = operators.$set as Document | undefined;
+  if (!set || !('_id' in set)) return operators;
+  const { _id: id, ...rest } = set;
+  if (inserting && next._id === undefined) next._id = id as unknown;
+  else if (compareValues(id, next._id) !== 0) {
+    throw commandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
+  }
+  return { ...operators, $set: rest };
+}
+
+const MINGO_IMMUTABLE = /would modify the immutable field/;
+
 function applyOperators(doc: Document, update: Document, options: UpdateOptions): UpdateOutcome {
   conflictCheck(update);
   numericCheck(update, doc);
   const next = cloneDocument(doc);
-  const { $setOnInsert, ...operators } = update as Document & { $setOnInsert?: Document };
+  const { $setOnInsert, ...given } = update as Document & { $setOnInsert?: Document };
   if (options.inserting && $setOnInsert) {
-    operators.$set = { ...((operators.$set as Document | undefined) ?? {}), ...$setOnInsert };
+    given.$set = { ...((given.$set as Document | undefined) ?? {}), ...$setOnInsert };
   }
+  const operators = withoutIdAssignment(given, next, options.inserting);
   let changed: string[] = [];
   if (Object.keys(operators).length > 0) {
     try {
-      changed = mingoUpdate(next, operators, options.arrayFilters, options.query, { cloneMode: 'deep' });
+      // The query only matters for the positional `$`; an upserted document need not match it.
+      const query = options.inserting ? undefined : options.query;
+      changed = mingoUpdate(next, operators, options.arrayFilters, query, { cloneMode: 'deep' });
     } catch (error) {
       if (error instanceof MongoCommandError) throw error;
-      throw commandError('BadValue', error instanceof Error ? error.message : String(error));
+      const message = error instanceof Error ? error.message : String(error);
+      throw commandError(
+        MINGO_IMMUTABLE.test(message) ? 'ImmutableField' : 'BadValue',
+        message.replace(/\.$/, ''),
+      );
     }
   }
   assertIdUnchanged(doc, next, options.inserting);

@@ -8,6 +8,7 @@ import { collectionName, recordScan, type CommandContext, type CommandHandler } 
 import { explainStats } from './query-runner';
 import { cursorDocument } from '../cursors';
 
+const UNKNOWN_STAGE = /unregistered pipeline operator (\$\w+)/;
 const SERVER_HANDLED_STAGES = new Set(['$out', '$merge']);
 
 function sourceDocuments(
@@ -81,7 +82,11 @@ export function runPipeline(
       processingMode: ProcessingMode.CLONE_INPUT,
     }).run<Document>(docs);
   } catch (error) {
-    throw commandError('BadValue', error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    const stage = UNKNOWN_STAGE.exec(message)?.[1];
+    if (stage)
+      throw commandError('UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${stage}'`);
+    throw commandError('BadValue', message);
   }
   if (outStage) {
     writeOut(ctx, outStage, results);

@@ -1,0 +1,207 @@
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { startMongo, type MongoServerHandle } from './index';
+
+let server: MongoServerHandle;
+let client: MongoClient;
+let db: Db;
+
+beforeAll(async () => {
+  server = await startMongo({ port: 0 });
+  client = new MongoClient(server.url);
+  await client.connect();
+  db = client.db('idx');
+});
+
+afterAll(async () => {
+  await client.close();
+  await server.close();
+});
+
+async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof MongoServerError) return error;
+    throw error;
+  }
+  throw new Error('expected a server error');
+}
+
+interface Explained {
+  queryPlanner: { winningPlan: { stage: string; inputStage?: { stage: string; indexName: string } } };
+  executionStats: { nReturned: number; totalDocsExamined: number; totalKeysExamined: number };
+}
+
+describe('createIndexes, listIndexes, dropIndexes', () => {
+  it('creates, lists and drops indexes as MongoDB reports them', async () => {
+    const c = db.collection('catalogue');
+    await c.insertOne({ sku: 'A', shop: 1 });
+    expect(await c.createIndex({ sku: 1 }, { unique: true })).toBe('sku_1');
+    expect(await c.createIndex({ shop: 1, sku: -1 }, { name: 'shop_sku' })).toBe('shop_sku');
+    const again = await db.command({
+      createIndexes: 'catalogue',
+      indexes: [{ key: { sku: 1 }, name: 'sku_1', unique: true }],
+    });
+    expect(again).toMatchObject({
+      numIndexesBefore: 3,
+      numIndexesAfter: 3,
+      note: 'all indexes already exist',
+    });
+    expect(await c.listIndexes().toArray()).toEqual([
+      { v: 2, key: { _id: 1 }, name: '_id_' },
+      { v: 2, key: { sku: 1 }, name: 'sku_1', unique: true },
+      { v: 2, key: { shop: 1, sku: -1 }, name: 'shop_sku' },
+    ]);
+    const conflict = await serverError(c.createIndex({ shop: 1 }, { name: 'shop_sku' }));
+    expect(conflict.codeName).toBe('IndexKeySpecsConflict');
+    await c.dropIndex('shop_sku');
+    const missing = await serverError(c.dropIndex('nope'));
+    expect([missing.code, missing.codeName]).toEqual([27, 'IndexNotFound']);
+    await c.dropIndexes();
+    expect((await c.listIndexes().toArray()).map((i) => i.name as string)).toEqual(['_id_']);
+    const noNs = await serverError(db.collection('absent').listIndexes().toArray());
+    expect([noNs.code, noNs.codeName]).toEqual([26, 'NamespaceNotFound']);
+  });
+
+  it('refuses to build a unique index over duplicates', async () => {
+    const c = db.collection('dups');
+    await c.insertMany([{ k: 1 }, { k: 1 }]);
+    const error = await serverError(c.createIndex({ k: 1 }, { unique: true }));
+    expect(error.code).toBe(11000);
+  });
+});
+
+describe('unique enforcement', () => {
+  it('rejects duplicate inserts with keyPattern and keyValue', async () => {
+    const c = db.collection('users');
+    await c.createIndex({ email: 1 }, { unique: true });
+    await c.insertOne({ email: 'ada@example.com' });
+    const error = await serverError(c.insertOne({ email: 'ada@example.com' }));
+    expect(error.code).toBe(11000);
+    expect(error.message).toBe(
+      'E11000 duplicate key error collection: idx.users index: email_1 dup key: { email: "ada@example.com" }',
+    );
+    expect(error.keyPattern).toEqual({ email: 1 });
+    expect(error.keyValue).toEqual({ email: 'ada@example.com' });
+  });
+
+  it('enforces compound unique indexes on insert, update and upsert', async () => {
+    const c = db.collection('lines');
+    await c.createIndex({ order: 1, sku: 1 }, { unique: true });
+    await c.insertMany([
+      { order: 'o1', sku: 'A' },
+      { order: 'o1', sku: 'B' },
+      { order: 'o2', sku: 'A' },
+    ]);
+    const onUpdate = await serverError(c.updateOne({ order: 'o1', sku: 'B' }, { $set: { sku: 'A' } }));
+    expect(onUpdate.code).toBe(11000);
+    expect(onUpdate.keyValue).toEqual({ order: 'o1', sku: 'A' });
+    expect(await c.countDocuments({ order: 'o1', sku: 'B' })).toBe(1);
+    const onUpsert = await serverError(
+      c.updateOne({ order: 'o2', sku: 'A', x: 1 }, { $set: { y: 1 } }, { upsert: true }),
+    );
+    expect(onUpsert.code).toBe(11000);
+    expect(onUpsert.keyPattern).toEqual({ order: 1, sku: 1 });
+    await c.updateOne({ order: 'o1', sku: 'B' }, { $set: { sku: 'C' } });
+    await c.insertOne({ order: 'o1', sku: 'B' });
+    expect(await c.countDocuments()).toBe(4);
+  });
+
+  it('rejects a duplicate _id', async () => {
+    const c = db.collection('ids');
+    await c.insertOne({ _id: 'x' as never });
+    const error = await serverError(c.insertOne({ _id: 'x' as never }));
+    expect(error.keyPattern).toEqual({ _id: 1 });
+  });
+});
+
+describe('index use', () => {
+  const COUNT = 20_000;
+
+  beforeAll(async () => {
+    const c = db.collection('big');
+    await c.createIndex({ n: 1 });
+    await c.createIndex({ group: 1, at: 1 });
+    const docs = Array.from({ length: COUNT }, (_, i) => ({
+      n: i,
+      group: i % 10,
+      at: new Date(i * 1000),
+      tags: [`t${i % 7}`],
+    }));
+    await c.insertMany(docs);
+    await c.createIndex({ tags: 1 });
+  });
+
+  it('finds one document among many by an indexed field without scanning the collection', async () => {
+    const explained = (await db
+      .collection('big')
+      .find({ n: 12_345 })
+      .explain('executionStats')) as unknown as Explained;
+    expect(explained.queryPlanner.winningPlan.inputStage).toMatchObject({
+      stage: 'IXSCAN',
+      indexName: 'n_1',
+    });
+    expect(explained.executionStats).toMatchObject({
+      nReturned: 1,
+      totalDocsExamined: 1,
+      totalKeysExamined: 1,
+    });
+  });
+
+  it('uses a range on an index and a compound equality prefix', async () => {
+    const range = (await db
+      .collection('big')
+      .find({ n: { $gte: 100, $lt: 150 } })
+      .explain('executionStats')) as unknown as Explained;
+    expect(range.executionStats).toMatchObject({ nReturned: 50, totalDocsExamined: 50 });
+    const compound = (await db
+      .collection('big')
+      .find({ group: 3, at: { $gte: new Date(0), $lt: new Date(100_000) } })
+      .explain('executionStats')) as unknown as Explained;
+    expect(compound.queryPlanner.winningPlan.inputStage?.indexName).toBe('group_1_at_1');
+    expect(compound.executionStats).toMatchObject({ nReturned: 10, totalDocsExamined: 10 });
+  });
+
+  it('uses multikey and $in lookups and still filters exactly', async () => {
+    const c = db.collection('big');
+    const tagged = (await c
+      .find({ tags: 't3', n: { $lt: 70 } })
+      .explain('executionStats')) as unknown as Explained;
+    expect(tagged.executionStats.nReturned).toBe(10);
+    expect(tagged.executionStats.totalDocsExamined).toBeLessThan(COUNT);
+    const inList = (await c
+      .find({ n: { $in: [5, 7, 9_999_999] } })
+      .explain('executionStats')) as unknown as Explained;
+    expect(inList.executionStats).toMatchObject({ nReturned: 2, totalDocsExamined: 2 });
+  });
+
+  it('falls back to a collection scan for unindexed fields', async () => {
+    const explained = (await db
+      .collection('big')
+      .find({ nope: 1 })
+      .explain('executionStats')) as unknown as Explained;
+    expect(explained.queryPlanner.winningPlan.stage).toBe('COLLSCAN');
+    expect(explained.executionStats.totalDocsExamined).toBe(COUNT);
+  });
+
+  it('updates and deletes through the index (serverStatus scannedObjects grows by one)', async () => {
+    const before = await db.admin().command({ serverStatus: 1 });
+    await db.collection('big').updateOne({ n: 42 }, { $set: { touched: true } });
+    const after = await db.admin().command({ serverStatus: 1 });
+    const scanned =
+      Number(after.metrics.queryExecutor.scannedObjects) -
+      Number(before.metrics.queryExecutor.scannedObjects);
+    expect(scanned).toBe(1);
+    expect(await db.collection('big').countDocuments({ touched: true })).toBe(1);
+  });
+
+  it('keeps indexes consistent after updates and deletes', async () => {
+    const c = db.collection('big');
+    await c.updateOne({ n: 10 }, { $set: { n: -10 } });
+    expect(await c.findOne({ n: 10 })).toBeNull();
+    expect((await c.findOne({ n: -10 }))?.group).toBe(0);
+    await c.deleteMany({ n: { $lt: 5 } });
+    expect(await c.countDocuments({ n: { $lt: 5 } })).toBe(0);
+    expect(await c.countDocuments({ n: { $gte: 5, $lt: 20 } })).toBe(14);
+  });
+});
