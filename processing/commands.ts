@@ -38,6 +38,12 @@ export interface RefundPayment {
   readonly reason: string;
   /** The currency the sender believes the payment is in, when it said so; a mismatch is a rejection. */
   readonly currency?: string;
+  /**
+   * Names this refund within its payment, so a redelivered or re-sent refund is a no-op instead of a second
+   * refund (the adapters derive it from the requestId, the saga from the cancelled order). Without one, every
+   * RefundPayment refunds again.
+   */
+  readonly refundId?: string;
 }
 
 export interface ShipOrder {

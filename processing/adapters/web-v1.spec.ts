@@ -166,10 +166,18 @@ describe('the web/v1 profile: payments', () => {
     expect(web('Payment', { action: 'refund', paymentId: 'p-1', amount: '5.00', reason: 'damaged' })).toEqual(
       {
         ok: true,
-        command: { type: 'RefundPayment', paymentId: 'p-1', amount: { major: '5.00' }, reason: 'damaged' },
+        command: {
+          type: 'RefundPayment',
+          paymentId: 'p-1',
+          amount: { major: '5.00' },
+          reason: 'damaged',
+          refundId: 'r-req-1',
+        },
       },
     );
-    expect(web('Payment', { action: 'refund', paymentId: 'p-1', amount: 5, currency: 'EUR' })).toEqual({
+    expect(
+      web('Payment', { action: 'refund', paymentId: 'p-1', refundId: 'rf-7', amount: 5, currency: 'EUR' }),
+    ).toEqual({
       ok: true,
       command: {
         type: 'RefundPayment',
@@ -177,6 +185,7 @@ describe('the web/v1 profile: payments', () => {
         amount: { minor: 500 },
         reason: '',
         currency: 'EUR',
+        refundId: 'rf-7',
       },
     });
   });

@@ -33,7 +33,13 @@ const cancelSchema = z.object({ orderId: id, reason: optionalText });
 
 const paySchema = z.object({ paymentId: id, orderId: id, amount, currency, method: text });
 
-const refundSchema = z.object({ paymentId: id, amount, reason: optionalText, currency: currency.optional() });
+const refundSchema = z.object({
+  paymentId: id,
+  refundId: id.optional(),
+  amount,
+  reason: optionalText,
+  currency: currency.optional(),
+});
 
 const shipSchema = z.object({ shipmentId: id, orderId: id, carrier: text, trackingNumber: text });
 
@@ -45,10 +51,10 @@ export const webV1Order: Adapter = (payload, requestId) => {
   return chosen.value.action === 'place' ? place(payload, requestId) : cancel(payload);
 };
 
-export const webV1Payment: Adapter = (payload) => {
+export const webV1Payment: Adapter = (payload, requestId) => {
   const chosen = parsePayload(action(['pay', 'refund']), payload);
   if (!chosen.ok) return unmappable(chosen.reason);
-  return chosen.value.action === 'pay' ? pay(payload) : refund(payload);
+  return chosen.value.action === 'pay' ? pay(payload) : refund(payload, requestId);
 };
 
 export const webV1Shipping: Adapter = (payload) => {
@@ -96,10 +102,15 @@ function pay(payload: unknown): AdaptResult {
   return adapted({ type: 'RecordPayment', paymentId, orderId, amount: paid.minor, currency: paidIn, method });
 }
 
-function refund(payload: unknown): AdaptResult {
+/** A refund the sender did not name is named after its request, so a redelivery of it refunds nothing more. */
+export function derivedRefundId(requestId: string): string {
+  return `r-${requestId}`;
+}
+
+function refund(payload: unknown, requestId: string): AdaptResult {
   const parsed = parsePayload(refundSchema, payload);
   if (!parsed.ok) return unmappable(parsed.reason);
-  const { paymentId, reason, currency: refundIn } = parsed.value;
+  const { paymentId, refundId, reason, currency: refundIn } = parsed.value;
   const refundAmount = refundAmountOf(parsed.value.amount, refundIn);
   if (!refundAmount.ok) return unmappable(refundAmount.reason);
   return adapted({
@@ -108,6 +119,7 @@ function refund(payload: unknown): AdaptResult {
     amount: refundAmount.amount,
     reason: reason ?? '',
     ...(refundIn === undefined ? {} : { currency: refundIn }),
+    refundId: refundId ?? derivedRefundId(requestId),
   });
 }
 

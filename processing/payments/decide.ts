@@ -60,8 +60,17 @@ function refund(command: RefundPayment, state: PaymentState, { now }: DecideCont
   const parsed = refundMinor(command.amount, currency);
   if (!parsed.ok) return rejected(`refund ${parsed.reason}`);
   const amount = parsed.minor;
-  if (amount <= 0)
+  if (amount <= 0) {
     return rejected(`a refund must be a positive amount, got ${describeAmount(amount, currency)}`);
+  }
+  const { refundId } = command;
+  const earlier = refundId === undefined ? undefined : state.refunds[refundId];
+  if (earlier !== undefined) {
+    const same = earlier.amount === amount && earlier.reason === reason;
+    return same
+      ? NOTHING_TO_DO
+      : rejected(`refund ${refundId} of payment ${paymentId} was already made with different content`);
+  }
   const left = refundable(state);
   if (amount > left) {
     return rejected(
@@ -69,7 +78,18 @@ function refund(command: RefundPayment, state: PaymentState, { now }: DecideCont
     );
   }
   return accepted([
-    { type: 'PaymentRefunded', data: { paymentId, orderId, amount, currency, reason, refundedAt: now } },
+    {
+      type: 'PaymentRefunded',
+      data: {
+        paymentId,
+        orderId,
+        amount,
+        currency,
+        reason,
+        ...(refundId === undefined ? {} : { refundId }),
+        refundedAt: now,
+      },
+    },
   ]);
 }
 

@@ -19,6 +19,11 @@ export interface PaymentRefunded {
     readonly amount: number;
     readonly currency: string;
     readonly reason: string;
+    /**
+     * Optional, added after the first contract: names the refund so a repeat of the same refund changes nothing.
+     * Absent on refunds recorded without one; readers may ignore it.
+     */
+    readonly refundId?: string;
     readonly refundedAt: string;
   };
 }

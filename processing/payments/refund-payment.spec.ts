@@ -94,6 +94,32 @@ describe('refunding a payment', () => {
       .thenRejected("refund in USD does not match payment p-1's currency EUR");
   });
 
+  it('does nothing when the same named refund comes again (a redelivered message)', () => {
+    const named = { ...refundPayment('p-1', '5.00'), refundId: 'r-1' };
+    const refunded = {
+      ...paymentRefunded({ amount: '5.00' }),
+      data: { ...paymentRefunded({ amount: '5.00' }).data, refundId: 'r-1' },
+    };
+    given(paid25)
+      .when(named)
+      .thenEvents([{ ...refunded, data: { ...refunded.data, refundedAt: NOW } }]);
+    given([...paid25, refunded])
+      .when(named)
+      .thenNothing();
+    given([...paid25, refunded])
+      .when({ ...named, amount: { minor: 600 } })
+      .thenRejected('refund r-1 of payment p-1 was already made with different content');
+    given([...paid25, refunded])
+      .when({ ...named, refundId: 'r-2' })
+      .thenEvents([{ ...refunded, data: { ...refunded.data, refundId: 'r-2', refundedAt: NOW } }]);
+  });
+
+  it('refunds again for an unnamed refund: nothing tells a repeat from a second refund', () => {
+    given([...paid25, paymentRefunded({ amount: '5.00' })])
+      .when(refundPayment('p-1', '5.00'))
+      .thenEvents([paymentRefunded({ amount: '5.00' }, NOW)]);
+  });
+
   it('waits for a payment it does not know yet', () => {
     given([orderPlaced()]).when(refundPayment('p-9', '1.00')).thenNotYet('payment p-9 is not known yet');
   });

@@ -8,16 +8,22 @@ export interface PaymentState {
   readonly recorded: RecordedPayment | undefined;
   /** Minor units refunded so far. */
   readonly refunded: number;
+  /** The named refunds made, by refundId, to recognise a repeat. */
+  readonly refunds: Readonly<Record<string, { readonly amount: number; readonly reason: string }>>;
 }
 
-export const initialState: PaymentState = { recorded: undefined, refunded: 0 };
+export const initialState: PaymentState = { recorded: undefined, refunded: 0, refunds: {} };
 
 export function evolve(state: PaymentState, event: DomainEvent): PaymentState {
   switch (event.type) {
     case 'PaymentRecorded':
       return { ...state, recorded: event.data };
-    case 'PaymentRefunded':
-      return { ...state, refunded: state.refunded + event.data.amount };
+    case 'PaymentRefunded': {
+      const { amount, reason, refundId } = event.data;
+      const refunds =
+        refundId === undefined ? state.refunds : { ...state.refunds, [refundId]: { amount, reason } };
+      return { ...state, refunded: state.refunded + amount, refunds };
+    }
     default:
       return state;
   }

@@ -23,12 +23,14 @@ describe('refunding the payments of a cancelled order', () => {
         paymentId: 'p-1',
         amount: { minor: 600 },
         reason: 'order o-1 was cancelled: changed my mind',
+        refundId: 'cancel-o-1',
       },
       {
         type: 'RefundPayment',
         paymentId: 'p-2',
         amount: { minor: 1500 },
         reason: 'order o-1 was cancelled: changed my mind',
+        refundId: 'cancel-o-1',
       },
     ]);
   });

@@ -21,5 +21,7 @@ export function refundsForCancelledOrder(
       paymentId,
       amount: { minor: payment.amount - payment.refunded },
       reason: why,
+      // One cancellation per order, so this names the refund uniquely within each payment.
+      refundId: `cancel-${orderId}`,
     }));
 }
