@@ -66,8 +66,12 @@ function applyOrderEvent(doc: OrderDocument | undefined, event: ProjectedEvent):
         method: data.method,
         recordedAt: data.recordedAt,
       };
-      const others = doc.payments.filter((existing) => existing.paymentId !== data.paymentId);
-      return orderDocument({ ...doc, payments: [...others, payment], updatedAt: data.recordedAt });
+      // One entry per payment id, kept in place: the Payment aggregate records a payment once.
+      const known = doc.payments.some((existing) => existing.paymentId === data.paymentId);
+      const payments = known
+        ? doc.payments.map((existing) => (existing.paymentId === data.paymentId ? payment : existing))
+        : [...doc.payments, payment];
+      return orderDocument({ ...doc, payments, updatedAt: data.recordedAt });
     }
     case 'PaymentRefunded': {
       const data = parseEventPart(paymentRefundedData, event.data, event);

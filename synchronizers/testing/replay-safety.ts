@@ -1,8 +1,13 @@
-import { serialize } from 'bson';
+import { deserialize, serialize } from 'bson';
 import { projectBatch, type ProjectedEvent, type Projection, type ReadModelDocument } from '../projection';
 
 /** A read model as stored: documents by id. */
 export type Store<Doc> = ReadonlyMap<string, Doc>;
+
+/** A document as it comes back from MongoDB: through BSON and back. */
+export function stored<Doc extends ReadModelDocument>(doc: Doc): Doc {
+  return deserialize(serialize(doc)) as Doc;
+}
 
 /** Runs events through `projectBatch` in batches of `batchSize`, writing every changed document after each batch. */
 export function runBatches<Doc extends ReadModelDocument>(
@@ -14,7 +19,7 @@ export function runBatches<Doc extends ReadModelDocument>(
   const store = new Map(start);
   for (let from = 0; from < events.length; from += batchSize) {
     const { changed } = projectBatch(projection, store, events.slice(from, from + batchSize));
-    for (const [id, doc] of changed) store.set(id, doc);
+    for (const [id, doc] of changed) store.set(id, stored(doc));
   }
   return store;
 }
@@ -55,7 +60,7 @@ export function replayViolations<Doc extends ReadModelDocument>(
     }
     const { changed } = projectBatch(projection, written, events.slice(j));
     const partial = new Map(written);
-    [...changed].filter((_, index) => index % 2 === 0).forEach(([id, doc]) => partial.set(id, doc));
+    [...changed].filter((_, index) => index % 2 === 0).forEach(([id, doc]) => partial.set(id, stored(doc)));
     check(
       `killed after a partial write of the batch from event ${j}`,
       runBatches(projection, partial, events.slice(j)),
@@ -96,7 +101,7 @@ export function crashyRun<Doc extends ReadModelDocument>(
     const { changed } = projectBatch(projection, store, batch);
     const dies = random() < 1 / 3;
     for (const [id, doc] of changed) {
-      if (!dies || random() < 0.5) store.set(id, doc);
+      if (!dies || random() < 0.5) store.set(id, stored(doc));
     }
     if (!dies) checkpoint += batch.length;
   }
