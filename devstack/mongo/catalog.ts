@@ -26,7 +26,18 @@ export function validateCollectionName(db: string, name: string): void {
 /** All databases and their collections, in memory. */
 export class Catalog {
   private readonly databases = new Map<string, Map<string, Collection>>();
-  sink?: CatalogSink;
+  private sink?: CatalogSink;
+
+  /** Routes every later change to `sink` (persistence attaches after recovery so replay is not re-journaled). */
+  attachSink(sink: CatalogSink | undefined): void {
+    this.sink = sink;
+    for (const collections of this.databases.values()) for (const c of collections.values()) c.sink = sink;
+  }
+
+  /** Every collection of every database. */
+  allCollections(): Collection[] {
+    return [...this.databases.values()].flatMap((collections) => [...collections.values()]);
+  }
 
   databaseNames(): string[] {
     return [...this.databases.keys()].filter((db) => (this.databases.get(db)?.size ?? 0) > 0);

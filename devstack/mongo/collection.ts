@@ -63,7 +63,8 @@ export class Collection {
     readonly db: string,
     readonly name: string,
     readonly options: Document,
-    private readonly sink?: ChangeSink,
+    /** Where changes go once persistence is attached (unset while recovering). */
+    public sink?: ChangeSink,
   ) {
     const idIndex = createIndexState({ key: { _id: 1 }, name: ID_INDEX_NAME });
     this.indexes.set(idIndex.name, idIndex);

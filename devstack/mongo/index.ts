@@ -5,6 +5,7 @@ import { Catalog } from './catalog';
 import { newCounters, type CommandContext } from './commands/context';
 import { Connection } from './connection';
 import { CursorStore } from './cursors';
+import { Persistence } from './persistence';
 
 export const DEFAULT_MONGO_PORT = 27017;
 export const DEFAULT_MONGO_HOST = '127.0.0.1';
@@ -38,6 +39,12 @@ export async function startMongo(options: MongoServerOptions = {}): Promise<Mong
   const sockets = new Set<Socket>();
   let connectionIds = 0;
   let port = 0;
+  const persistence = options.dbPath ? new Persistence(options.dbPath, catalog, logger) : undefined;
+  if (persistence) {
+    const recovered = persistence.recover();
+    logger.info({ dbPath: options.dbPath, ...recovered }, 'devstack mongo recovered data');
+  }
+  const afterCommand = (): void => persistence?.flush();
 
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -56,7 +63,7 @@ export async function startMongo(options: MongoServerOptions = {}): Promise<Mong
       port,
       host,
     });
-    new Connection(socket, contextFor, logger, () => undefined);
+    new Connection(socket, contextFor, logger, afterCommand);
     socket.on('close', () => {
       sockets.delete(socket);
       counters.connectionsCurrent -= 1;
@@ -83,6 +90,7 @@ export async function startMongo(options: MongoServerOptions = {}): Promise<Mong
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();
       await closed;
+      persistence?.close();
     },
   };
 }

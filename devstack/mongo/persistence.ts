@@ -1,0 +1,223 @@
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  fsyncSync,
+  readdirSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { BSON, type Document } from 'bson';
+import type { Logger } from 'pino';
+import type { Catalog, CatalogSink } from './catalog';
+
+const SNAPSHOT_FILE = 'snapshot.bson';
+const JOURNAL_PREFIX = 'journal-';
+const JOURNAL_SUFFIX = '.bson';
+const FORMAT_VERSION = 1;
+// Past this size the journal is folded into a new snapshot.
+const COMPACT_JOURNAL_BYTES = 64 * 1024 * 1024;
+const SNAPSHOT_WRITE_CHUNK = 1024 * 1024;
+const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
+
+type JournalEntry =
+  | { o: 'put'; ns: string; d: Document }
+  | { o: 'del'; ns: string; id: unknown }
+  | { o: 'cc'; ns: string; opts: Document }
+  | { o: 'dc'; ns: string }
+  | { o: 'dd'; db: string }
+  | { o: 'ci'; ns: string; spec: Document }
+  | { o: 'di'; ns: string; name: string };
+
+function splitNs(ns: string): [string, string] {
+  const dot = ns.indexOf('.');
+  return [ns.slice(0, dot), ns.slice(dot + 1)];
+}
+
+/** Reads consecutive BSON documents; a torn tail (a crash mid-write) ends the sequence. */
+function* readDocuments(bytes: Buffer): Generator<Document> {
+  let offset = 0;
+  while (offset + 4 <= bytes.length) {
+    const size = bytes.readInt32LE(offset);
+    if (size < 5 || offset + size > bytes.length) return;
+    yield BSON.deserialize(bytes.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+    offset += size;
+  }
+}
+
+function journalName(generation: number): string {
+  return `${JOURNAL_PREFIX}${generation}${JOURNAL_SUFFIX}`;
+}
+
+function applyEntry(catalog: Catalog, entry: JournalEntry): void {
+  if (entry.o === 'dd') {
+    catalog.dropDatabase(entry.db);
+    return;
+  }
+  const [db, name] = splitNs(entry.ns);
+  switch (entry.o) {
+    case 'cc':
+      catalog.create(db, name, entry.opts);
+      return;
+    case 'dc':
+      catalog.drop(db, name);
+      return;
+    case 'ci':
+      catalog.getOrCreate(db, name).createIndex(entry.spec);
+      return;
+    case 'di':
+      catalog.get(db, name)?.dropIndex(entry.name);
+      return;
+    case 'put': {
+      const collection = catalog.getOrCreate(db, name);
+      const rid = collection.ridOfId(entry.d._id);
+      if (rid === undefined) collection.insert(entry.d);
+      else collection.replace(rid, entry.d);
+      return;
+    }
+    case 'del': {
+      const collection = catalog.get(db, name);
+      const rid = collection?.ridOfId(entry.id);
+      if (collection && rid !== undefined) collection.remove(rid);
+      return;
+    }
+  }
+}
+
+/**
+ * Durability for `--dbpath`: a snapshot of every collection plus an append-only journal of changes since it.
+ * The journal is written at the end of every command (before the reply), so an acknowledged write survives a
+ * process crash; it is not fsynced per write, so it may not survive a power loss.
+ */
+export class Persistence implements CatalogSink {
+  private pending: Uint8Array[] = [];
+  private journalFd: number | undefined;
+  private journalBytes = 0;
+  private generation = 0;
+
+  constructor(
+    private readonly dir: string,
+    private readonly catalog: Catalog,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Loads the snapshot, replays its journal, then folds both into a fresh snapshot and starts a new journal. */
+  recover(): { documents: number; journalEntries: number } {
+    mkdirSync(this.dir, { recursive: true });
+    let documents = 0;
+    let journalEntries = 0;
+    const snapshotPath = join(this.dir, SNAPSHOT_FILE);
+    if (existsSync(snapshotPath)) {
+      for (const record of readDocuments(readFileSync(snapshotPath))) {
+        if (record.t === 'header') this.generation = record.generation as number;
+        else if (record.t === 'coll') {
+          const [db, name] = splitNs(record.ns as string);
+          const collection = this.catalog.create(db, name, record.opts as Document).collection;
+          for (const spec of record.indexes as Document[])
+            if (spec.name !== '_id_') collection.createIndex(spec);
+        } else if (record.t === 'doc') {
+          const [db, name] = splitNs(record.ns as string);
+          this.catalog.getOrCreate(db, name).insert(record.d as Document);
+          documents += 1;
+        }
+      }
+    }
+    const journalPath = join(this.dir, journalName(this.generation));
+    if (existsSync(journalPath)) {
+      for (const entry of readDocuments(readFileSync(journalPath))) {
+        try {
+          applyEntry(this.catalog, entry as JournalEntry);
+          journalEntries += 1;
+        } catch (error) {
+          this.logger.warn({ err: error, op: entry.o }, 'skipping journal entry that no longer applies');
+        }
+      }
+    }
+    this.compact();
+    this.catalog.attachSink(this);
+    return { documents, journalEntries };
+  }
+
+  /** Writes a new snapshot atomically (temp file + rename) and switches to an empty journal. */
+  compact(): void {
+    this.flush();
+    const next = this.generation + 1;
+    const tmp = join(this.dir, `${SNAPSHOT_FILE}.tmp`);
+    const fd = openSync(tmp, 'w');
+    let chunk: Uint8Array[] = [];
+    let chunkBytes = 0;
+    const write = (record: Document): void => {
+      const bytes = BSON.serialize(record);
+      chunk.push(bytes);
+      chunkBytes += bytes.length;
+      if (chunkBytes >= SNAPSHOT_WRITE_CHUNK) {
+        writeSync(fd, Buffer.concat(chunk));
+        chunk = [];
+        chunkBytes = 0;
+      }
+    };
+    write({ t: 'header', version: FORMAT_VERSION, generation: next });
+    for (const collection of this.catalog.allCollections()) {
+      write({ t: 'coll', ns: collection.ns, opts: collection.options, indexes: collection.listIndexes() });
+      for (const doc of collection.records.values()) write({ t: 'doc', ns: collection.ns, d: doc });
+    }
+    if (chunk.length > 0) writeSync(fd, Buffer.concat(chunk));
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, join(this.dir, SNAPSHOT_FILE));
+    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    this.generation = next;
+    this.journalFd = openSync(join(this.dir, journalName(next)), 'a');
+    this.journalBytes = 0;
+    for (const file of readdirSync(this.dir)) {
+      if (file.startsWith(JOURNAL_PREFIX) && file !== journalName(next))
+        rmSync(join(this.dir, file), { force: true });
+    }
+  }
+
+  private append(entry: JournalEntry): void {
+    this.pending.push(BSON.serialize(entry));
+  }
+
+  /** Writes the changes of the command just run; called before its reply is sent. */
+  flush(): void {
+    if (this.pending.length === 0 || this.journalFd === undefined) return;
+    const bytes = Buffer.concat(this.pending);
+    this.pending = [];
+    writeSync(this.journalFd, bytes);
+    this.journalBytes += bytes.length;
+    if (this.journalBytes > COMPACT_JOURNAL_BYTES) this.compact();
+  }
+
+  close(): void {
+    this.compact();
+    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    this.journalFd = undefined;
+  }
+
+  put(ns: string, doc: Document): void {
+    this.append({ o: 'put', ns, d: doc });
+  }
+  remove(ns: string, id: unknown): void {
+    this.append({ o: 'del', ns, id });
+  }
+  createIndex(ns: string, spec: Document): void {
+    this.append({ o: 'ci', ns, spec });
+  }
+  dropIndex(ns: string, name: string): void {
+    this.append({ o: 'di', ns, name });
+  }
+  createCollection(ns: string, options: Document): void {
+    this.append({ o: 'cc', ns, opts: options });
+  }
+  dropCollection(ns: string): void {
+    this.append({ o: 'dc', ns });
+  }
+  dropDatabase(db: string): void {
+    this.append({ o: 'dd', db });
+  }
+}
