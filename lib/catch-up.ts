@@ -83,6 +83,8 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
   const log = options.logger.child({ subscription: options.name });
   let stopped = false;
   let caughtUp = false;
+  let serverCaughtUp = false;
+  let waiting = false;
   let last: AllPosition | undefined;
   let subscription: AllStreamSubscription | undefined;
   let markCaughtUp: () => void = () => undefined;
@@ -98,11 +100,16 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
         filter: toFilter(options.filter, options.onCheckpoint),
       });
       subscription = sub;
+      // The server's "caught up" can arrive while earlier events still wait in the client's buffer: it counts
+      // only once everything before it has been handled, i.e. when the pump waits on an empty buffer.
       sub.on('caughtUp', () => {
-        caughtUp = true;
-        markCaughtUp();
+        serverCaughtUp = true;
+        if (waiting && sub.readableLength === 0) markLive();
       });
-      sub.on('fellBehind', () => (caughtUp = false));
+      sub.on('fellBehind', () => {
+        serverCaughtUp = false;
+        caughtUp = false;
+      });
       try {
         await pump(sub);
       } catch (error) {
@@ -119,7 +126,9 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
     const batch: StoredEvent[] = [];
     const iterator = sub[Symbol.asyncIterator]();
     for (;;) {
-      const next = await iterator.next();
+      if (serverCaughtUp && sub.readableLength === 0) markLive();
+      waiting = true;
+      const next = await iterator.next().finally(() => (waiting = false));
       if (next.done || stopped) break;
       const stored = toStoredEvent(next.value);
       if (stored) batch.push(stored);
@@ -129,6 +138,11 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
       }
     }
     if (batch.length > 0) await flush(batch);
+  }
+
+  function markLive(): void {
+    caughtUp = true;
+    markCaughtUp();
   }
 
   async function flush(events: StoredEvent[]): Promise<void> {
