@@ -19,6 +19,8 @@ export interface PipelineOptions {
   readonly processors?: number;
   readonly maxRetryCount?: number;
   readonly synchronizers?: boolean;
+  /** Serve the web UI from this folder (the browser tests pass `shop-api/ui`). */
+  readonly staticDir?: string;
 }
 
 /** The whole product in one test process: both embedded servers, gateway, processors, synchronizers. */
@@ -36,6 +38,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     maxBodyBytes: 1024 * 1024,
     checks: {},
     queryRoutes: queryRoutes(mongoReadStore(db), logger),
+    staticDir: options.staticDir,
   });
   const api = await listen(app, 0, '127.0.0.1', 'PORT');
   const processors: Processor[] = [];
