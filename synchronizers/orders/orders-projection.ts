@@ -49,7 +49,7 @@ function applyOrderEvent(doc: OrderDocument | undefined, event: ProjectedEvent):
     }
     case 'OrderCancelled': {
       const data = parseEventPart(orderCancelledData, event.data, event);
-      if (!doc || doc.shipment) return doc;
+      if (!doc || doc.shipment || doc.cancelledAt !== undefined) return doc;
       return orderDocument({
         ...doc,
         cancelledAt: data.cancelledAt,
@@ -86,7 +86,8 @@ function applyOrderEvent(doc: OrderDocument | undefined, event: ProjectedEvent):
     }
     case 'OrderShipped': {
       const data = parseEventPart(orderShippedData, event.data, event);
-      if (!doc) return doc;
+      // One shipment per order (processing rejects a second one); the first stands.
+      if (!doc || doc.shipment) return doc;
       const shipment = {
         shipmentId: data.shipmentId,
         carrier: data.carrier,
@@ -97,8 +98,9 @@ function applyOrderEvent(doc: OrderDocument | undefined, event: ProjectedEvent):
     }
     case 'ShipmentDelivered': {
       const data = parseEventPart(shipmentDeliveredData, event.data, event);
-      if (!doc?.shipment || doc.shipment.shipmentId !== data.shipmentId) return doc;
-      const shipment = { ...doc.shipment, deliveredAt: data.deliveredAt };
+      const shipped = doc?.shipment;
+      if (!shipped || shipped.shipmentId !== data.shipmentId || shipped.deliveredAt !== undefined) return doc;
+      const shipment = { ...shipped, deliveredAt: data.deliveredAt };
       return orderDocument({ ...doc, shipment, updatedAt: data.deliveredAt });
     }
     default:

@@ -231,6 +231,29 @@ describe('orders read model', () => {
     expect(scenario.documents.get('o-1')).not.toHaveProperty('cancelledAt');
   });
 
+  it('keeps the first shipment, delivery and cancellation when one comes twice', () => {
+    given(
+      orderPlaced(),
+      orderCancelled(),
+      orderCancelled({ reason: 'again', cancelledAt: '2026-11-23T12:00:00.000Z' }),
+    ).thenIncludes('o-1', {
+      cancelReason: 'customer changed their mind',
+      cancelledAt: '2026-11-23T11:00:00.000Z',
+    });
+    given(
+      orderPlaced(),
+      paymentRecorded(),
+      orderShipped(),
+      orderShipped({ shipmentId: 's-2', carrier: 'UPS' }),
+      shipmentDelivered(),
+      shipmentDelivered({ deliveredAt: '2026-11-26T15:00:00.000Z' }),
+    ).thenIncludes('o-1', {
+      status: 'Delivered',
+      shipment: { ...shipment, deliveredAt: '2026-11-25T15:00:00.000Z' },
+      updatedAt: '2026-11-25T15:00:00.000Z',
+    });
+  });
+
   it('keeps the first placement when an order is placed twice', () => {
     given(orderPlaced(), orderPlaced({ customer: { id: 'c-2', name: 'Bob' } })).then(placed);
   });
