@@ -6,12 +6,29 @@ export function isOpen(call: ServerWritableStream<unknown, unknown>): boolean {
 }
 
 /** Writes one message; waits for `drain` when the client reads slower than we send. False once the call is gone. */
-export async function writeMessage<Response>(
+export function writeMessage<Response>(
   call: ServerWritableStream<unknown, Response>,
   message: Response,
 ): Promise<boolean> {
-  if (!isOpen(call)) return false;
-  if (call.write(message)) return true;
+  return writePage(call, [message]);
+}
+
+/** Ends a server-streaming call with an error status and trailers (grpc-js sends an emitted error as the status). */
+export function failCall(call: ServerWritableStream<unknown, unknown>, error: ServiceError): void {
+  if (isOpen(call)) call.emit('error', error);
+}
+
+/** Writes a page of messages, waiting for `drain` only after the page: bounded buffering, few event-loop hops. */
+export async function writePage<Response>(
+  call: ServerWritableStream<unknown, Response>,
+  messages: Iterable<Response>,
+): Promise<boolean> {
+  let full = false;
+  for (const message of messages) {
+    if (!isOpen(call)) return false;
+    full = !call.write(message) || full;
+  }
+  if (!full) return isOpen(call);
   return new Promise<boolean>((resolve) => {
     const done = (open: boolean) => () => {
       call.off('drain', onDrain);
@@ -25,9 +42,4 @@ export async function writeMessage<Response>(
     call.once('close', onClose);
     call.once('cancelled', onClose);
   });
-}
-
-/** Ends a server-streaming call with an error status and trailers (grpc-js sends an emitted error as the status). */
-export function failCall(call: ServerWritableStream<unknown, unknown>, error: ServiceError): void {
-  if (isOpen(call)) call.emit('error', error);
 }

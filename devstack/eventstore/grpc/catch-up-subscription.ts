@@ -4,7 +4,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from '../../../lib/logger';
 import type { EventLog } from '../log/event-log';
 import type { ResolvedEvent } from '../log/types';
-import { failCall, isOpen, writeMessage } from './call-writer';
+import { failCall, isOpen, writeMessage, writePage } from './call-writer';
 import { readEventResponse } from './convert';
 import { streamDeletedError } from './errors';
 import type { ReadRequest } from './read-request';
@@ -76,6 +76,19 @@ function streamSource(
   };
 }
 
+/** The page's events as replies, with its checkpoints placed among them. */
+function* pageMessages(page: Page): Generator<ReadResp> {
+  let nextCheckpoint = 0;
+  for (let index = 0; index <= page.events.length; index++) {
+    for (let checkpoint = page.checkpoints[nextCheckpoint]; checkpoint?.before === index;) {
+      yield checkpointMessage(checkpoint.position);
+      checkpoint = page.checkpoints[++nextCheckpoint];
+    }
+    const event = page.events[index];
+    if (event) yield readEventResponse(event);
+  }
+}
+
 function checkpointMessage(position: number): ReadResp {
   return new ReadResp().setCheckpoint(
     new ReadResp.Checkpoint().setCommitPosition(String(position)).setPreparePosition(String(position)),
@@ -116,15 +129,7 @@ export function runCatchUpSubscription(
             if (target.kind === 'stream') failCall(call, streamDeletedError(target.streamId));
             return stop();
           }
-          let nextCheckpoint = 0;
-          for (let index = 0; index <= page.events.length; index++) {
-            for (let checkpoint = page.checkpoints[nextCheckpoint]; checkpoint?.before === index;) {
-              if (!(await writeMessage(call, checkpointMessage(checkpoint.position)))) return stop();
-              checkpoint = page.checkpoints[++nextCheckpoint];
-            }
-            const event = page.events[index];
-            if (event && !(await writeMessage(call, readEventResponse(event)))) return stop();
-          }
+          if (!(await writePage(call, pageMessages(page)))) return stop();
           if (page.exhausted) break;
         }
         if (!caughtUp) {

@@ -16,7 +16,8 @@ import type { Logger } from '../../../lib/logger';
 import type { EventLog } from '../log/event-log';
 import type { DeleteResult, ExpectedRevision, ResolvedEvent } from '../log/types';
 import { createAppendHandler } from './append-handler';
-import { failCall, isOpen, writeMessage } from './call-writer';
+import { createBatchAppendHandler } from './batch-append-handler';
+import { failCall, isOpen, writeMessage, writePage } from './call-writer';
 import { readEventResponse, streamIdentifier, streamNameOf } from './convert';
 import { runCatchUpSubscription } from './catch-up-subscription';
 import { internalError, invalidArgument, streamDeletedError, wrongExpectedVersionError } from './errors';
@@ -30,8 +31,8 @@ export interface StreamsServiceOptions {
   readonly maxAppendSize: number;
 }
 
-/** The Streams methods this server implements (BatchAppend is not: the client then uses Append). */
-export const STREAMS_METHODS = ['read', 'append', 'delete', 'tombstone'] as const;
+/** The Streams methods this server implements. */
+export const STREAMS_METHODS = ['read', 'append', 'delete', 'tombstone', 'batchAppend'] as const;
 
 async function sendRead(call: ServerWritableStream<ReadReq, ReadResp>, log: EventLog, request: ReadRequest) {
   const target = request.target;
@@ -55,7 +56,7 @@ async function sendRead(call: ServerWritableStream<ReadReq, ReadResp>, log: Even
   } else {
     events = [];
   }
-  for (const event of events) if (!(await writeMessage(call, readEventResponse(event)))) return;
+  if (!(await writePage(call, events.map(readEventResponse)))) return;
   if (target.kind === 'all') {
     // Page through $all so a large read never materialises the whole log at once.
     let from = target.from;
@@ -66,12 +67,14 @@ async function sendRead(call: ServerWritableStream<ReadReq, ReadResp>, log: Even
         maxCount: request.filter ? READ_PAGE_SIZE : Math.min(READ_PAGE_SIZE, remaining),
         resolveLinkTos: request.resolveLinkTos,
       });
+      const messages = [];
       for (const event of page) {
         const record = event.link ?? event.event;
         if (request.filter && record && !request.filter.matches(record)) continue;
-        if (!(await writeMessage(call, readEventResponse(event)))) return;
+        messages.push(readEventResponse(event));
         if (--remaining === 0) break;
       }
+      if (!(await writePage(call, messages))) return;
       const last = page[page.length - 1];
       const lastRecord = last?.link ?? last?.event;
       if (page.length === 0 || !lastRecord) break;
@@ -126,6 +129,7 @@ export function createStreamsService({
       });
     },
     append: createAppendHandler(log, maxAppendSize, logger),
+    batchAppend: createBatchAppendHandler(log, maxAppendSize, logger),
     delete: deletion<DeleteReq, DeleteResp>(
       (streamId, expected) => log.deleteStream(streamId, expected),
       (position) =>

@@ -1,0 +1,181 @@
+import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
+import { Any } from 'google-protobuf/google/protobuf/any_pb';
+import {
+  AllStreamPosition,
+  MaximumAppendSizeExceeded,
+  StreamDeleted,
+  WrongExpectedVersion,
+  type UUID,
+} from '@eventstore/db-client/generated/shared_pb';
+import { Status } from '@eventstore/db-client/generated/status_pb';
+import { Code } from '@eventstore/db-client/generated/code_pb';
+import { BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import type { Logger } from '../../../lib/logger';
+import type { EventLog } from '../log/event-log';
+import type { AppendResult, ExpectedRevision, ProposedEvent } from '../log/types';
+import { streamIdentifier, streamNameOf, uuidString } from './convert';
+
+type Call = ServerDuplexStream<BatchAppendReq, BatchAppendResp>;
+
+interface PendingBatch {
+  readonly streamId: string;
+  readonly expected: ExpectedRevision;
+  readonly events: ProposedEvent[];
+  size: number;
+}
+
+const DETAIL_TYPE = {
+  wrongExpectedVersion: 'event_store.client.WrongExpectedVersion',
+  streamDeleted: 'event_store.client.StreamDeleted',
+  maximumAppendSizeExceeded: 'event_store.client.MaximumAppendSizeExceeded',
+} as const;
+
+function expectedOf(options: BatchAppendReq.Options): ExpectedRevision | undefined {
+  if (options.hasAny()) return 'any';
+  if (options.hasNoStream()) return 'no_stream';
+  if (options.hasStreamExists()) return 'stream_exists';
+  const text = options.getStreamPosition();
+  return options.hasStreamPosition() && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function errorStatus(code: Code, message: string, detail?: { bytes: Uint8Array; type: string }): Status {
+  const status = new Status().setCode(code).setMessage(message);
+  if (detail) {
+    const any = new Any();
+    any.pack(detail.bytes, detail.type);
+    status.setDetails(any);
+  }
+  return status;
+}
+
+function wrongExpectedVersionStatus(current: number | 'no_stream', expected: ExpectedRevision): Status {
+  const detail = new WrongExpectedVersion();
+  if (current === 'no_stream') detail.setCurrentNoStream(new ProtobufEmpty());
+  else detail.setCurrentStreamRevision(String(current));
+  if (expected === 'any') detail.setExpectedAny(new ProtobufEmpty());
+  else if (expected === 'no_stream') detail.setExpectedNoStream(new ProtobufEmpty());
+  else if (expected === 'stream_exists') detail.setExpectedStreamExists(new ProtobufEmpty());
+  else detail.setExpectedStreamPosition(String(expected));
+  return errorStatus(Code.FAILED_PRECONDITION, 'WrongExpectedVersion', {
+    bytes: detail.serializeBinary(),
+    type: DETAIL_TYPE.wrongExpectedVersion,
+  });
+}
+
+function resultResponse(result: AppendResult): BatchAppendResp {
+  const response = new BatchAppendResp();
+  if (result.ok) {
+    const success = new BatchAppendResp.Success();
+    if (result.currentRevision < 0) success.setNoStream(new ProtobufEmpty());
+    else success.setCurrentRevision(String(result.currentRevision));
+    success.setPosition(
+      new AllStreamPosition()
+        .setCommitPosition(String(result.position))
+        .setPreparePosition(String(result.position)),
+    );
+    return response.setSuccess(success);
+  }
+  if (result.reason === 'stream-deleted') {
+    return response.setError(
+      errorStatus(Code.FAILED_PRECONDITION, 'Stream deleted', {
+        bytes: new StreamDeleted().serializeBinary(),
+        type: DETAIL_TYPE.streamDeleted,
+      }),
+    );
+  }
+  return response.setError(wrongExpectedVersionStatus(result.current, result.expected));
+}
+
+/**
+ * `Streams.BatchAppend`: one long-lived bidirectional call per client carrying many appends, each identified by
+ * a correlation id and possibly split over several requests until `is_final`. Failures are per-append statuses.
+ */
+export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, logger: Logger) {
+  return (call: Call): void => {
+    const pending = new Map<string, PendingBatch>();
+    let inFlight = 0;
+    let clientDone = false;
+    const endIfDone = (): void => {
+      if (clientDone && inFlight === 0 && !call.writableEnded) call.end();
+    };
+    const reply = (correlation: UUID | undefined) => new BatchAppendResp().setCorrelationId(correlation);
+    call.on('data', (request: BatchAppendReq) => {
+      const correlationId = uuidString(request.getCorrelationId());
+      if (!correlationId) return;
+      let batch = pending.get(correlationId);
+      const options = request.getOptions();
+      if (!batch) {
+        const streamId = streamNameOf(options?.getStreamIdentifier());
+        const expected = options && expectedOf(options);
+        if (!streamId || expected === undefined) {
+          call.write(
+            reply(request.getCorrelationId()).setError(
+              errorStatus(Code.INVALID_ARGUMENT, 'a stream name and expected revision are required'),
+            ),
+          );
+          return;
+        }
+        batch = { streamId, expected, events: [], size: 0 };
+        pending.set(correlationId, batch);
+      }
+      for (const message of request.getProposedMessagesList()) {
+        const metadata = message.getMetadataMap();
+        const data = message.getData_asU8();
+        const custom = message.getCustomMetadata_asU8();
+        batch.size += data.byteLength + custom.byteLength;
+        batch.events.push({
+          id: uuidString(message.getId()) ?? '',
+          type: metadata.get('type') ?? '',
+          contentType: metadata.get('content-type') ?? 'application/octet-stream',
+          data,
+          metadata: custom,
+        });
+      }
+      if (!request.getIsFinal()) return;
+      pending.delete(correlationId);
+      const { streamId, expected, events, size } = batch;
+      const response = reply(request.getCorrelationId()).setStreamIdentifier(streamIdentifier(streamId));
+      if (size > maxAppendSize) {
+        const detail = new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize);
+        call.write(
+          response.setError(
+            errorStatus(Code.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
+              bytes: detail.serializeBinary(),
+              type: DETAIL_TYPE.maximumAppendSizeExceeded,
+            }),
+          ),
+        );
+        return;
+      }
+      if (events.some((event) => !event.id || !event.type)) {
+        call.write(
+          response.setError(errorStatus(Code.INVALID_ARGUMENT, 'every event needs an id and a type')),
+        );
+        return;
+      }
+      inFlight++;
+      log.append(streamId, expected, events).then(
+        (result) => {
+          const built = resultResponse(result).setCorrelationId(request.getCorrelationId());
+          built.setStreamIdentifier(streamIdentifier(streamId));
+          if (!call.cancelled && !call.writableEnded) call.write(built);
+          inFlight--;
+          endIfDone();
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'batch append failed');
+          if (!call.cancelled && !call.writableEnded)
+            call.write(response.setError(errorStatus(Code.INTERNAL, 'append failed')));
+          inFlight--;
+          endIfDone();
+        },
+      );
+    });
+    call.on('end', () => {
+      clientDone = true;
+      endIfDone();
+    });
+    call.on('error', (error) => logger.debug({ err: error }, 'batch append call failed'));
+  };
+}
