@@ -1,0 +1,109 @@
+import pino from 'pino';
+import { ConfigError, loadConfig, type Env } from '../lib/config';
+import { isUnavailable } from '../lib/eventstore';
+import { createLogger } from '../lib/logger';
+import { isMongoUnavailable } from '../lib/mongo';
+import { readModels } from '../synchronizers/registry';
+import { parseArgs, type AdminCommand } from './args';
+import { ADMIN_SETTINGS, lazyConnections, type AdminConfig, type Connections } from './connections';
+import type { CommandOutcome } from './outcome';
+import { parkedList, parkedReplay } from './parked-commands';
+import { projectionsRebuild, projectionsStatus, projectionsVerify } from './projection-commands';
+import { subscriptionInfo } from './subscription-commands';
+import { usageText } from './usage';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const READ_MODEL_NAMES = readModels.map((model) => model.name);
+
+function projectionNamed(name: string) {
+  const projection = readModels.find((model) => model.name === name);
+  if (!projection) throw new Error(`unknown read model ${name}`);
+  return projection;
+}
+
+function execute(
+  command: AdminCommand,
+  config: AdminConfig,
+  connections: Connections,
+): Promise<CommandOutcome> {
+  const names = { inputStream: config.inputStream, processingGroup: config.processingGroup };
+  // Logs (e.g. the rebuild's progress) go to stderr so stdout stays the command's answer.
+  const logger = createLogger('admin', {
+    level: config.logLevel,
+    destination: pino.destination({ fd: 2, sync: true }),
+  });
+  const projections = () => ({ client: connections.eventStore(), db: connections.mongo(), names, logger });
+  switch (command.kind) {
+    case 'help':
+      return Promise.resolve({ exitCode: EXIT_OK, output: usageText(READ_MODEL_NAMES) });
+    case 'subscription-info':
+      return subscriptionInfo(connections.eventStore(), names);
+    case 'parked-list':
+      return parkedList(connections.eventStore(), names, command.limit);
+    case 'parked-replay':
+      return parkedReplay(connections.eventStore(), names);
+    case 'projections-status':
+      return projectionsStatus(projections(), readModels);
+    case 'projections-rebuild':
+      return projectionsRebuild(projections(), projectionNamed(command.readModel));
+    case 'projections-verify':
+      return projectionsVerify(projections(), projectionNamed(command.readModel));
+  }
+}
+
+/** The one line a failure prints: what could not be reached and how to fix it, or what went wrong. */
+export function describeFailure(error: unknown, config: AdminConfig): string {
+  // gRPC appends an empty "Resolution note:" to connection errors; it only adds noise to the one line.
+  const detail = (error instanceof Error ? error.message : String(error)).replace(
+    /\.?\s*Resolution note:\s*$/,
+    '',
+  );
+  if (isMongoUnavailable(error)) {
+    return `cannot reach MongoDB at ${config.mongoUrl} (${detail}): start it (npm run devstack) or set MONGO_URL`;
+  }
+  if (isUnavailable(error)) {
+    return (
+      `cannot reach EventStoreDB at ${config.esdbConnectionString} (${detail}): ` +
+      'start it (npm run devstack) or set ESDB_CONNECTION_STRING'
+    );
+  }
+  return `failed: ${detail}`;
+}
+
+/** Parses, runs and reports one admin command; resolves with the exit code. */
+export async function runAdmin(argv: readonly string[], env: Env, output: Output): Promise<number> {
+  const parsed = parseArgs(argv, READ_MODEL_NAMES);
+  if (!parsed.ok) {
+    output.err(`admin: ${parsed.error}\n\n${usageText(READ_MODEL_NAMES)}`);
+    return EXIT_USAGE;
+  }
+  let config: AdminConfig;
+  try {
+    config = loadConfig(ADMIN_SETTINGS, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    output.err(`admin: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const connections = lazyConnections(config);
+  try {
+    const outcome = await execute(parsed.command, config, connections);
+    const text = `${outcome.output.trimEnd()}\n`;
+    if (outcome.exitCode === EXIT_OK) output.out(text);
+    else output.err(text);
+    return outcome.exitCode;
+  } catch (error) {
+    output.err(`admin: ${describeFailure(error, config)}\n`);
+    return EXIT_FAILED;
+  } finally {
+    await connections.close().catch(() => undefined);
+  }
+}
