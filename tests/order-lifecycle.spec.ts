@@ -19,7 +19,7 @@ async function orderReaches(pipeline: Pipeline, orderId: string, status: string)
   return eventually(async () => {
     const reply = await http(pipeline.url, `${API}/orders/${orderId}`);
     const body = reply.body as { status?: string };
-    return reply.status === 200 && body.status === status ? (body as Record<string, unknown>) : undefined;
+    return reply.status === 200 && body.status === status ? body : undefined;
   });
 }
 

@@ -50,6 +50,10 @@ export async function handleCommand(
   const route = routeCommand(command);
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const loaded = await store.load(route.stream);
+    // A redelivered message whose events are already in the stream has been handled: nothing to decide.
+    if (loaded.events.some((e) => e.metadata.$causationId === causation.causationId)) {
+      return { kind: 'processed', stream: route.stream, aggregateId: route.aggregateId, eventCount: 0 };
+    }
     const decision = decideOn(route, loaded.events.map(toDomainEvent), context());
     if (!decision.ok)
       return decision.kind === 'rejected'

@@ -1,7 +1,8 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
-import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { startCatchUp, type AllPosition, type CatchUp } from '../../lib/catch-up';
 import type { Logger } from '../../lib/logger';
+import { MalformedEventError } from '../event-data';
 import {
   documentKeys,
   projectBatch,
@@ -25,6 +26,15 @@ export interface ProjectorOptions {
   readonly checkpointId?: string;
   readonly maxBatch?: number;
   readonly onBatch?: (stats: { events: number; applied: number; position: AllPosition }) => void;
+  readonly onMalformed?: (event: ProjectedEvent) => void;
+}
+
+const DUPLICATE_KEY = 11000;
+
+function onlyDuplicateKeys(error: unknown): boolean {
+  if (!(error instanceof MongoBulkWriteError)) return false;
+  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  return errors.length > 0 && errors.every((e: { code?: unknown }) => e.code === DUPLICATE_KEY);
 }
 
 export interface Projector {
@@ -58,20 +68,51 @@ export function startProjector(options: ProjectorOptions): Projector {
   const subscription = subscriptionFor(projection, names);
   const log = options.logger.child({ readModel: projection.name, collection: collectionName });
 
-  async function apply(events: readonly ProjectedEvent[]): Promise<number> {
+  /** Drops events that break their contract, so one bad event is logged and skipped, not a stalled model. */
+  function wellFormed(events: readonly ProjectedEvent[]): ProjectedEvent[] {
+    try {
+      documentKeys(projection, events);
+      return [...events];
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      return events.filter((event) => {
+        try {
+          documentKeys(projection, [event]);
+          return true;
+        } catch (eventError) {
+          if (!(eventError instanceof MalformedEventError)) throw eventError;
+          log.error(
+            { err: eventError, eventId: event.eventId, stream: event.streamId },
+            'skipping malformed event',
+          );
+          options.onMalformed?.(event);
+          return false;
+        }
+      });
+    }
+  }
+
+  async function apply(batch: readonly ProjectedEvent[]): Promise<number> {
+    const events = wellFormed(batch);
     const keys = documentKeys(projection, events);
     if (keys.length === 0) return 0;
     const stored = await collection.find({ _id: { $in: keys } }).toArray();
     const result = projectBatch(projection, new Map(stored.map((doc) => [doc._id, doc])), events);
     if (result.changed.size === 0) return result.applied;
+    // The position in the filter keeps a slower writer (an old instance, a rebuild's switch-over) from
+    // replacing a newer document; its upsert then collides on _id, which is the outcome wanted.
     const writes: AnyBulkWriteOperation<ReadModelDocument>[] = [...result.changed.values()].map((doc) => ({
       replaceOne: {
-        filter: { _id: doc._id },
+        filter: { _id: doc._id, _position: { $lt: doc._position } },
         replacement: doc,
         upsert: true,
       },
     }));
-    await collection.bulkWrite(writes, { ordered: false });
+    try {
+      await collection.bulkWrite(writes, { ordered: false });
+    } catch (error) {
+      if (!onlyDuplicateKeys(error)) throw error;
+    }
     return result.applied;
   }
 

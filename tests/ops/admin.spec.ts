@@ -1,0 +1,187 @@
+import { eventually, http, postJson } from '../support/http-client';
+import { startPipeline, type Pipeline } from '../support/pipeline';
+import { closedPort, runToEnd, type Finished } from './processes';
+
+const API = '/shop/api/v1';
+const ADMIN = 'admin/main.ts';
+
+describe('npm run admin', () => {
+  let pipeline: Pipeline;
+  let env: Record<string, string>;
+  const admin = (...args: string[]): Promise<Finished> => runToEnd(ADMIN, args, env);
+
+  beforeAll(async () => {
+    pipeline = await startPipeline({ maxRetryCount: 1 });
+    env = {
+      ESDB_CONNECTION_STRING: pipeline.eventstore.connectionString,
+      MONGO_URL: `${pipeline.mongo.url}/shop`,
+    };
+  });
+  afterAll(() => pipeline.stop());
+
+  const send = (applies: string, payload: Record<string, unknown>) =>
+    postJson(pipeline.url, API, { applies, source: 'web', profile: 'web/v1', ...payload });
+
+  async function requestStatus(requestId: string, status: string) {
+    return eventually(async () => {
+      const reply = await http(pipeline.url, `${API}/requests/${requestId}`);
+      const body = reply.body as { status?: string };
+      return body.status === status ? body : undefined;
+    });
+  }
+
+  async function orderStatus(orderId: string, status: string) {
+    return eventually(async () => {
+      const reply = await http(pipeline.url, `${API}/orders/${orderId}`);
+      return (reply.body as { status?: string }).status === status ? reply.body : undefined;
+    });
+  }
+
+  describe('usage', () => {
+    it('prints the usage text for --help and exits 0', async () => {
+      const result = await admin('--help');
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Usage: npm run admin -- <command>');
+      expect(result.stdout).toMatch(/parked list \[--limit N\]/);
+      expect(result.stdout).toContain('Read models: orders, requests, sales_daily');
+    });
+
+    it.each([
+      [[], 'no command given'],
+      [['frobnicate'], 'unknown command "frobnicate"'],
+      [['parked'], '"parked" needs an action'],
+      [['projections', 'verify'], 'projections verify needs a read model: orders, requests, sales_daily'],
+      [['projections', 'rebuild', 'customers'], 'unknown read model "customers"'],
+      [['parked', 'list', '--limit', 'ten'], '--limit must be a positive whole number, got "ten"'],
+    ])('%j: says what is wrong, prints the usage and exits 2', async (args, message) => {
+      const result = await admin(...args);
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toBe(`admin: ${message}`);
+      expect(result.stderr).toContain('Usage: npm run admin -- <command>');
+      expect(result.stdout).toBe('');
+    });
+
+    it('names a malformed variable in one line and exits 2', async () => {
+      const result = await runToEnd(ADMIN, ['subscription', 'info'], {
+        ...env,
+        MONGO_URL: 'localhost:27017',
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringContaining('MONGO_URL is malformed')]);
+    });
+
+    it('says in one line which server it cannot reach, and exits 1', async () => {
+      const port = await closedPort();
+      const esdb = await runToEnd(ADMIN, ['parked', 'list'], {
+        ...env,
+        ESDB_CONNECTION_STRING: `esdb://127.0.0.1:${port}?tls=false`,
+      });
+      expect(esdb.code).toBe(1);
+      const esdbLines = esdb.stderr.trim().split('\n');
+      expect(esdbLines).toHaveLength(1);
+      expect(esdbLines[0]).toMatch(
+        /^admin: cannot reach EventStoreDB at esdb:\/\/127\.0\.0\.1:\d+.*set ESDB_CONNECTION_STRING$/,
+      );
+      const mongo = await runToEnd(ADMIN, ['projections', 'status'], {
+        ...env,
+        MONGO_URL: `mongodb://127.0.0.1:${port}/shop`,
+      });
+      expect(mongo.code).toBe(1);
+      expect(mongo.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^admin: cannot reach MongoDB at mongodb:\/\/127\.0\.0\.1:\d+\/shop .*set MONGO_URL$/,
+        ),
+      ]);
+    });
+  });
+
+  describe('parked messages', () => {
+    it('lists a payment parked for an order that never came, and replays it once the order exists', async () => {
+      const paid = await send('Payment', {
+        action: 'pay',
+        paymentId: 'p-late',
+        orderId: 'o-late',
+        amount: '10.00',
+        currency: 'EUR',
+        method: 'card',
+      });
+      const requestId = (paid.body as { requestId: string }).requestId;
+      await requestStatus(requestId, 'parked');
+
+      const info = await admin('subscription', 'info');
+      expect(info.code).toBe(0);
+      expect(info.stdout).toMatch(/group:\s+shop-processing on shop-input/);
+      expect(info.stdout).toMatch(/consumers:\s+1\n/);
+      expect(info.stdout).toMatch(/parked messages:\s+1\n/);
+      expect(info.stdout).toMatch(/last checkpoint:\s+revision/);
+
+      const listed = await admin('parked', 'list');
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toContain('1 parked message:');
+      const row = listed.stdout.split('\n').find((line) => line.startsWith(requestId));
+      expect(row).toContain('ShopDataReceived');
+      expect(row).toContain('o-late');
+
+      await send('Order', {
+        action: 'place',
+        orderId: 'o-late',
+        customer: { id: 'c-9', name: 'Grace', email: 'grace@example.com' },
+        lines: [{ sku: 'SKU-9', quantity: 1, unitPrice: '10.00' }],
+        currency: 'EUR',
+        shippingAddress: { line1: '9 Side St', city: 'Paris', postcode: '75001', country: 'FR' },
+      });
+      await orderStatus('o-late', 'Placed');
+
+      const replayed = await admin('parked', 'replay');
+      expect(replayed.code).toBe(0);
+      expect(replayed.stdout.trim()).toBe('Replaying 1 parked message to group "shop-processing".');
+      await orderStatus('o-late', 'Paid');
+      await requestStatus(requestId, 'processed');
+
+      const after = await admin('parked', 'list');
+      expect(after.stdout.trim()).toBe('No parked messages.');
+      expect((await admin('parked', 'replay')).stdout.trim()).toBe('No parked messages to replay.');
+    });
+  });
+
+  describe('projections', () => {
+    it('shows each read model with its checkpoint and lag', async () => {
+      await orderStatus('o-late', 'Paid');
+      const result = await admin('projections', 'status');
+      expect(result.code).toBe(0);
+      const lines = result.stdout.trim().split('\n');
+      expect(lines[0]).toMatch(/^read model\s+checkpoint\s+saved at\s+documents\s+lag events\s+lag seconds$/);
+      for (const model of ['orders', 'requests', 'sales_daily']) {
+        const row = lines.find((line) => line.startsWith(`${model} `));
+        expect(row).toMatch(
+          new RegExp(`^${model}\\s+\\d+\\s+\\d{4}-\\d\\d-\\d\\dT\\S+\\s+\\d+\\s+\\d+\\s+\\d+\\.\\d\\d$`),
+        );
+      }
+    });
+
+    it('verifies a read model, finds a tampered document, and a rebuild repairs it', async () => {
+      await orderStatus('o-late', 'Paid');
+      const clean = await admin('projections', 'verify', 'orders');
+      expect(clean.stdout).toMatch(/^orders matches its history: \d+ documents? checked/);
+      expect(clean.code).toBe(0);
+
+      await pipeline.db
+        .collection('orders')
+        .updateOne({ _id: 'o-late' as never }, { $set: { status: 'Cancelled' } });
+      const tampered = await admin('projections', 'verify', 'orders');
+      expect(tampered.code).toBe(1);
+      expect(tampered.stderr).toContain('orders differs from its history: 1 difference (1 different)');
+      expect(tampered.stderr).toMatch(/o-late\s+different\s+status/);
+      expect(tampered.stderr).toContain('npm run admin -- projections rebuild orders');
+
+      const rebuilt = await admin('projections', 'rebuild', 'orders');
+      expect(rebuilt.code).toBe(0);
+      expect(rebuilt.stdout).toMatch(
+        /^Rebuilt orders: \d+ events applied, \d+ documents?, up to position \d+/,
+      );
+      const order = await pipeline.db.collection('orders').findOne({ _id: 'o-late' as never });
+      expect(order?.status).toBe('Paid');
+      expect((await admin('projections', 'verify', 'orders')).code).toBe(0);
+    });
+  });
+});
