@@ -101,6 +101,18 @@ function compareBytes(a: Uint8Array, b: Uint8Array): -1 | 0 | 1 {
   return sign(Buffer.compare(a, b));
 }
 
+type PackedObjectId = { i0?: unknown; i1: number; i2: number; i3: number };
+
+function compareObjectIds(a: ObjectId, b: ObjectId): -1 | 0 | 1 {
+  // bson 7 keeps an ObjectId as four 24-bit words; reading `.id` would allocate a buffer per comparison.
+  const x = a as unknown as PackedObjectId;
+  const y = b as unknown as PackedObjectId;
+  if (typeof x.i0 === 'number' && typeof y.i0 === 'number') {
+    return sign(x.i0 - y.i0) || sign(x.i1 - y.i1) || sign(x.i2 - y.i2) || sign(x.i3 - y.i3);
+  }
+  return compareBytes(a.id, b.id);
+}
+
 function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>): -1 | 0 | 1 {
   const ak = Object.keys(a);
   const bk = Object.keys(b);
@@ -137,6 +149,10 @@ function regexParts(value: unknown): [string, string] {
 
 /** Total order of BSON values as MongoDB's indexes and sort use it. */
 export function compareValues(a: unknown, b: unknown): -1 | 0 | 1 {
+  // Fast path for the common index keys (strings, finite numbers); same result as the general path.
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'number' && typeof b === 'number' && !Number.isNaN(a) && !Number.isNaN(b))
+    return a < b ? -1 : a > b ? 1 : 0;
   const ca = typeClass(a);
   const cb = typeClass(b);
   if (ca !== cb) return ca < cb ? -1 : 1;
@@ -161,7 +177,7 @@ export function compareValues(a: unknown, b: unknown): -1 | 0 | 1 {
       );
     }
     case TYPE_CLASS.objectId:
-      return compareBytes((a as ObjectId).id, (b as ObjectId).id);
+      return compareObjectIds(a as ObjectId, b as ObjectId);
     case TYPE_CLASS.boolean:
       return a === b ? 0 : a ? 1 : -1;
     case TYPE_CLASS.date:

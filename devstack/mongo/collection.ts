@@ -4,6 +4,7 @@ import { compareKeys } from './bson-order';
 import { commandError } from './errors';
 import { createIndexState, describeIndex, ID_INDEX_NAME, indexKeysFor, type IndexState } from './index-spec';
 import { chooseIndex } from './query-planner';
+import { simpleMatcher } from './simple-match';
 
 /** What a lookup did, reported by explain and serverStatus. */
 export interface ScanStats {
@@ -200,8 +201,14 @@ export class Collection {
   match(filter: Document): { matches: Candidate[]; stats: ScanStats } {
     const { candidates, stats } = this.candidates(filter);
     if (Object.keys(filter).length === 0) return { matches: candidates, stats };
-    const query = new Query(filter);
-    return { matches: candidates.filter((c) => query.test(c.doc)), stats };
+    const simple = simpleMatcher(filter);
+    const test =
+      simple ??
+      (
+        (query: Query) => (doc: Document) =>
+          query.test(doc)
+      )(new Query(filter));
+    return { matches: candidates.filter((c) => test(c.doc)), stats };
   }
 
   createIndex(spec: Document): CreateIndexOutcome {

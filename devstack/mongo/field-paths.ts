@@ -8,6 +8,10 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 
 /** The values an index sees at a dotted path, expanding arrays as MongoDB's multikey indexes do. */
 export function indexValuesAt(doc: unknown, path: string): { values: unknown[]; multikey: boolean } {
+  if (!path.includes('.') && isPlainObject(doc)) {
+    const value = doc[path];
+    if (!Array.isArray(value)) return { values: [value], multikey: false };
+  }
   const out: unknown[] = [];
   let multikey = false;
   const walk = (value: unknown, parts: readonly string[], i: number): void => {

@@ -47,6 +47,13 @@ export class OrderedIndex {
       this.chunks.push([entry]);
       return;
     }
+    const lastChunk = this.chunks[this.chunks.length - 1] as IndexEntry[];
+    // Ascending keys (ObjectIds, counters, timestamps) append without a search.
+    if (compareEntries(lastChunk[lastChunk.length - 1] as IndexEntry, entry) < 0) {
+      lastChunk.push(entry);
+      if (lastChunk.length > MAX_CHUNK) this.chunks.push(lastChunk.splice(lastChunk.length >>> 1));
+      return;
+    }
     const after = (e: IndexEntry): boolean => compareEntries(e, entry) >= 0;
     let ci = this.chunkFor(after);
     if (ci === this.chunks.length) ci -= 1;
@@ -94,11 +101,18 @@ export class OrderedIndex {
     }
   }
 
-  /** Entries whose key equals `key` exactly. */
-  *equal(key: readonly unknown[]): Generator<IndexEntry> {
-    yield* this.range(
-      (e) => compareKeys(e.key, key, NO_DIRECTIONS) >= 0,
-      (e) => compareKeys(e.key, key, NO_DIRECTIONS) > 0,
-    );
+  /** Entries whose key equals `key` exactly (a plain loop: this is the unique check on every write). */
+  equal(key: readonly unknown[]): IndexEntry[] {
+    const start = (e: IndexEntry): boolean => compareKeys(e.key, key, NO_DIRECTIONS) >= 0;
+    const found: IndexEntry[] = [];
+    for (let ci = this.chunkFor(start); ci < this.chunks.length; ci += 1) {
+      const chunk = this.chunks[ci] as IndexEntry[];
+      for (let pos = found.length === 0 ? firstWhere(chunk, start) : 0; pos < chunk.length; pos += 1) {
+        const entry = chunk[pos] as IndexEntry;
+        if (compareKeys(entry.key, key, NO_DIRECTIONS) !== 0) return found;
+        found.push(entry);
+      }
+    }
+    return found;
   }
 }

@@ -3,6 +3,7 @@ import { Aggregator, update as mingoUpdate } from 'mingo';
 import { compareValues, typeClass, TYPE_CLASS } from './bson-order';
 import { cloneDocument, sameDocument } from './document-clone';
 import { commandError, MongoCommandError } from './errors';
+import { tryFastUpdate } from './fast-update';
 import { isPlainObject, valueAt } from './field-paths';
 
 const UPDATE_OPERATORS = new Set([
@@ -165,6 +166,11 @@ const MINGO_IMMUTABLE = /would modify the immutable field/;
 function applyOperators(doc: Document, update: Document, options: UpdateOptions): UpdateOutcome {
   conflictCheck(update);
   numericCheck(update, doc);
+  const touchesId = Object.values(update).some(
+    (args) => isPlainObject(args) && Object.keys(args).some((p) => p === '_id' || p.startsWith('_id.')),
+  );
+  const fast = options.arrayFilters || touchesId ? undefined : tryFastUpdate(doc, update, options.inserting);
+  if (fast) return fast;
   const next = cloneDocument(doc);
   const { $setOnInsert, ...given } = update as Document & { $setOnInsert?: Document };
   if (options.inserting && $setOnInsert) {

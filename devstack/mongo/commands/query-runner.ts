@@ -1,5 +1,5 @@
 import type { Document } from 'bson';
-import { find as mingoFind } from 'mingo';
+import { Query } from 'mingo';
 import type { Collection, ScanStats } from '../collection';
 import { commandError } from '../errors';
 import { isPlainObject } from '../field-paths';
@@ -31,7 +31,7 @@ export function project(docs: Document[], projection: Document | undefined): Doc
   if (!projection || Object.keys(projection).length === 0) return docs;
   try {
     return docs.map((doc) => {
-      const projected = mingoFind([doc], {}, projection).next() as Document | undefined;
+      const projected = new Query({}).find([doc], projection).next() as Document | undefined;
       return inDocumentOrder(doc, projected ?? {});
     });
   } catch (error) {
@@ -61,7 +61,7 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Fin
   let docs = matches.matches.map((m) => m.doc);
   if (spec.sort && Object.keys(spec.sort).length > 0) {
     try {
-      docs = mingoFind(docs, {}).sort(spec.sort).all();
+      docs = new Query({}).find<Document>(docs).sort(spec.sort).all();
     } catch (error) {
       throw commandError('BadValue', error instanceof Error ? error.message : String(error));
     }

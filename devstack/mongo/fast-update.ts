@@ -1,0 +1,119 @@
+import type { Document } from 'bson';
+import { compareValues, typeClass } from './bson-order';
+import { isPlainObject } from './field-paths';
+
+const FAST_OPERATORS = new Set([
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$currentDate',
+  '$setOnInsert',
+]);
+
+type Edit = (current: unknown, present: boolean) => { value?: unknown; remove?: boolean } | undefined;
+
+function sameValue(a: unknown, b: unknown): boolean {
+  return typeClass(a) === typeClass(b) && typeof a === typeof b && compareValues(a, b) === 0;
+}
+
+/**
+ * Applies one edit at a dotted path with copy-on-write along the path (stored documents are never mutated).
+ * Returns false when the path crosses an array or a scalar: the general updater handles those.
+ */
+function editPath(root: Document, path: string, edit: Edit, changed: { value: boolean }): boolean {
+  const parts = path.split('.');
+  let parent: Record<string, unknown> = root;
+  for (let i = 0; i < parts.length - 1; i += 1) {
+    const part = parts[i] as string;
+    const child = parent[part];
+    if (child === undefined) {
+      parent[part] = {};
+    } else if (isPlainObject(child)) {
+      parent[part] = { ...child };
+    } else {
+      return false;
+    }
+    parent = parent[part] as Record<string, unknown>;
+  }
+  const last = parts[parts.length - 1] as string;
+  const present = Object.prototype.hasOwnProperty.call(parent, last);
+  const result = edit(parent[last], present);
+  if (!result) return true;
+  if (result.remove) {
+    if (present) {
+      delete parent[last];
+      changed.value = true;
+    }
+  } else if (!present || !sameValue(parent[last], result.value)) {
+    parent[last] = result.value;
+    changed.value = true;
+  }
+  return true;
+}
+
+function editFor(op: string, arg: unknown): Edit | undefined {
+  switch (op) {
+    case '$set':
+    case '$setOnInsert':
+      return () => ({ value: arg });
+    case '$unset':
+      return () => ({ remove: true });
+    case '$inc':
+      if (typeof arg !== 'number') return undefined;
+      return (current) => (current === undefined ? { value: arg } : { value: (current as number) + arg });
+    case '$mul':
+      if (typeof arg !== 'number') return undefined;
+      return (current) => ({ value: current === undefined ? 0 : (current as number) * arg });
+    case '$min':
+      return (current, present) => (!present || compareValues(arg, current) < 0 ? { value: arg } : undefined);
+    case '$max':
+      return (current, present) => (!present || compareValues(arg, current) > 0 ? { value: arg } : undefined);
+    case '$currentDate':
+      return arg === true || (isPlainObject(arg) && arg.$type === 'date')
+        ? () => ({ value: new Date() })
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The common update operators on plain paths, without a deep copy or a generic updater; undefined when the
+ * update needs the general path (arrays, positional operators, array filters, Long arithmetic...).
+ * Call only after validation (known operators, no conflicts, numeric operands).
+ */
+export function tryFastUpdate(
+  doc: Document,
+  update: Document,
+  inserting: boolean,
+): { doc: Document; modified: boolean } | undefined {
+  const edits: Array<[string, Edit]> = [];
+  for (const [op, args] of Object.entries(update)) {
+    if (!FAST_OPERATORS.has(op)) return undefined;
+    if (op === '$setOnInsert' && !inserting) continue;
+    for (const [path, arg] of Object.entries(args as Document)) {
+      if (path.includes('$') || /\.\d+(\.|$)/.test(path) || /^\d+(\.|$)/.test(path)) return undefined;
+      const edit = editFor(op, arg);
+      if (!edit) return undefined;
+      if ((op === '$inc' || op === '$mul') && !['number', 'undefined'].includes(typeof lookup(doc, path)))
+        return undefined;
+      edits.push([path, edit]);
+    }
+  }
+  const next: Document = { ...doc };
+  const changed = { value: false };
+  for (const [path, edit] of edits) if (!editPath(next, path, edit, changed)) return undefined;
+  return { doc: next, modified: changed.value };
+}
+
+function lookup(doc: Document, path: string): unknown {
+  let current: unknown = doc;
+  for (const part of path.split('.')) {
+    if (!isPlainObject(current)) return undefined;
+    current = current[part];
+  }
+  return current;
+}

@@ -1,0 +1,80 @@
+import { Decimal128, Long, MaxKey, MinKey, ObjectId } from 'bson';
+import { compareValues } from './bson-order';
+import { OrderedIndex, type IndexEntry } from './ordered-index';
+
+/** A small deterministic PRNG so failures reproduce. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+describe('BSON comparison order', () => {
+  it('orders types as MongoDB does', () => {
+    const ordered = [
+      new MinKey(),
+      null,
+      -1,
+      Long.fromNumber(2),
+      Decimal128.fromString('2.5'),
+      'a',
+      'b',
+      { a: 1 },
+      [1],
+      ObjectId.createFromHexString('000000000000000000000001'),
+      false,
+      true,
+      new Date(0),
+      /x/,
+      new MaxKey(),
+    ];
+    for (let i = 0; i < ordered.length - 1; i += 1) {
+      expect(compareValues(ordered[i], ordered[i + 1])).toBe(-1);
+      expect(compareValues(ordered[i + 1], ordered[i])).toBe(1);
+    }
+    expect(compareValues(1, Long.fromNumber(1))).toBe(0);
+    const next = random(7);
+    for (let i = 0; i < 500; i += 1) {
+      const a = new ObjectId(Buffer.from(Array.from({ length: 12 }, () => Math.floor(next() * 256))));
+      const b = new ObjectId(Buffer.from(Array.from({ length: 12 }, () => Math.floor(next() * 256))));
+      expect(compareValues(a, b)).toBe(Math.sign(Buffer.compare(a.id, b.id)));
+    }
+    expect(compareValues(undefined, null)).toBe(0);
+  });
+});
+
+describe('OrderedIndex', () => {
+  it('matches a sorted reference under random inserts, removes and range scans', () => {
+    const next = random(42);
+    const index = new OrderedIndex();
+    const reference: IndexEntry[] = [];
+    const cmp = (a: IndexEntry, b: IndexEntry): number => compareValues(a.key[0], b.key[0]) || a.rid - b.rid;
+    for (let rid = 0; rid < 20_000; rid += 1) {
+      const entry = { key: [Math.floor(next() * 5_000)], rid };
+      index.insert(entry);
+      reference.push(entry);
+      if (next() < 0.3) {
+        const victim = reference.splice(Math.floor(next() * reference.length), 1)[0]!;
+        expect(index.remove(victim)).toBe(true);
+      }
+    }
+    reference.sort(cmp);
+    expect(index.size).toBe(reference.length);
+    expect([...index.range()]).toEqual(reference);
+    for (let i = 0; i < 50; i += 1) {
+      const lo = Math.floor(next() * 5_000);
+      const hi = lo + Math.floor(next() * 200);
+      const got = [
+        ...index.range(
+          (e) => (e.key[0] as number) >= lo,
+          (e) => (e.key[0] as number) > hi,
+        ),
+      ];
+      expect(got).toEqual(reference.filter((e) => (e.key[0] as number) >= lo && (e.key[0] as number) <= hi));
+      expect([...index.equal([lo])]).toEqual(reference.filter((e) => e.key[0] === lo));
+    }
+    expect(index.remove({ key: [-1], rid: 0 })).toBe(false);
+  });
+});
