@@ -1,9 +1,15 @@
 import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import {
+  Server,
+  ServerCredentials,
+  type ServiceDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 import { createLogger, type Logger } from '../../lib/logger';
 import { EventLog } from './log/event-log';
+import { createSelfSignedTls, requireCredentials, type TlsMaterial } from './grpc/auth';
 import { advertised, createServerFeaturesService, type AdvertisedMethod } from './grpc/server-features';
 import { createStreamsService, STREAMS_METHODS } from './grpc/streams-service';
 import { createPersistentSubscriptions, PERSISTENT_SERVICE_NAME } from './persistent';
@@ -39,18 +45,24 @@ export interface EventStoreOptions {
 export interface RunningEventStore {
   readonly host: string;
   readonly port: number;
-  /** `esdb://HOST:PORT?tls=false` for `EventStoreDBClient.connectionString`. */
+  /**
+   * For `EventStoreDBClient.connectionString`: `esdb://HOST:PORT?tls=false`, or with `credentials`
+   * `esdb://USER:PASS@HOST:PORT?tls=true&tlsCAFile=CERT` (the client only sends credentials over TLS).
+   */
   readonly connectionString: string;
+  /** The self-signed certificate's path when started with credentials (TLS on). */
+  readonly caFile: string | undefined;
   /** The in-process log, for code that runs inside the server (persistent subscriptions, tests). */
   readonly log: EventLog;
   close(): Promise<void>;
 }
 
-function bind(server: Server, address: string): Promise<number> {
+function bind(server: Server, address: string, tls: TlsMaterial | undefined): Promise<number> {
+  const credentials = tls
+    ? ServerCredentials.createSsl(null, [{ cert_chain: tls.certificate, private_key: tls.privateKey }], false)
+    : ServerCredentials.createInsecure();
   return new Promise((resolve, reject) =>
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(error) : resolve(port),
-    ),
+    server.bindAsync(address, credentials, (error, port) => (error ? reject(error) : resolve(port))),
   );
 }
 
@@ -73,19 +85,31 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
     ...advertised(SERVER_FEATURES_SERVICE_NAME, ['getSupportedMethods']),
     ...advertised(PERSISTENT_SERVICE_NAME, persistent.supportedMethods, PERSISTENT_DEFAULT_FEATURES),
   ];
-  server.addService(PersistentSubscriptionsService, persistent.service);
+  const credentials = options.credentials;
+  const guard = (definition: ServiceDefinition, implementation: UntypedServiceImplementation) =>
+    credentials ? requireCredentials(definition, implementation, credentials) : implementation;
+  server.addService(
+    PersistentSubscriptionsService,
+    guard(PersistentSubscriptionsService, persistent.service),
+  );
   server.addService(
     StreamsService,
-    createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
+    guard(
+      StreamsService,
+      createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
+    ),
   );
   server.addService(
     ServerFeaturesService,
     createServerFeaturesService(() => methods),
   );
   let port: number;
+  let tls: TlsMaterial | undefined;
   try {
-    port = await bind(server, `${host}:${options.port ?? DEFAULT_PORT}`);
+    tls = credentials ? await createSelfSignedTls(host) : undefined;
+    port = await bind(server, `${host}:${options.port ?? DEFAULT_PORT}`, tls);
   } catch (error) {
+    await tls?.dispose();
     await persistent.close();
     await log.close();
     throw error;
@@ -95,13 +119,18 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
   return {
     host,
     port,
-    connectionString: `esdb://${host}:${port}?tls=false`,
+    connectionString:
+      credentials && tls
+        ? `esdb://${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@${host}:${port}?tls=true&tlsCAFile=${tls.caFile}`
+        : `esdb://${host}:${port}?tls=false`,
+    caFile: tls?.caFile,
     log,
     close() {
       closing ??= (async () => {
         await persistent.close();
         server.forceShutdown();
         await log.close();
+        await tls?.dispose();
         logger.info({ port }, 'eventstore stopped');
       })();
       return closing;

@@ -4,6 +4,7 @@ import {
   AllStreamPosition,
   MaximumAppendSizeExceeded,
   StreamDeleted,
+  Unknown,
   WrongExpectedVersion,
   type UUID,
 } from '@eventstore/db-client/generated/shared_pb';
@@ -29,6 +30,7 @@ const DETAIL_TYPE = {
   wrongExpectedVersion: 'event_store.client.WrongExpectedVersion',
   streamDeleted: 'event_store.client.StreamDeleted',
   maximumAppendSizeExceeded: 'event_store.client.MaximumAppendSizeExceeded',
+  unknown: 'event_store.client.Unknown',
 } as const;
 
 function expectedOf(options: BatchAppendReq.Options): ExpectedRevision | undefined {
@@ -39,14 +41,15 @@ function expectedOf(options: BatchAppendReq.Options): ExpectedRevision | undefin
   return options.hasStreamPosition() && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
-function errorStatus(code: Code, message: string, detail?: { bytes: Uint8Array; type: string }): Status {
-  const status = new Status().setCode(code).setMessage(message);
-  if (detail) {
-    const any = new Any();
-    any.pack(detail.bytes, detail.type);
-    status.setDetails(any);
-  }
-  return status;
+/** The client always unpacks `details`, so a status without a specific detail carries `Unknown`. */
+function errorStatus(
+  code: Code,
+  message: string,
+  detail = { bytes: new Unknown().serializeBinary(), type: DETAIL_TYPE.unknown as string },
+): Status {
+  const any = new Any();
+  any.pack(detail.bytes, detail.type);
+  return new Status().setCode(code).setMessage(message).setDetails(any);
 }
 
 function wrongExpectedVersionStatus(current: number | 'no_stream', expected: ExpectedRevision): Status {
@@ -109,10 +112,14 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
         const streamId = streamNameOf(options?.getStreamIdentifier());
         const expected = options && expectedOf(options);
         if (!streamId || expected === undefined) {
+          // The client reads the stream name of every error reply.
+          const identifier = options?.getStreamIdentifier() ?? streamIdentifier('');
           call.write(
-            reply(request.getCorrelationId()).setError(
-              errorStatus(Code.INVALID_ARGUMENT, 'a stream name and expected revision are required'),
-            ),
+            reply(request.getCorrelationId())
+              .setStreamIdentifier(identifier)
+              .setError(
+                errorStatus(Code.INVALID_ARGUMENT, 'a stream name and expected revision are required'),
+              ),
           );
           return;
         }
