@@ -29,6 +29,15 @@ export function dispatchCommand(body: Document, ctx: CommandContext): Document {
   if (!handler) {
     return { ok: 0, errmsg: `no such command: '${name ?? ''}'`, code: 59, codeName: 'CommandNotFound' };
   }
+  if (body.txnNumber !== undefined || body.startTransaction !== undefined) {
+    // What a standalone mongod answers: transactions and retryable writes need a replica set.
+    return {
+      ok: 0,
+      errmsg: 'Transaction numbers are only allowed on a replica set member or mongos',
+      code: 20,
+      codeName: 'IllegalOperation',
+    };
+  }
   try {
     return handler(body, ctx);
   } catch (error) {

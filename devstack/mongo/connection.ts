@@ -16,6 +16,7 @@ import {
 
 export type ContextFactory = (db: string) => CommandContext;
 
+const BSON_OBJECT_TOO_LARGE = 10334;
 const LEGACY_HANDSHAKE = new Set(['ismaster', 'isMaster', 'hello']);
 
 /**
@@ -83,10 +84,20 @@ export class Connection {
     this.afterCommand();
     if (command.moreToCome || this.socket.destroyed) return;
     const requestId = this.nextRequestId++;
-    const encoded =
-      command.opCode === OP_QUERY
-        ? encodeOpReply(requestId, command.requestId, reply)
-        : encodeOpMsg(requestId, command.requestId, reply);
+    const encode = command.opCode === OP_QUERY ? encodeOpReply : encodeOpMsg;
+    let encoded: Buffer;
+    try {
+      encoded = encode(requestId, command.requestId, reply);
+    } catch (error) {
+      // A reply that cannot be serialized (e.g. over the BSON size limit) becomes an error reply.
+      this.logger.warn({ err: error }, 'reply could not be encoded');
+      encoded = encode(requestId, command.requestId, {
+        ok: 0,
+        errmsg: `reply could not be encoded: ${error instanceof Error ? error.message : String(error)}`,
+        code: BSON_OBJECT_TOO_LARGE,
+        codeName: 'BSONObjectTooLarge',
+      });
+    }
     this.socket.write(encoded);
   }
 
