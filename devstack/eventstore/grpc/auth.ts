@@ -8,7 +8,6 @@ import {
   type Metadata,
   type ServiceDefinition,
   type ServiceError,
-  type UntypedHandleCall,
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 import { EXCEPTION, serviceError } from './errors';
