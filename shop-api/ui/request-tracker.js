@@ -1,0 +1,133 @@
+// @ts-check
+import { fetchRequest, sendShopData } from './api-client.js';
+import { append, h, sleep } from './dom.js';
+
+/** Every request the page sends, with its status read back until it settles: accepted → processed/rejected. */
+
+export const POLL_INTERVAL_MS = 500;
+export const GIVE_UP_AFTER_MS = 120_000;
+const MAX_ENTRIES = 50;
+
+/**
+ * @typedef {{ label: string, applies: string, payload: Record<string, unknown>, orderId?: string }} Submission
+ * @typedef {'sending' | 'failed' | 'sent' | import('./api-client.js').RequestStatus | 'stalled'} TrackStatus
+ * @typedef {{ submission: Submission, requestId?: string, status: TrackStatus, detail: string }} Tracked
+ */
+
+/** @type {Record<TrackStatus, string>} */
+const BADGES = {
+  sending: 'sending…',
+  failed: 'not sent',
+  sent: 'sent',
+  accepted: 'accepted',
+  processed: 'processed',
+  rejected: 'rejected',
+  parked: 'parked',
+  stalled: 'still pending',
+};
+
+/** @param {TrackStatus} status */
+const isFinal = (status) =>
+  status === 'processed' || status === 'rejected' || status === 'parked' || status === 'stalled';
+
+/**
+ * @param {import('./api-client.js').RequestState} state
+ * @returns {string}
+ */
+function describe(state) {
+  switch (state.status) {
+    case 'accepted':
+      return 'Stored by the gateway; a processor is working on it.';
+    case 'processed':
+      return state.resultIds?.length ? `Done: ${state.resultIds.join(', ')}.` : 'Done.';
+    case 'rejected':
+      return state.reason ?? 'Rejected without a reason.';
+    case 'parked':
+      return `Parked for an operator to replay${state.reason ? `: ${state.reason}` : ' (a precondition was not met in time)'}.`;
+  }
+}
+
+/**
+ * @param {HTMLOListElement} list where the entries go, newest first (an aria-live region)
+ * @param {(entry: Tracked) => void} onChange called on every status change
+ */
+export function createRequestTracker(list, onChange) {
+  /**
+   * @param {Tracked} entry
+   * @param {HTMLLIElement} item
+   */
+  function render(entry, item) {
+    item.dataset.status = entry.status;
+    item.replaceChildren();
+    append(item, [
+      h('div', { class: 'request-head' }, [
+        h('span', { class: 'request-label' }, [entry.submission.label]),
+        h('span', { class: `badge badge-${entry.status}` }, [BADGES[entry.status]]),
+      ]),
+      h('p', { class: 'request-detail' }, [entry.detail]),
+      entry.requestId && h('p', { class: 'request-id' }, ['request ', h('code', {}, [entry.requestId])]),
+    ]);
+  }
+
+  /**
+   * @param {Tracked} entry
+   * @param {HTMLLIElement} item
+   * @param {Partial<Tracked>} change
+   */
+  function update(entry, item, change) {
+    if (change.status === entry.status && change.detail === entry.detail) return;
+    Object.assign(entry, change);
+    render(entry, item);
+    onChange(entry);
+  }
+
+  /**
+   * @param {Tracked} entry
+   * @param {HTMLLIElement} item
+   * @param {string} requestId
+   */
+  async function follow(entry, item, requestId) {
+    const deadline = Date.now() + GIVE_UP_AFTER_MS;
+    while (!isFinal(entry.status)) {
+      await sleep(POLL_INTERVAL_MS);
+      const reply = await fetchRequest(requestId);
+      if (!reply.ok) {
+        update(entry, item, { detail: `Cannot read its status right now (${reply.message}); retrying.` });
+      } else if (reply.value) {
+        update(entry, item, { status: reply.value.status, detail: describe(reply.value) });
+      }
+      if (!isFinal(entry.status) && Date.now() > deadline) {
+        update(entry, item, { status: 'stalled', detail: 'No outcome yet; look at the order again later.' });
+      }
+    }
+  }
+
+  return {
+    /**
+     * Sends one message and follows it in the background.
+     * @param {Submission} submission
+     * @returns {Promise<Tracked>} once the gateway answered (stored or not)
+     */
+    async submit(submission) {
+      /** @type {Tracked} */
+      const entry = { submission, status: 'sending', detail: 'Sending to the gateway…' };
+      const item = h('li', { class: 'request' });
+      render(entry, item);
+      list.prepend(item);
+      while (list.children.length > MAX_ENTRIES) list.lastElementChild?.remove();
+      onChange(entry);
+      const sent = await sendShopData(submission.applies, submission.payload);
+      if (!sent.ok) {
+        update(entry, item, { status: 'failed', detail: sent.message });
+        return entry;
+      }
+      entry.requestId = sent.value;
+      update(entry, item, {
+        status: 'sent',
+        detail: 'Stored by the gateway; waiting for the pipeline to report on it.',
+      });
+      void follow(entry, item, sent.value);
+      return entry;
+    },
+  };
+}

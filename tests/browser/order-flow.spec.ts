@@ -1,0 +1,146 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startPipeline, type Pipeline } from '../support/pipeline';
+import {
+  detailShows,
+  fillPlaceForm,
+  launchBrowser,
+  openUi,
+  requestEntry,
+  RESULTS_DIR,
+  UI_DIR,
+} from './support/browser';
+
+describe('the web UI sends an order through the three steps', () => {
+  let pipeline: Pipeline;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    [pipeline, browser] = await Promise.all([startPipeline({ staticDir: UI_DIR }), launchBrowser()]);
+    ({ page, pageErrors } = await openUi(browser, pipeline.url));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pipeline?.stop();
+  });
+  afterEach(() => expect(pageErrors).toEqual([]));
+
+  it('places, pays, ships and delivers an order, each step seen in the page without reloading', async () => {
+    const orderId = await fillPlaceForm(page, {
+      customerId: 'c-ada',
+      customerName: 'Ada Lovelace',
+      email: 'ada@example.com',
+      lines: [
+        { sku: 'SKU-1', quantity: '2', unitPrice: '12.50' },
+        { sku: 'SKU-2', quantity: '1', unitPrice: '5.00' },
+      ],
+    });
+    expect(orderId).toMatch(/^o-[a-z0-9]{8}$/);
+    await expect(page.locator('#place-total').textContent()).resolves.toBe('30.00 EUR');
+    await page.getByRole('button', { name: 'Place order' }).click();
+
+    await requestEntry(page, `Place order ${orderId}`, 'processed').waitFor();
+    await detailShows(page, orderId, 'Placed');
+    const detail = page.locator('#order-detail');
+    await expect(detail.getByRole('row', { name: /SKU-1/ }).textContent()).resolves.toMatch(
+      /12\.50 EUR.*25\.00 EUR/,
+    );
+    await expect(detail.getByRole('row', { name: /Outstanding/ }).textContent()).resolves.toContain(
+      '30.00 EUR',
+    );
+
+    const pay = page.locator('#pay-form');
+    await expect(pay.getByLabel('Order id').inputValue()).resolves.toBe(orderId);
+    await expect(pay.getByLabel('Amount').inputValue()).resolves.toBe('30.00');
+    await pay.getByRole('button', { name: 'Pay' }).click();
+    await requestEntry(page, `Pay 30.00 EUR for ${orderId}`, 'processed').waitFor();
+    await detailShows(page, orderId, 'Paid');
+    await expect(detail.getByRole('row', { name: /Outstanding/ }).textContent()).resolves.toContain(
+      '0.00 EUR',
+    );
+
+    const ship = page.locator('#ship-form');
+    await expect(ship.getByLabel('Order id').inputValue()).resolves.toBe(orderId);
+    await ship.getByLabel('Tracking number').fill('TRK-42');
+    await ship.getByRole('button', { name: 'Ship' }).click();
+    await requestEntry(page, `Ship ${orderId}`, 'processed').waitFor();
+    await detailShows(page, orderId, 'Shipped');
+    await expect(detail.textContent()).resolves.toContain('tracking TRK-42');
+
+    await page.locator('#deliver-form').getByRole('button', { name: 'Confirm delivery' }).click();
+    await requestEntry(page, 'Confirm delivery', 'processed').waitFor();
+    await detailShows(page, orderId, 'Delivered');
+    await expect(page.locator('#order-detail .detail-status').textContent()).resolves.toBe(
+      `Order ${orderId} is delivered.`,
+    );
+    // The list refreshes by itself once the pipeline reports back.
+    await page.locator(`#orders-rows tr[data-order-id="${orderId}"]`, { hasText: 'Delivered' }).waitFor();
+
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'main-page.png'), fullPage: true });
+  });
+
+  it('shows why the pipeline rejected a request', async () => {
+    const orderId = await fillPlaceForm(page, {
+      customerId: 'c-bob',
+      customerName: 'Bob',
+      lines: [{ sku: 'SKU-3', quantity: '1', unitPrice: '10.00' }],
+    });
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await detailShows(page, orderId, 'Placed');
+
+    const pay = page.locator('#pay-form');
+    await pay.getByLabel('Amount').fill('25.00');
+    await pay.getByRole('button', { name: 'Pay' }).click();
+    const rejected = requestEntry(page, `Pay 25.00 EUR for ${orderId}`, 'rejected');
+    await rejected.waitFor();
+    await expect(rejected.textContent()).resolves.toMatch(/exceeds the outstanding 10\.00 EUR/);
+    await expect(page.locator('#order-detail').getAttribute('data-order-status')).resolves.toBe('Placed');
+  });
+
+  it('catches obvious mistakes in the page and sends nothing', async () => {
+    const sentBefore = await page.locator('#request-log li').count();
+    const form = page.locator('#place-form');
+    await form.getByLabel('Quantity, line 1', { exact: true }).fill('0');
+    await form.getByLabel('Customer name').fill('');
+    await page.getByRole('button', { name: 'Place order' }).click();
+
+    const quantity = form.getByLabel('Quantity, line 1', { exact: true });
+    await expect(quantity.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(page.locator('#line-1-quantity-error').textContent()).resolves.toBe(
+      'Quantity of line 1 must be a whole number of at least 1.',
+    );
+    await expect(page.locator('#customer-name-error').textContent()).resolves.toBe(
+      'Customer name is required.',
+    );
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('customer-name');
+    expect(await page.locator('#request-log li').count()).toBe(sentBefore);
+  });
+
+  it("draws the daily sales and shows the server's own words for a bad filter", async () => {
+    const euro = page.locator('#sales-report section[aria-label="Sales in EUR"]');
+    await euro.waitFor();
+    await expect(euro.locator('.totals').textContent()).resolves.toMatch(
+      /2 orders placed.*placed 40\.00 EUR.*paid 30\.00 EUR/,
+    );
+    const today = new Date().toISOString().slice(0, 10);
+    await expect(euro.locator('svg[role="img"] title').first().textContent()).resolves.toBe(
+      'Revenue per day in EUR, placed and paid',
+    );
+    await expect(euro.locator('g.day title', { hasText: today }).textContent()).resolves.toContain(
+      '40.00 EUR placed',
+    );
+    expect(await euro.locator('g.day').count()).toBe(14);
+
+    const sales = page.locator('#sales-form');
+    await sales.getByLabel('Currency').fill('abc');
+    await sales.getByRole('button', { name: 'Show' }).click();
+    await page.locator('#sales-message.error').waitFor();
+    await expect(page.locator('#sales-message').textContent()).resolves.toBe(
+      'currency must be a known ISO 4217 currency code.',
+    );
+  });
+});
