@@ -157,6 +157,41 @@ describe('update', () => {
     ]);
   });
 
+  it('applies pipeline updates and array operators', async () => {
+    await items().updateOne({ _id: 'c' as never }, [{ $set: { double: { $multiply: ['$qty', 2] } } }]);
+    expect((await items().findOne({ _id: 'c' as never }))?.double).toBe(6);
+    await items().updateOne(
+      { _id: 'c' as never },
+      { $push: { log: { $each: ['a', 'b', 'c'], $slice: -2 } } as never },
+    );
+    await items().updateOne({ _id: 'c' as never }, { $addToSet: { log: 'c' } });
+    await items().updateOne({ _id: 'c' as never }, { $pull: { grades: { g: 80 } } as never });
+    expect((await items().findOne({ _id: 'c' as never }))?.log).toEqual(['b', 'c']);
+    const upserted = await items().updateOne({ _id: 'p' as never }, [{ $set: { qty: { $literal: 7 } } }], {
+      upsert: true,
+    });
+    expect(upserted.upsertedId).toBe('p');
+    expect(await items().findOne({ _id: 'p' as never })).toEqual({ _id: 'p', qty: 7 });
+  });
+
+  it('keeps nested fields when setting dotted paths and counts no-op updates as unmodified', async () => {
+    await items().updateOne(
+      { _id: 'a' as never },
+      { $set: { 'meta.by': 'x', 'meta.at': 1 }, $unset: { kind: '' } },
+    );
+    await items().updateOne(
+      { _id: 'a' as never },
+      { $inc: { 'meta.at': 2 }, $max: { qty: 0 }, $min: { low: 3 } },
+    );
+    const doc = await items().findOne({ _id: 'a' as never }, { projection: { grades: 0 } });
+    expect(doc).toEqual({ _id: 'a', qty: 1, meta: { by: 'x', at: 3 }, low: 3 });
+    const same = await items().updateOne(
+      { _id: 'a' as never },
+      { $set: { 'meta.by': 'x' }, $unset: { gone: '' } },
+    );
+    expect(same.modifiedCount).toBe(0);
+  });
+
   it('answers invalid updates with MongoDB error codes', async () => {
     const conflict = await serverError(
       items().updateOne({ _id: 'a' as never }, { $set: { qty: 1 }, $inc: { qty: 1 } }),

@@ -81,16 +81,19 @@ export async function startMongo(options: MongoServerOptions = {}): Promise<Mong
   port = typeof address === 'object' && address ? address.port : 0;
   logger.info({ host, port }, 'devstack mongo listening');
 
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    cursors.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+    persistence?.close();
+    logger.info({ port }, 'devstack mongo closed');
+  };
   return {
     host,
     port,
     url: `mongodb://${host}:${port}`,
-    close: async () => {
-      cursors.close();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-      persistence?.close();
-    },
+    close: () => (closing ??= close()),
   };
 }

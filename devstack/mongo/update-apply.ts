@@ -4,7 +4,7 @@ import { compareValues, typeClass, TYPE_CLASS } from './bson-order';
 import { cloneDocument, sameDocument } from './document-clone';
 import { commandError, MongoCommandError } from './errors';
 import { tryFastUpdate } from './fast-update';
-import { isPlainObject, valueAt } from './field-paths';
+import { isPlainObject, setPath, valueAt } from './field-paths';
 
 const UPDATE_OPERATORS = new Set([
   '$set',
@@ -161,6 +161,16 @@ function withoutIdAssignment(operators: Document, next: Document, inserting: boo
   return { ...operators, $set: rest };
 }
 
+// mingo skips $slice/$sort/$position when $push creates the array; MongoDB applies them to the new array too.
+function startMissingPushArrays(operators: Document, next: Document): void {
+  const push = operators.$push as Document | undefined;
+  if (!push) return;
+  for (const [path, spec] of Object.entries(push)) {
+    const withModifiers = isPlainObject(spec) && '$each' in spec;
+    if (withModifiers && !path.includes('$') && valueAt(next, path) === undefined) setPath(next, path, []);
+  }
+}
+
 const MINGO_IMMUTABLE = /would modify the immutable field/;
 
 function applyOperators(doc: Document, update: Document, options: UpdateOptions): UpdateOutcome {
@@ -177,6 +187,7 @@ function applyOperators(doc: Document, update: Document, options: UpdateOptions)
     given.$set = { ...((given.$set as Document | undefined) ?? {}), ...$setOnInsert };
   }
   const operators = withoutIdAssignment(given, next, options.inserting);
+  startMissingPushArrays(operators, next);
   let changed: string[] = [];
   if (Object.keys(operators).length > 0) {
     try {
