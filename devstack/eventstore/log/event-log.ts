@@ -302,7 +302,16 @@ export class EventLog {
     const entries: StoredEntry[] = [];
     for (const group of groups) {
       group.events.forEach((event, index) =>
-        entries.push({ ...event, streamId: group.streamId, revision: group.firstRevision + index, created }),
+        entries.push({
+          streamId: group.streamId,
+          revision: group.firstRevision + index,
+          id: event.id,
+          type: event.type,
+          contentType: event.contentType,
+          data: event.data,
+          metadata: event.metadata,
+          created,
+        }),
       );
     }
     if (this.systemProjections) entries.push(...this.systemLinks(entries, created));
@@ -348,7 +357,18 @@ export class EventLog {
 
   private index(items: readonly { entry: StoredEntry; position: number }[]): RecordedEvent[] {
     return items.map(({ entry, position }) => {
-      const event: RecordedEvent = { ...entry, position, sequence: this.all.length };
+      const event: RecordedEvent = {
+        streamId: entry.streamId,
+        revision: entry.revision,
+        id: entry.id,
+        type: entry.type,
+        contentType: entry.contentType,
+        data: entry.data,
+        metadata: entry.metadata,
+        created: entry.created,
+        position,
+        sequence: this.all.length,
+      };
       this.all.push(event);
       let state = this.streams.get(entry.streamId);
       if (!state) {

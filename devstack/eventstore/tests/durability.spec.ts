@@ -18,7 +18,7 @@ beforeEach(async () => {
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 function startChild(dbDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'run-server.ts'), dbDir], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'standalone.ts'), dbDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = new Promise<number>((resolve, reject) => {
