@@ -113,6 +113,18 @@ describe('aggregate', () => {
     expect(docs[0]?.i).toBe(299);
   });
 
+  it('never changes stored documents while computing a pipeline', async () => {
+    const shaped = await db
+      .collection('orders')
+      .aggregate([{ $match: { _id: 'o1' } }, { $set: { 'lines.sku': 'changed', total: 0 } }])
+      .toArray();
+    expect(shaped[0]?.total).toBe(0);
+    expect(await db.collection('orders').findOne({ _id: 'o1' as never })).toMatchObject({
+      total: 2500,
+      lines: [{ sku: 'A', qty: 2 }],
+    });
+  });
+
   it('writes results with $out', async () => {
     await db
       .collection('orders')

@@ -175,6 +175,25 @@ describe('index use', () => {
     expect(inList.executionStats).toMatchObject({ nReturned: 2, totalDocsExamined: 2 });
   });
 
+  it('walks an index in sort order when a limit applies', async () => {
+    const c = db.collection('big');
+    const query = () =>
+      c
+        .find({ group: 7 }, { projection: { _id: 0, n: 1 } })
+        .sort({ n: -1 })
+        .limit(3);
+    expect(await query().toArray()).toEqual([{ n: 19_997 }, { n: 19_987 }, { n: 19_977 }]);
+    const explained = (await query().explain('executionStats')) as unknown as Explained;
+    expect(explained.queryPlanner.winningPlan.inputStage?.indexName).toBe('group_1_at_1');
+    const bySort = (await c
+      .find({ kind: { $exists: false } })
+      .sort({ n: -1 })
+      .limit(3)
+      .explain('executionStats')) as unknown as Explained;
+    expect(bySort.queryPlanner.winningPlan.inputStage?.indexName).toBe('n_1');
+    expect(bySort.executionStats.totalDocsExamined).toBe(3);
+  });
+
   it('falls back to a collection scan for unindexed fields', async () => {
     const explained = (await db
       .collection('big')

@@ -101,6 +101,14 @@ export class OrderedIndex {
     }
   }
 
+  /** All entries from the highest key down. */
+  *descending(): Generator<IndexEntry> {
+    for (let ci = this.chunks.length - 1; ci >= 0; ci -= 1) {
+      const chunk = this.chunks[ci] as IndexEntry[];
+      for (let pos = chunk.length - 1; pos >= 0; pos -= 1) yield chunk[pos] as IndexEntry;
+    }
+  }
+
   /** Entries whose key equals `key` exactly (a plain loop: this is the unique check on every write). */
   equal(key: readonly unknown[]): IndexEntry[] {
     const start = (e: IndexEntry): boolean => compareKeys(e.key, key, NO_DIRECTIONS) >= 0;

@@ -9,6 +9,25 @@ import { explainStats } from './query-runner';
 import { cursorDocument } from '../cursors';
 
 const UNKNOWN_STAGE = /unregistered pipeline operator (\$\w+)/;
+// Stages that never write into their input documents (checked against mingo 7); any other stage (e.g. $set of
+// a nested path) may, so the stored documents are copied first.
+const NON_MUTATING_STAGES = new Set([
+  '$match',
+  '$group',
+  '$sort',
+  '$limit',
+  '$skip',
+  '$count',
+  '$project',
+  '$unwind',
+  '$unset',
+  '$sortByCount',
+  '$replaceRoot',
+  '$replaceWith',
+  '$lookup',
+  '$bucket',
+  '$bucketAuto',
+]);
 const SERVER_HANDLED_STAGES = new Set(['$out', '$merge']);
 
 function sourceDocuments(
@@ -79,7 +98,9 @@ export function runPipeline(
   try {
     results = new Aggregator(rest, {
       collectionResolver: resolver(ctx.catalog, ctx.db),
-      processingMode: ProcessingMode.CLONE_INPUT,
+      processingMode: rest.every((stage) => NON_MUTATING_STAGES.has(Object.keys(stage)[0] ?? ''))
+        ? ProcessingMode.CLONE_OFF
+        : ProcessingMode.CLONE_INPUT,
     }).run<Document>(docs);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

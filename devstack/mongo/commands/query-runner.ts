@@ -52,16 +52,24 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Fin
   if (spec.limit !== undefined && spec.limit < 0)
     throw commandError('BadValue', 'Limit value must be non-negative');
   if (!collection) return { docs: [], stats: { ...EMPTY_STATS } };
-  let matches: { matches: Array<{ doc: Document }>; stats: ScanStats };
+  const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
+  const wanted = spec.limit ? (spec.skip ?? 0) + spec.limit : 0;
+  let found: { matches: Array<{ doc: Document }>; stats: ScanStats } | undefined;
   try {
-    matches = collection.match(spec.filter);
+    if (sort && wanted > 0) found = collection.matchInSortOrder(spec.filter, sort, wanted);
+    if (found) {
+      const start = spec.skip ?? 0;
+      const docs = found.matches.slice(start, start + (spec.limit ?? 0)).map((m) => m.doc);
+      return { docs: project(docs, spec.projection), stats: found.stats };
+    }
+    found = collection.match(spec.filter);
   } catch (error) {
     throw commandError('BadValue', error instanceof Error ? error.message : String(error));
   }
-  let docs = matches.matches.map((m) => m.doc);
-  if (spec.sort && Object.keys(spec.sort).length > 0) {
+  let docs = found.matches.map((m) => m.doc);
+  if (sort) {
     try {
-      docs = new Query({}).find<Document>(docs).sort(spec.sort).all();
+      docs = new Query({}).find<Document>(docs).sort(sort).all();
     } catch (error) {
       throw commandError('BadValue', error instanceof Error ? error.message : String(error));
     }
@@ -69,7 +77,7 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Fin
   const start = spec.skip ?? 0;
   const end = spec.limit ? start + spec.limit : undefined;
   if (start > 0 || end !== undefined) docs = docs.slice(start, end);
-  return { docs: project(docs, spec.projection), stats: matches.stats };
+  return { docs: project(docs, spec.projection), stats: found.stats };
 }
 
 export function explainStats(ns: string, stats: ScanStats, nReturned: number, filter: Document): Document {
