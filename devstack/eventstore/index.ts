@@ -25,8 +25,6 @@ export const DEFAULT_MAX_APPEND_SIZE = 1_048_576;
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 const STREAMS_SERVICE_NAME = 'event_store.client.streams.streams';
-/** A persistent-subscription method advertised without features works on streams and `$all`. */
-const PERSISTENT_DEFAULT_FEATURES = ['stream', 'all'];
 const SERVER_FEATURES_SERVICE_NAME = 'event_store.client.server_features.serverfeatures';
 
 export interface EventStoreOptions {
@@ -83,7 +81,7 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
   const methods: AdvertisedMethod[] = [
     ...advertised(STREAMS_SERVICE_NAME, [...STREAMS_METHODS]),
     ...advertised(SERVER_FEATURES_SERVICE_NAME, ['getSupportedMethods']),
-    ...advertised(PERSISTENT_SERVICE_NAME, persistent.supportedMethods, PERSISTENT_DEFAULT_FEATURES),
+    ...advertised(PERSISTENT_SERVICE_NAME, persistent.supportedMethods),
   ];
   const credentials = options.credentials;
   const guard = (definition: ServiceDefinition, implementation: UntypedServiceImplementation) =>
