@@ -70,13 +70,19 @@ export async function startMongo(options: MongoServerOptions = {}): Promise<Mong
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? DEFAULT_MONGO_PORT, host, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? DEFAULT_MONGO_PORT, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    cursors.close();
+    persistence?.abandon();
+    throw error;
+  }
   const address = server.address();
   port = typeof address === 'object' && address ? address.port : 0;
   logger.info({ host, port }, 'devstack mongo listening');

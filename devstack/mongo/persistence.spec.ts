@@ -1,4 +1,13 @@
-import { appendFileSync, copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
@@ -95,6 +104,19 @@ describe('persistence with dbPath', () => {
         status: 'processed',
       });
     });
+  });
+
+  it('refuses a dbPath another running server holds, and frees it on close', async () => {
+    const dbPath = tempDir();
+    const first = await startMongo({ port: 0, dbPath });
+    const lock = join(dbPath, 'mongod.lock');
+    // The lock names this process; pretend another live process (the jest parent) owns it.
+    writeFileSync(lock, String(process.ppid));
+    await expect(startMongo({ port: 0, dbPath })).rejects.toThrow(/DBPathInUse/);
+    await first.close();
+    expect(existsSync(lock)).toBe(false);
+    const second = await startMongo({ port: 0, dbPath });
+    await second.close();
   });
 
   it('keeps nothing without dbPath', async () => {

@@ -7,6 +7,7 @@ import {
   renameSync,
   rmSync,
   writeSync,
+  writeFileSync,
   fsyncSync,
   readdirSync,
 } from 'node:fs';
@@ -16,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Catalog, CatalogSink } from './catalog';
 
 const SNAPSHOT_FILE = 'snapshot.bson';
+const LOCK_FILE = 'mongod.lock';
 const JOURNAL_PREFIX = 'journal-';
 const JOURNAL_SUFFIX = '.bson';
 const FORMAT_VERSION = 1;
@@ -32,6 +34,15 @@ type JournalEntry =
   | { o: 'dd'; db: string }
   | { o: 'ci'; ns: string; spec: Document }
   | { o: 'di'; ns: string; name: string };
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 function splitNs(ns: string): [string, string] {
   const dot = ns.indexOf('.');
@@ -105,9 +116,22 @@ export class Persistence implements CatalogSink {
     private readonly logger: Logger,
   ) {}
 
+  /** Like mongod's mongod.lock: a second server on the same directory would interleave journals. */
+  private lock(): void {
+    const lockPath = join(this.dir, LOCK_FILE);
+    if (existsSync(lockPath)) {
+      const pid = Number(readFileSync(lockPath, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+        throw new Error(`DBPathInUse: ${this.dir} is in use by process ${pid}`);
+      }
+    }
+    writeFileSync(lockPath, String(process.pid));
+  }
+
   /** Loads the snapshot, replays its journal, then folds both into a fresh snapshot and starts a new journal. */
   recover(): { documents: number; journalEntries: number } {
     mkdirSync(this.dir, { recursive: true });
+    this.lock();
     let documents = 0;
     let journalEntries = 0;
     const snapshotPath = join(this.dir, SNAPSHOT_FILE);
@@ -197,6 +221,14 @@ export class Persistence implements CatalogSink {
     this.compact();
     if (this.journalFd !== undefined) closeSync(this.journalFd);
     this.journalFd = undefined;
+    rmSync(join(this.dir, LOCK_FILE), { force: true });
+  }
+
+  /** Releases the directory without a final snapshot (start-up failed after recovery). */
+  abandon(): void {
+    if (this.journalFd !== undefined) closeSync(this.journalFd);
+    this.journalFd = undefined;
+    rmSync(join(this.dir, LOCK_FILE), { force: true });
   }
 
   put(ns: string, doc: Document): void {
