@@ -4,7 +4,15 @@ import { fetchOrders, ORDER_STATUSES } from './api-client.js';
 import { byId, control, h } from './dom.js';
 import { when } from './dates.js';
 import { STATUS_LABELS, statusBadge } from './order-status.js';
+import { validate } from './form-fields.js';
 import { money } from './money.js';
+import * as check from './validation.js';
+
+export const MAX_PAGE_SIZE = 100;
+
+/** @type {import('./validation.js').Check} */
+const pageSize = (value) =>
+  check.quantity(value) ?? (Number(value) > MAX_PAGE_SIZE ? `must be at most ${MAX_PAGE_SIZE}` : undefined);
 
 /** The orders list: newest first, filtered by status and customer, paged with the API's cursors. */
 
@@ -15,7 +23,7 @@ export function setUpOrdersList(onOpen) {
   const form = byId('orders-filter', HTMLFormElement);
   const statusSelect = control(form, 'status', HTMLSelectElement);
   const customer = control(form, 'customerId', HTMLInputElement);
-  const limit = control(form, 'limit', HTMLSelectElement);
+  const limit = control(form, 'limit', HTMLInputElement);
   const rows = byId('orders-rows', HTMLTableSectionElement);
   const message = byId('orders-message', HTMLParagraphElement);
   const newer = byId('orders-newer', HTMLButtonElement);
@@ -77,10 +85,9 @@ export function setUpOrdersList(onOpen) {
   };
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    fromFirstPage();
+    if (validate([{ field: limit, label: 'Per page', check: pageSize }])) fromFirstPage();
   });
   statusSelect.addEventListener('change', fromFirstPage);
-  limit.addEventListener('change', fromFirstPage);
   older.addEventListener('click', () => {
     if (nextCursor === null) return;
     page += 1;

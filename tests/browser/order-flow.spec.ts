@@ -101,6 +101,25 @@ describe('the web UI sends an order through the three steps', () => {
     await expect(page.locator('#order-detail').getAttribute('data-order-status')).resolves.toBe('Placed');
   });
 
+  it('cancels an order and shows it cancelled with the reason', async () => {
+    const orderId = await fillPlaceForm(page, {
+      customerId: 'c-cy',
+      customerName: 'Cy',
+      lines: [{ sku: 'SKU-4', quantity: '3', unitPrice: '1.00' }],
+    });
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await detailShows(page, orderId, 'Placed');
+    const cancel = page.locator('#cancel-form');
+    await expect(cancel.getByLabel('Order id').inputValue()).resolves.toBe(orderId);
+    await cancel.getByLabel('Reason').fill('changed my mind');
+    await cancel.getByRole('button', { name: 'Cancel order' }).click();
+    await requestEntry(page, `Cancel order ${orderId}`, 'processed').waitFor();
+    await detailShows(page, orderId, 'Cancelled');
+    await expect(page.locator('#order-detail .cancelled').textContent()).resolves.toContain(
+      'changed my mind',
+    );
+  });
+
   it('catches obvious mistakes in the page and sends nothing', async () => {
     const sentBefore = await page.locator('#request-log li').count();
     const form = page.locator('#place-form');
@@ -124,14 +143,14 @@ describe('the web UI sends an order through the three steps', () => {
     const euro = page.locator('#sales-report section[aria-label="Sales in EUR"]');
     await euro.waitFor();
     await expect(euro.locator('.totals').textContent()).resolves.toMatch(
-      /2 orders placed.*placed 40\.00 EUR.*paid 30\.00 EUR/,
+      /3 orders placed, 1 cancelled.*placed 43\.00 EUR.*paid 30\.00 EUR/,
     );
     const today = new Date().toISOString().slice(0, 10);
     await expect(euro.locator('svg[role="img"] title').first().textContent()).resolves.toBe(
       'Revenue per day in EUR, placed and paid',
     );
     await expect(euro.locator('g.day title', { hasText: today }).textContent()).resolves.toContain(
-      '40.00 EUR placed',
+      '43.00 EUR placed',
     );
     expect(await euro.locator('g.day').count()).toBe(14);
 
