@@ -8,7 +8,7 @@ import { startEventStore } from '../devstack/eventstore';
 import { createLogger } from '../lib/logger';
 
 const BATCH_SIZE = 100;
-const BATCH_WRITERS = 4;
+const BATCH_WRITERS = 8;
 const SINGLE_WRITERS = 16;
 const WARM_UP_SECONDS = 1;
 
@@ -60,7 +60,10 @@ async function forDuration(seconds: number, writers: number, step: (writer: numb
   const started = performance.now();
   await Promise.all(
     Array.from({ length: writers }, async (_, writer) => {
-      while (Date.now() < until) total += await step(writer);
+      while (Date.now() < until) {
+        const done = await step(writer);
+        total += done;
+      }
     }),
   );
   return total / ((performance.now() - started) / 1000);
