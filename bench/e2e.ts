@@ -1,0 +1,151 @@
+import { MongoClient } from 'mongodb';
+import { postLoad } from './load';
+import { INGEST_PATH, orderPayload } from './payloads';
+import { sleep, type BenchProcess } from './processes';
+import { percentile } from './stats';
+import {
+  startDevstack,
+  startProcessing,
+  startShopApi,
+  startSynchronizers,
+  type ProfileOption,
+} from './stack';
+
+export const E2E_RATE = 500;
+export const E2E_PROCESSORS = 2;
+/** Enough that the offered rate holds while answers slow down (autocannon never has more in flight). */
+const E2E_CONNECTIONS = 200;
+const POLL_INTERVAL_MS = 10;
+const POLL_BATCH = 5_000;
+const FULL_DRAIN_TIMEOUT_MS = 60_000;
+const QUICK_DRAIN_TIMEOUT_MS = 15_000;
+
+export interface E2eFigures {
+  readonly offeredRate: number;
+  readonly processors: number;
+  readonly sent: number;
+  readonly visible: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly ordersPerSec: number;
+  /** Peak resident set size per process during the run, MiB. */
+  readonly peakRssMiB: Record<string, number>;
+}
+
+/** Remembers when each order was posted and when it first showed up in the `orders` read model. */
+class Visibility {
+  readonly sentAt = new Map<string, number>();
+  readonly latencies: number[] = [];
+  private readonly pending = new Set<string>();
+  firstSent = Number.POSITIVE_INFINITY;
+  lastSeen = 0;
+
+  sent(id: string, at: number): void {
+    this.sentAt.set(id, at);
+    this.pending.add(id);
+    this.firstSent = Math.min(this.firstSent, at);
+  }
+
+  pendingBatch(): string[] {
+    return [...this.pending].slice(0, POLL_BATCH);
+  }
+
+  seen(id: string, at: number): void {
+    const sent = this.sentAt.get(id);
+    if (sent === undefined || !this.pending.delete(id)) return;
+    this.latencies.push(at - sent);
+    this.lastSeen = at;
+  }
+
+  get outstanding(): number {
+    return this.pending.size;
+  }
+}
+
+/** Batched `$in` polling of the read model: one query per interval for every order not seen yet. */
+async function watchOrders(mongoUrl: string, visibility: Visibility, until: () => boolean): Promise<void> {
+  const client = new MongoClient(mongoUrl);
+  try {
+    const orders = client.db().collection<{ _id: string }>('orders');
+    while (!until()) {
+      const ids = visibility.pendingBatch();
+      if (ids.length > 0) {
+        const found = await orders.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
+        const now = performance.now();
+        for (const doc of found) visibility.seen(doc._id, now);
+      }
+      await sleep(POLL_INTERVAL_MS);
+    }
+  } finally {
+    await client.close();
+  }
+}
+
+function peakRss(processes: readonly BenchProcess[]): Record<string, number> {
+  const peaks: Record<string, number> = {};
+  for (const proc of processes) peaks[proc.name] = Math.round(proc.peakRssMiB() ?? 0);
+  peaks['bench (autocannon + watcher)'] = Math.round(process.resourceUsage().maxRSS / 1024);
+  return peaks;
+}
+
+/**
+ * Orders posted at a fixed offered rate through the whole pipeline (each service its own process); the latency
+ * of an order is from its POST being sent to its document appearing in `orders`.
+ */
+export async function benchE2e(
+  opts: { quick: boolean; seconds?: number } & ProfileOption,
+): Promise<E2eFigures> {
+  const seconds = opts.seconds ?? (opts.quick ? 5 : 20);
+  const run = Date.now().toString(36);
+  const devstack = await startDevstack(opts);
+  try {
+    const env = { devstack, cpuProfDir: opts.cpuProfDir };
+    const api = await startShopApi(env);
+    const processors = [];
+    for (let i = 1; i <= E2E_PROCESSORS; i++) processors.push(await startProcessing(`processing-${i}`, env));
+    const synchronizers = await startSynchronizers(env);
+    const visibility = new Visibility();
+    let sequence = 0;
+    let loadDone = false;
+    let drainDeadline = Number.POSITIVE_INFINITY;
+    const watching = watchOrders(
+      devstack.mongoUrl,
+      visibility,
+      () => loadDone && (visibility.outstanding === 0 || performance.now() > drainDeadline),
+    );
+    await postLoad({
+      url: `${api.url}${INGEST_PATH}`,
+      body: orderPayload('unused'),
+      connections: E2E_CONNECTIONS,
+      seconds,
+      overallRate: E2E_RATE,
+      nextBody: () => {
+        const id = `o-e2e-${run}-${++sequence}`;
+        visibility.sent(id, performance.now());
+        return JSON.stringify(orderPayload(id));
+      },
+    });
+    drainDeadline = performance.now() + (opts.quick ? QUICK_DRAIN_TIMEOUT_MS : FULL_DRAIN_TIMEOUT_MS);
+    loadDone = true;
+    await watching;
+    const all = [api, ...processors, synchronizers].map((s) => s.proc);
+    const peakRssMiB = peakRss([devstack.proc, ...all]);
+    for (const proc of all) await proc.stop();
+    const sorted = [...visibility.latencies].sort((a, b) => a - b);
+    const visible = sorted.length;
+    return {
+      offeredRate: E2E_RATE,
+      processors: E2E_PROCESSORS,
+      sent: visibility.sentAt.size,
+      visible,
+      p50Ms: percentile(sorted, 0.5),
+      p99Ms: percentile(sorted, 0.99),
+      maxMs: sorted[sorted.length - 1] ?? Number.NaN,
+      ordersPerSec: visible / ((visibility.lastSeen - visibility.firstSent) / 1000),
+      peakRssMiB,
+    };
+  } finally {
+    await devstack.close();
+  }
+}

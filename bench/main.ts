@@ -1,0 +1,82 @@
+// `npm run bench [-- --quick]`: every measurement in turn, then BENCHMARKS.md and bench/results/latest.json.
+import { benchE2e } from './e2e';
+import { FINDINGS, reportText } from './findings';
+import { benchIngest } from './ingest';
+import { describeMachine } from './machine';
+import { benchProcessingScaling } from './processing-scaling';
+import { jsonResultOf, ROOT, spawnNode, stopAll } from './processes';
+import { profileBottlenecks } from './profile';
+import { benchRebuild } from './rebuild';
+import { writeReport, type BenchResults } from './report';
+
+const DEVSTACK_TIMEOUT_MS = 600_000;
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function devstackFigures(quick: boolean): Promise<Record<string, number>> {
+  const worker = spawnNode('devstack-bench', {
+    script: 'bench/devstack-worker.ts',
+    args: quick ? ['--quick'] : [],
+    nodeArgs: ['--max-old-space-size=8192'],
+  });
+  return jsonResultOf<Record<string, number>>(worker, DEVSTACK_TIMEOUT_MS);
+}
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes('--quick');
+  const startedAt = new Date();
+  const machine = describeMachine();
+  const errors: Record<string, string> = {};
+  const stage = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+    log(`${name}…`);
+    const started = performance.now();
+    try {
+      const result = await run();
+      log(`${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      return result;
+    } catch (error) {
+      errors[name] = error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+      log(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return undefined;
+    } finally {
+      await stopAll();
+    }
+  };
+
+  const devstack = await stage('devstack', () => devstackFigures(quick));
+  const ingest = await stage('ingest', () => benchIngest({ quick }));
+  const e2e = await stage('e2e', () => benchE2e({ quick }));
+  const scaling = await stage('processing', () => benchProcessingScaling({ quick }));
+  const rebuild = await stage('rebuild', () => benchRebuild({ quick }));
+  const profiles = quick ? undefined : await stage('profile', () => profileBottlenecks());
+
+  const results: BenchResults = {
+    mode: quick ? 'quick' : 'full',
+    startedAt: startedAt.toISOString(),
+    durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
+    machine,
+    ingest: ingest && { ...ingest, ratioToBare: ingest.reqPerSec / ingest.bareExpressReqPerSec },
+    e2e: e2e && { ...e2e },
+    processing: scaling && {
+      messages: scaling.messages,
+      eventsPerSec1: scaling.eventsPerSec1,
+      eventsPerSec2: scaling.eventsPerSec2,
+    },
+    scaling: scaling && { ratio2to1: scaling.ratio2to1 },
+    rebuild: rebuild && { ...rebuild },
+    devstack,
+    profiles: profiles && { e2e: profiles.e2e, rebuild: profiles.rebuild },
+    errors,
+  };
+  await writeReport(ROOT, results, FINDINGS, reportText(quick));
+  log(`wrote BENCHMARKS.md and bench/results/latest.json in ${results.durationSeconds.toFixed(0)} s`);
+}
+
+main()
+  .catch((error: unknown) => {
+    log(`bench failed: ${error instanceof Error ? error.stack : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(() => void stopAll());

@@ -1,0 +1,74 @@
+import { prefillInput } from './input-prefill';
+import { sleep } from './processes';
+import { readMetric, startDevstack, startProcessing, type ServiceHandle } from './stack';
+
+const POLL_MS = 100;
+/** Throughput is timed from this share of the messages on, so process start-up is not part of it. */
+const WARM_SHARE = 0.1;
+/** Measuring stops after this long past the warm mark even if messages remain: the rate is known by then. */
+const FULL_WINDOW_MS = 60_000;
+const QUICK_WINDOW_MS = 12_000;
+const START_TIMEOUT_MS = 60_000;
+const INPUT_STREAM = 'bench-input';
+const GROUP = 'bench-processing';
+
+export interface ScalingFigures {
+  readonly messages: number;
+  readonly eventsPerSec1: number;
+  readonly eventsPerSec2: number;
+  readonly ratio2to1: number;
+}
+
+async function processedSoFar(processors: readonly ServiceHandle[]): Promise<number> {
+  const counts = await Promise.all(
+    processors.map((p) => readMetric(p, 'processing_messages_total').catch(() => 0)),
+  );
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Input messages per second that `processes` processor processes settle from a pre-filled input stream. */
+async function throughputWith(processes: number, messages: number, windowMs: number): Promise<number> {
+  const devstack = await startDevstack();
+  try {
+    const run = `${processes}p${Date.now().toString(36)}`;
+    await prefillInput(devstack.esdbUrl, INPUT_STREAM, messages, run);
+    const env = { devstack, inputStream: INPUT_STREAM, group: GROUP };
+    const processors = await Promise.all(
+      Array.from({ length: processes }, (_, i) => startProcessing(`processing-${i + 1}`, env)),
+    );
+    const warmAt = Math.ceil(messages * WARM_SHARE);
+    let deadline = performance.now() + START_TIMEOUT_MS;
+    let warm: { at: number; count: number } | undefined;
+    let last = { at: performance.now(), count: 0 };
+    while (last.count < messages && last.at < deadline) {
+      await sleep(POLL_MS);
+      last = { at: performance.now(), count: await processedSoFar(processors) };
+      if (!warm && last.count >= warmAt) {
+        warm = last;
+        deadline = warm.at + windowMs;
+      }
+    }
+    for (const p of processors) await p.proc.stop();
+    if (!warm || last.at === warm.at) return 0;
+    return (last.count - warm.count) / ((last.at - warm.at) / 1000);
+  } finally {
+    await devstack.close();
+  }
+}
+
+/**
+ * One processor process, then two sharing the subscription group, each on a fresh store with the same input.
+ * The rate is timed from the warm mark to the last message or the end of the window, whichever comes first.
+ */
+export async function benchProcessingScaling(opts: { quick: boolean }): Promise<ScalingFigures> {
+  const messages = opts.quick ? 3_000 : 20_000;
+  const windowMs = opts.quick ? QUICK_WINDOW_MS : FULL_WINDOW_MS;
+  const eventsPerSec1 = await throughputWith(1, messages, windowMs);
+  const eventsPerSec2 = await throughputWith(2, messages, windowMs);
+  return {
+    messages,
+    eventsPerSec1,
+    eventsPerSec2,
+    ratio2to1: eventsPerSec1 > 0 ? eventsPerSec2 / eventsPerSec1 : 0,
+  };
+}

@@ -1,0 +1,125 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, spawnNode, waitForHttp, waitForPort, type BenchProcess } from './processes';
+
+/** Each service in its own process, like production: the servers, the gateway, processors, synchronizers. */
+export interface Devstack {
+  readonly proc: BenchProcess;
+  readonly esdbUrl: string;
+  readonly mongoUrl: string;
+  readonly dir: string;
+  /** Stops the servers and deletes their data directory. */
+  close(): Promise<void>;
+}
+
+export interface ProfileOption {
+  readonly cpuProfDir?: string;
+}
+
+/** Both embedded servers on disk (durable appends), in a fresh temporary directory unless `dir` is given. */
+export async function startDevstack(options: ProfileOption & { dir?: string } = {}): Promise<Devstack> {
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'bench-stack-')));
+  const esdbPort = await freePort();
+  const mongoPort = await freePort();
+  const proc = spawnNode('devstack', {
+    script: 'devstack/main.ts',
+    args: [
+      '--esdb-port',
+      String(esdbPort),
+      '--mongo-port',
+      String(mongoPort),
+      '--db',
+      join(dir, 'eventstore'),
+      '--dbpath',
+      join(dir, 'mongo'),
+    ],
+    cpuProfDir: options.cpuProfDir,
+  });
+  // A prefilled log takes a while to open; the Mongo port opens after the EventStoreDB one.
+  await waitForPort(proc, mongoPort, 300_000);
+  return {
+    proc,
+    esdbUrl: `esdb://127.0.0.1:${esdbPort}?tls=false`,
+    mongoUrl: `mongodb://127.0.0.1:${mongoPort}/shop`,
+    dir,
+    async close() {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ServiceHandle {
+  readonly proc: BenchProcess;
+  readonly url: string;
+}
+
+interface ServiceEnv extends ProfileOption {
+  readonly devstack: Devstack;
+  readonly inputStream?: string;
+  readonly group?: string;
+}
+
+function commonEnv(options: ServiceEnv): Record<string, string> {
+  return {
+    ESDB_CONNECTION_STRING: options.devstack.esdbUrl,
+    MONGO_URL: options.devstack.mongoUrl,
+    INPUT_STREAM: options.inputStream ?? 'shop-input',
+    PROCESSING_GROUP: options.group ?? 'shop-processing',
+  };
+}
+
+async function startService(
+  name: string,
+  script: string,
+  portVariable: string,
+  readyPath: string,
+  options: ServiceEnv,
+): Promise<ServiceHandle> {
+  const port = await freePort();
+  const proc = spawnNode(name, {
+    script,
+    env: { ...commonEnv(options), [portVariable]: String(port) },
+    cpuProfDir: options.cpuProfDir,
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHttp(proc, `${url}${readyPath}`);
+  return { proc, url };
+}
+
+export function startShopApi(options: ServiceEnv): Promise<ServiceHandle> {
+  return startService('shop-api', 'shop-api/main.ts', 'PORT', '/ready', options);
+}
+
+/** Waits for `/health` only: `/ready` also waits for the facts cache, which is part of what is measured. */
+export function startProcessing(name: string, options: ServiceEnv): Promise<ServiceHandle> {
+  return startService(name, 'processing/main.ts', 'PROCESSING_PORT', '/health', options);
+}
+
+export function startSynchronizers(options: ServiceEnv): Promise<ServiceHandle> {
+  return startService('synchronizers', 'synchronizers/main.ts', 'SYNCHRONIZERS_PORT', '/health', options);
+}
+
+/** Sums a Prometheus counter over all its label sets, optionally only where `label="value"`. */
+export function sumMetric(text: string, metric: string, where?: { label: string; value: string }): number {
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(metric)) continue;
+    const rest = line.slice(metric.length);
+    if (rest[0] !== '{' && rest[0] !== ' ') continue;
+    if (where && !rest.includes(`${where.label}="${where.value}"`)) continue;
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Number.isFinite(value)) total += value;
+  }
+  return total;
+}
+
+export async function readMetric(
+  service: ServiceHandle,
+  metric: string,
+  where?: { label: string; value: string },
+): Promise<number> {
+  const res = await fetch(`${service.url}/metrics`);
+  return sumMetric(await res.text(), metric, where);
+}
