@@ -100,6 +100,11 @@ export class EventLog {
     return last ? last.position + 1 : 0;
   }
 
+  /** Disk syncs so far (0 in memory). */
+  get syncCount(): number {
+    return this.file?.syncCount ?? 0;
+  }
+
   /** Called with each durable append, in `$all` order. Returns the unsubscribe function. */
   onAppended(listener: AppendedListener): () => void {
     this.listeners.add(listener);

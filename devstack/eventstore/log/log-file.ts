@@ -29,6 +29,7 @@ export class LogFile {
   private failure: Error | undefined;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
+  private syncs = 0;
 
   private constructor(
     private readonly handle: FileHandle,
@@ -73,6 +74,7 @@ export class LogFile {
           first.offset,
         );
         await this.handle.datasync();
+        this.syncs++;
         for (const write of batch) write.resolve();
       } catch (error) {
         this.failure = error instanceof Error ? error : new Error(String(error));
@@ -83,6 +85,11 @@ export class LogFile {
     }
     this.flushing = false;
     this.markIdle();
+  }
+
+  /** fdatasync calls so far: fewer than appends when group commit works. */
+  get syncCount(): number {
+    return this.syncs;
   }
 
   async close(): Promise<void> {

@@ -152,3 +152,28 @@ it('cuts off a record whose checksum does not match', async () => {
   expect(lines.some((line) => line.reason === 'checksum mismatch')).toBe(true);
   await log.close();
 });
+
+it('acknowledges concurrent appends after shared fsyncs (group commit)', async () => {
+  const log = await EventLog.open({ dbDir: dir, logger: silent, systemProjections: false });
+  const appends = 50;
+  const results = await Promise.all(
+    Array.from({ length: appends }, (_, index) =>
+      log.append(`group-${index}`, 'no_stream', [
+        {
+          id: randomUUID(),
+          type: 'G',
+          contentType: 'application/json',
+          data: new Uint8Array(),
+          metadata: new Uint8Array(),
+        },
+      ]),
+    ),
+  );
+  expect(results.every((result) => result.ok)).toBe(true);
+  expect(log.syncCount).toBeGreaterThan(0);
+  expect(log.syncCount).toBeLessThan(appends);
+  await log.close();
+  const reopened = await EventLog.open({ dbDir: dir, logger: silent, systemProjections: false });
+  expect(reopened.visibleCount).toBe(appends);
+  await reopened.close();
+});

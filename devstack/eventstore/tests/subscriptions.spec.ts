@@ -83,6 +83,41 @@ describe('catch-up subscription to $all', () => {
     expect(events[0]?.event?.position).toEqual(appended.position);
   });
 
+  it('switches from history to live with no gap or duplicate under concurrent appends', async () => {
+    const { client } = harness;
+    await client.appendToStream('race-all', [event('R0'), event('R1')]);
+    const before = harness.server.log.visibleCount;
+    const subscription = client.subscribeToAll({
+      fromPosition: START,
+      filter: streamNameFilter({ prefixes: ['race-all'] }),
+    });
+    const received = take<AllStreamResolvedEvent>(subscription, 32);
+    // Start appending before the subscription has necessarily caught up.
+    await Promise.all(
+      Array.from({ length: 30 }, (_, index) => client.appendToStream('race-all', event(`R${index + 2}`))),
+    );
+    const events = await received;
+    expect(before).toBeGreaterThan(0);
+    expect(events.map((e) => e.event?.revision)).toEqual(
+      Array.from({ length: 32 }, (_, index) => BigInt(index)),
+    );
+  });
+
+  it('resolves links in a subscription when asked', async () => {
+    const linked = await startHarness();
+    try {
+      await linked.client.appendToStream('shelf-1', event('Stocked', { sku: 's' }));
+      const events = await take<ResolvedEvent>(
+        linked.client.subscribeToStream('$ce-shelf', { fromRevision: START, resolveLinkTos: true }),
+        1,
+      );
+      expect(events[0]?.event?.streamId).toBe('shelf-1');
+      expect(events[0]?.link?.streamId).toBe('$ce-shelf');
+    } finally {
+      await linked.close();
+    }
+  });
+
   it('filters on event type prefix and stream name regex on the server', async () => {
     const { client } = harness;
     await client.appendToStream('filter-x', [event('Keep1'), event('Drop'), event('Keep2')]);
