@@ -7,7 +7,7 @@ const QUICK_DOCUMENTS = 100_000;
 const INSERT_BATCH = 1_000;
 const CONCURRENCY = 16;
 const FULL_OPS = 20_000;
-const QUICK_OPS = 5_000;
+const QUICK_OPS = 2_000;
 const SKUS = 50;
 
 interface BenchDoc {

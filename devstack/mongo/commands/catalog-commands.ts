@@ -18,6 +18,20 @@ const CREATE_OPTION_FIELDS = [
   'collation',
 ];
 
+const SIZE_SAMPLE = 100;
+
+/** Approximate bytes from a sample, so listing databases stays cheap on large collections. */
+function estimatedSize(collection: Collection): number {
+  let sampled = 0;
+  let bytes = 0;
+  for (const doc of collection.records.values()) {
+    bytes += bsonSize(doc);
+    sampled += 1;
+    if (sampled >= SIZE_SAMPLE) break;
+  }
+  return sampled === 0 ? 0 : Math.round((bytes / sampled) * collection.size);
+}
+
 function dataSize(collection: Collection): number {
   let size = 0;
   for (const doc of collection.records.values()) size += bsonSize(doc);
@@ -32,8 +46,9 @@ function requireCollection(ctx: CommandContext, name: string): Collection {
 
 const listDatabases: CommandHandler = (body, ctx) => {
   let databases = ctx.catalog.databaseNames().map((name) => {
-    const size = ctx.catalog.collections(name).reduce((sum, c) => sum + c.size, 0);
-    return { name, sizeOnDisk: size, empty: size === 0 };
+    const collections = ctx.catalog.collections(name);
+    const size = collections.reduce((sum, c) => sum + estimatedSize(c), 0);
+    return { name, sizeOnDisk: size, empty: collections.every((c) => c.size === 0) };
   });
   if (isPlainObject(body.filter)) {
     const query = new Query(body.filter);

@@ -13,10 +13,9 @@ const LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
 /** The standalone hello reply: no setName and no topologyVersion, so the driver treats us as a standalone. */
 export function helloReply(ctx: CommandContext, legacy: boolean): Document {
   return {
-    ...(legacy ? { ismaster: true } : {}),
+    // isMaster answers `ismaster`, hello answers `isWritablePrimary`, as mongod does.
+    ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
     helloOk: true,
-    isWritablePrimary: true,
-    ismaster: true,
     maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
     maxMessageSizeBytes: MAX_MESSAGE_SIZE_BYTES,
     maxWriteBatchSize: MAX_WRITE_BATCH_SIZE,

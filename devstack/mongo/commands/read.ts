@@ -64,9 +64,15 @@ function countMatches(
   const filter = validateFilter(body.query, 'query');
   const skip = optionalNumber(body, 'skip', 'count') ?? 0;
   const limit = Math.abs(optionalNumber(body, 'limit', 'count') ?? 0);
-  const found = runFind(ctx.catalog.get(ctx.db, name), { filter });
+  const collection = ctx.catalog.get(ctx.db, name);
+  // An unfiltered count is the collection's size, as mongod answers it from metadata.
+  const found =
+    Object.keys(filter).length === 0
+      ? { docs: [], stats: { stage: 'COLLSCAN' as const, keysExamined: 0, docsExamined: 0 } }
+      : runFind(collection, { filter });
+  const total = Object.keys(filter).length === 0 ? (collection?.size ?? 0) : found.docs.length;
   recordScan(ctx, found.stats);
-  const afterSkip = Math.max(0, found.docs.length - skip);
+  const afterSkip = Math.max(0, total - skip);
   return { n: limit > 0 ? Math.min(limit, afterSkip) : afterSkip, filter, found };
 }
 
