@@ -12,6 +12,9 @@ import {
   UI_DIR,
 } from './support/browser';
 
+/** Few retries, so a request whose precondition never comes true is parked within a second. */
+const MAX_RETRIES = 3;
+
 describe('the web UI sends an order through the three steps', () => {
   let pipeline: Pipeline;
   let browser: Browser;
@@ -19,7 +22,10 @@ describe('the web UI sends an order through the three steps', () => {
   let pageErrors: string[];
 
   beforeAll(async () => {
-    [pipeline, browser] = await Promise.all([startPipeline({ staticDir: UI_DIR }), launchBrowser()]);
+    [pipeline, browser] = await Promise.all([
+      startPipeline({ staticDir: UI_DIR, maxRetryCount: MAX_RETRIES }),
+      launchBrowser(),
+    ]);
     ({ page, pageErrors } = await openUi(browser, pipeline.url));
   });
   afterAll(async () => {
@@ -99,6 +105,44 @@ describe('the web UI sends an order through the three steps', () => {
     await rejected.waitFor();
     await expect(rejected.textContent()).resolves.toMatch(/exceeds the outstanding 10\.00 EUR/);
     await expect(page.locator('#order-detail').getAttribute('data-order-status')).resolves.toBe('Placed');
+  });
+
+  it('shows a request that waited in vain for its precondition as parked, with the reason', async () => {
+    const orderId = await page.locator('#ship-form').getByLabel('Order id').inputValue();
+    const ship = page.locator('#ship-form');
+    await ship.getByLabel('Tracking number').fill('TRK-EARLY');
+    await ship.getByRole('button', { name: 'Ship' }).click();
+    // Shipping an unpaid order may become possible later, so it is retried with backoff and then parked.
+    const parked = requestEntry(page, `Ship ${orderId}`, 'parked');
+    await parked.waitFor();
+    // The reason reaches the requests model only when the park carries one; either way it says what to do.
+    await expect(parked.textContent()).resolves.toMatch(/Parked for an operator to replay/);
+  });
+
+  it('says in words when the gateway did not store a request', async () => {
+    // Fault injection: the gateway's answer when the event store is unreachable, without waiting for a real outage.
+    await page.route('**/shop/api/v1', (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'https://shop-pipeline.dev/problems/store-unavailable',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: 'The event store is unreachable: the data was NOT stored. Retry later.',
+        }),
+      }),
+    );
+    try {
+      const deliver = page.locator('#deliver-form');
+      await deliver.getByLabel('Shipment id').fill('s-never');
+      await deliver.getByRole('button', { name: 'Confirm delivery' }).click();
+      const failed = requestEntry(page, 'Confirm delivery of s-never', 'failed');
+      await failed.waitFor();
+      await expect(failed.textContent()).resolves.toContain('the data was NOT stored. Retry later.');
+    } finally {
+      await page.unroute('**/shop/api/v1');
+    }
   });
 
   it('cancels an order and shows it cancelled with the reason', async () => {
