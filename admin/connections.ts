@@ -20,15 +20,27 @@ export interface Connections {
   close(): Promise<void>;
 }
 
+/** How long closing may take; the process exits after it either way. */
+export const CLOSE_TIMEOUT_MS = 1000;
+
+function atMost(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function lazyConnections(config: AdminConfig): Connections {
   let eventStore: EventStoreDBClient | undefined;
   let mongo: { client: MongoClient; db: Db } | undefined;
   return {
     eventStore: () => (eventStore ??= connectEventStore(config.esdbConnectionString)),
     mongo: () => (mongo ??= connectMongo(config.mongoUrl)).db,
+    // Against the embedded server, dispose() sometimes never settles after a status scan; a CLI must not hang.
     async close() {
-      await eventStore?.dispose();
-      await mongo?.client.close();
+      await Promise.all([
+        eventStore ? atMost(eventStore.dispose(), CLOSE_TIMEOUT_MS) : undefined,
+        mongo ? atMost(mongo.client.close(), CLOSE_TIMEOUT_MS) : undefined,
+      ]);
     },
   };
 }

@@ -6,13 +6,12 @@ const output = {
 };
 
 runAdmin(process.argv.slice(2), process.env, output).then(
-  (code) => {
-    process.exitCode = code;
-  },
+  // Exit explicitly once the answer is written: a connection left half-closed must not keep the CLI alive.
+  (code) => process.stdout.write('', () => process.exit(code)),
   (error: unknown) => {
     process.stderr.write(
       `admin: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

@@ -38,6 +38,11 @@ function asObject(value: unknown): Record<string, unknown> {
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' ? value : undefined;
 
+/** EventStoreDB records a client's nack as "Client explicitly NAK'ed message.\n<reason>": keep it on one row. */
+function oneLine(reason: string | undefined): string | undefined {
+  return reason?.replace(/\s*\n\s*/g, ' ').trim();
+}
+
 /**
  * One entry of the parked stream. The link's metadata carries why and when it was parked where the server
  * records that; the linked input event carries the requestId as `$correlationId`.
@@ -54,7 +59,7 @@ export function toParkedMessage(resolved: ResolvedEvent): ParkedMessage | undefi
     eventId: target?.id ?? UNKNOWN,
     type: target?.type ?? '(linked event no longer exists)',
     parkedAt: text(parkMetadata.added) ?? linkRecord?.created.toISOString() ?? UNKNOWN,
-    reason: text(parkMetadata.reason) ?? 'unknown',
+    reason: oneLine(text(parkMetadata.reason)) ?? 'unknown',
   };
 }
 

@@ -1,0 +1,240 @@
+/**
+ * There is no Docker engine on the machines this project is built on, so the container files are checked by
+ * structure: docker-compose.yml is parsed and held against lib/config.ts and package.json, and the Dockerfile
+ * against what the services load at run time. `docker compose config` / `docker build` are not run here.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { loadConfig, SERVICE_SETTINGS, SETTINGS } from '../../lib/config';
+import { dockerIgnored, importGraph } from './image-contents';
+import { ROOT } from './processes';
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  expose?: string[];
+  volumes?: string[];
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[]; interval?: string; retries?: number };
+  restart?: string;
+  deploy?: { replicas?: number };
+  init?: boolean;
+}
+
+interface Compose {
+  services: Record<string, ComposeService>;
+  volumes: Record<string, unknown>;
+}
+
+const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
+const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
+const packageJson = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+};
+const dockerfile = read('Dockerfile');
+const instructions = dockerfile
+  .split('\n')
+  .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
+  .map((line) => line.trim());
+
+/** Each application service: its npm script, the settings it reads, and the variable holding its port. */
+const APP_SERVICES = {
+  'shop-api': { settings: SERVICE_SETTINGS.shopApi, portSetting: SETTINGS.shopApiPort },
+  processing: { settings: SERVICE_SETTINGS.processing, portSetting: SETTINGS.processingPort },
+  synchronizers: { settings: SERVICE_SETTINGS.synchronizers, portSetting: SETTINGS.synchronizersPort },
+} as const;
+
+const service = (name: string): ComposeService => {
+  const found = compose.services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
+  return found;
+};
+
+describe('docker-compose.yml', () => {
+  it('runs EventStoreDB, MongoDB and the three services', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(
+      ['eventstore', 'mongo', 'processing', 'shop-api', 'synchronizers'].sort(),
+    );
+  });
+
+  it('runs the official EventStoreDB image as an insecure single node with the system projections', () => {
+    const eventstore = service('eventstore');
+    expect(eventstore.image).toMatch(
+      /^(docker\.kurrent\.io\/kurrent-latest\/kurrentdb|eventstore\/eventstore):\S+$/,
+    );
+    const env = eventstore.environment ?? {};
+    const prefix = eventstore.image?.includes('kurrentdb') ? 'KURRENTDB' : 'EVENTSTORE';
+    expect(env[`${prefix}_CLUSTER_SIZE`]).toBe('1');
+    expect(env[`${prefix}_INSECURE`]).toBe('true');
+    expect(['All', 'System']).toContain(env[`${prefix}_RUN_PROJECTIONS`]);
+    expect(env[`${prefix}_START_STANDARD_PROJECTIONS`]).toBe('true');
+    expect(eventstore.ports).toContain('2113:2113');
+    expect(eventstore.healthcheck?.test.join(' ')).toContain('http://localhost:2113/health/live');
+    expect(eventstore.volumes).toContain('eventstore-data:/var/lib/kurrentdb');
+  });
+
+  it('runs MongoDB 7 with a ping health check and a data volume', () => {
+    const mongo = service('mongo');
+    expect(mongo.image).toBe('mongo:7');
+    expect(mongo.healthcheck?.test.join(' ')).toMatch(/mongosh.*ping/);
+    expect(mongo.volumes).toContain('mongo-data:/data/db');
+  });
+
+  it('declares every named volume it mounts', () => {
+    const mounted = Object.values(compose.services)
+      .flatMap((s) => s.volumes ?? [])
+      .map((volume) => volume.split(':')[0]!)
+      .filter((source) => !source.startsWith('.') && !source.startsWith('/'));
+    expect(mounted.length).toBeGreaterThan(0);
+    for (const volume of mounted) expect(Object.keys(compose.volumes)).toContain(volume);
+  });
+
+  it('restarts every container unless it was stopped', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      expect({ name, restart: s.restart }).toEqual({ name, restart: 'unless-stopped' });
+      expect({ name, hasHealthcheck: (s.healthcheck?.test.length ?? 0) > 0 }).toEqual({
+        name,
+        hasHealthcheck: true,
+      });
+    }
+  });
+
+  describe.each(Object.entries(APP_SERVICES))('%s', (name, { settings, portSetting }) => {
+    const s = service(name);
+    const env = s.environment ?? {};
+    const variables = settings.map((setting) => SETTINGS[setting].variable);
+
+    it('runs the one image with its own npm script', () => {
+      expect(s.build).toBe('.');
+      expect(s.image).toBe(service('shop-api').image);
+      expect(s.command).toEqual(['npm', 'run', name]);
+      expect(packageJson.scripts[name]).toBe(`tsx ${name}/main.ts`);
+      expect(s.init).toBe(true);
+    });
+
+    it('sets only variables lib/config.ts knows, and they pass its validation', () => {
+      const known = Object.values(SETTINGS).map((setting) => setting.variable);
+      for (const variable of Object.keys(env)) expect(known).toContain(variable);
+      for (const variable of Object.keys(env)) expect(variables).toContain(variable);
+      expect(() => loadConfig(settings, env)).not.toThrow();
+    });
+
+    it('points at the compose servers, not at the localhost defaults', () => {
+      const config = loadConfig(settings, env) as { esdbConnectionString: string; mongoUrl?: string };
+      expect(config.esdbConnectionString).toBe('esdb://eventstore:2113?tls=false');
+      if (variables.includes(SETTINGS.mongoUrl.variable)) {
+        expect(config.mongoUrl).toBe('mongodb://mongo:27017/shop');
+      } else {
+        expect(env.MONGO_URL).toBeUndefined();
+      }
+    });
+
+    it('waits for the servers it uses to be healthy', () => {
+      const uses = ['eventstore', ...(variables.includes('MONGO_URL') ? ['mongo'] : [])];
+      expect(Object.keys(s.depends_on ?? {}).sort()).toEqual(uses.sort());
+      for (const dependency of uses) expect(s.depends_on?.[dependency]?.condition).toBe('service_healthy');
+    });
+
+    it('checks health on the port its settings give it', () => {
+      const port = env[portSetting.variable] ?? portSetting.fallback;
+      expect(port).toMatch(/^\d+$/);
+      expect(s.healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${port}/health`);
+      const published = [...(s.ports ?? []), ...(s.expose ?? [])].map((p) => p.split(':').pop());
+      expect(published).toContain(port);
+    });
+  });
+
+  it('gives every service the same input stream and group', () => {
+    const values = (variable: string) =>
+      new Set(
+        Object.keys(APP_SERVICES)
+          .map((name) => service(name).environment?.[variable])
+          .filter(Boolean),
+      );
+    expect([...values('INPUT_STREAM')]).toEqual(['shop-input']);
+    expect([...values('PROCESSING_GROUP')]).toEqual(['shop-processing']);
+  });
+
+  it('scales processing to two replicas without a fixed host port', () => {
+    const processing = service('processing');
+    expect(processing.deploy?.replicas).toBe(2);
+    expect(processing.ports).toBeUndefined();
+  });
+
+  it('publishes the gateway on port 3000', () => {
+    expect(service('shop-api').ports).toContain('3000:3000');
+  });
+});
+
+describe('Dockerfile', () => {
+  const runtimeEntries = ['shop-api/main.ts', 'processing/main.ts', 'synchronizers/main.ts', 'admin/main.ts'];
+  const copied = instructions
+    .filter((line) => line.startsWith('COPY '))
+    .flatMap((line) =>
+      line
+        .split(/\s+/)
+        .slice(1, -1)
+        .filter((part) => !part.startsWith('--')),
+    );
+  const ignored = dockerIgnored(read('.dockerignore').split('\n'));
+
+  it('builds on node:20-slim and installs production dependencies only', () => {
+    expect(instructions[0]).toBe('FROM node:20-slim');
+    expect(instructions.filter((line) => line.startsWith('FROM '))).toHaveLength(1);
+    const installs = instructions.filter((line) => /\bnpm (ci|install|i)\b/.test(line));
+    expect(installs).toHaveLength(1);
+    expect(installs[0]).toMatch(/npm ci --omit=dev/);
+    expect(instructions).toContain('ENV NODE_ENV=production \\');
+  });
+
+  it('runs as the unprivileged node user', () => {
+    const lastUser = instructions.filter((line) => line.startsWith('USER ')).pop();
+    expect(lastUser).toBe('USER node');
+    const userAt = instructions.indexOf('USER node');
+    expect(instructions.slice(userAt).some((line) => line.startsWith('RUN '))).toBe(false);
+  });
+
+  it('starts a service through its npm script', () => {
+    expect(instructions.filter((line) => line.startsWith('CMD ')).pop()).toBe(
+      'CMD ["npm", "run", "shop-api"]',
+    );
+  });
+
+  it('copies every file the services load, and .dockerignore keeps none of them out', () => {
+    const graph = importGraph(ROOT, runtimeEntries);
+    expect(graph.files.size).toBeGreaterThan(20);
+    for (const file of graph.files) {
+      const inImage = copied.some((source) => file === source || file.startsWith(`${source}/`));
+      expect({ file, inImage, ignored: ignored(file) }).toEqual({ file, inImage: true, ignored: false });
+    }
+    for (const source of copied) expect(existsSync(path.join(ROOT, source))).toBe(true);
+  });
+
+  it('needs no development dependency at run time', () => {
+    const { packages } = importGraph(ROOT, runtimeEntries);
+    expect(packages.size).toBeGreaterThan(3);
+    for (const name of packages) {
+      expect({ name, production: name in packageJson.dependencies }).toEqual({ name, production: true });
+    }
+    // tsx runs the TypeScript in the container, so it must be a production dependency.
+    expect(packageJson.dependencies).toHaveProperty('tsx');
+  });
+
+  it('keeps tests, benchmarks, the embedded servers and local data out of the image', () => {
+    for (const file of [
+      'tests/order-lifecycle.spec.ts',
+      'devstack/main.ts',
+      'bench/main.ts',
+      'data/x',
+      'node_modules/x',
+      'lib/config.spec.ts',
+    ]) {
+      expect({ file, ignored: ignored(file) }).toEqual({ file, ignored: true });
+    }
+  });
+});
