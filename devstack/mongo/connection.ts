@@ -61,7 +61,13 @@ export class Connection {
       }
       const message = this.buffered.subarray(0, length);
       this.buffered = this.buffered.subarray(length);
-      this.handle(message);
+      try {
+        this.handle(message);
+      } catch (error) {
+        // Nothing a client sends may take the server down; this connection ends, the others carry on.
+        this.logger.error({ err: error }, 'unexpected failure handling a message');
+        this.reject('internal error');
+      }
       if (this.socket.destroyed) return;
     }
     this.needed = 4 - this.buffered.length;

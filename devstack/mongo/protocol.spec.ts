@@ -124,6 +124,22 @@ describe('wire protocol', () => {
     expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
   });
 
+  it('survives randomly corrupted messages', async () => {
+    let seed = 1234;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const valid = encodeOpMsg(5, 0, { find: 'c', filter: { a: { $gt: 1 } }, sort: { a: 1 }, $db: 'fuzz' });
+    for (let i = 0; i < 60; i += 1) {
+      const mutated = Buffer.from(valid);
+      for (let flips = 1 + next(4); flips > 0; flips -= 1) mutated[4 + next(mutated.length - 4)] = next(256);
+      const reply = await exchange(mutated);
+      if (reply !== 'closed') expect(reply.readInt32LE(0)).toBe(reply.length);
+    }
+    expect(await client.db('admin').command({ ping: 1 })).toEqual({ ok: 1 });
+  });
+
   it('answers unknown commands with CommandNotFound', async () => {
     await expect(client.db('x').command({ frobnicate: 1 })).rejects.toMatchObject({
       code: 59,
