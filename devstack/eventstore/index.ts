@@ -1,6 +1,5 @@
 import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
-import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
 import {
   Server,
   ServerCredentials,
@@ -11,6 +10,7 @@ import { createLogger, type Logger } from '../../lib/logger';
 import { EventLog } from './log/event-log';
 import { createSelfSignedTls, requireCredentials, type TlsMaterial } from './grpc/auth';
 import { advertised, createServerFeaturesService, type AdvertisedMethod } from './grpc/server-features';
+import { STREAMS_SERVICE_DEFINITION } from './grpc/streams-definition';
 import { createStreamsService, STREAMS_METHODS } from './grpc/streams-service';
 import { createPersistentSubscriptions, PERSISTENT_SERVICE_NAME } from './persistent';
 
@@ -91,9 +91,9 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
     guard(PersistentSubscriptionsService, persistent.service),
   );
   server.addService(
-    StreamsService,
+    STREAMS_SERVICE_DEFINITION,
     guard(
-      StreamsService,
+      STREAMS_SERVICE_DEFINITION,
       createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
     ),
   );

@@ -5,14 +5,15 @@ import type { Logger } from '../../../lib/logger';
 import type { EventLog } from '../log/event-log';
 import type { ResolvedEvent } from '../log/types';
 import { failCall, isOpen, writeMessage, writePage } from './call-writer';
-import { readEventResponse } from './convert';
+import { encodeReadEventResponse } from './read-response-encoder';
 import { streamDeletedError } from './errors';
 import type { ReadRequest } from './read-request';
+import type { ReadReply } from './streams-definition';
 
 /** Events taken from the log per step; bounds the work between checks for a cancelled call. */
 const PAGE_SIZE = 500;
 
-type Call = ServerWritableStream<unknown, ReadResp>;
+type Call = ServerWritableStream<unknown, ReadReply>;
 
 interface Page {
   readonly events: readonly ResolvedEvent[];
@@ -77,7 +78,7 @@ function streamSource(
 }
 
 /** The page's events as replies, with its checkpoints placed among them. */
-function* pageMessages(page: Page): Generator<ReadResp> {
+function* pageMessages(page: Page): Generator<ReadReply> {
   let nextCheckpoint = 0;
   for (let index = 0; index <= page.events.length; index++) {
     for (let checkpoint = page.checkpoints[nextCheckpoint]; checkpoint?.before === index;) {
@@ -85,7 +86,7 @@ function* pageMessages(page: Page): Generator<ReadResp> {
       checkpoint = page.checkpoints[++nextCheckpoint];
     }
     const event = page.events[index];
-    if (event) yield readEventResponse(event);
+    if (event) yield encodeReadEventResponse(event);
   }
 }
 

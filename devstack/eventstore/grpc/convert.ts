@@ -1,11 +1,5 @@
 import { StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
-import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
-import {
-  TOMBSTONE_REVISION,
-  TOMBSTONE_REVISION_WIRE,
-  type RecordedEvent,
-  type ResolvedEvent,
-} from '../log/types';
+import { TOMBSTONE_REVISION, TOMBSTONE_REVISION_WIRE } from '../log/types';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -36,30 +30,4 @@ export function uuidString(uuid: UUID | undefined): string | undefined {
 
 export function revisionWire(revision: number): string {
   return revision === TOMBSTONE_REVISION ? TOMBSTONE_REVISION_WIRE : String(revision);
-}
-
-export function recordedEventMessage(event: RecordedEvent): ReadResp.ReadEvent.RecordedEvent {
-  const message = new ReadResp.ReadEvent.RecordedEvent()
-    .setId(new UUID().setString(event.id))
-    .setStreamIdentifier(streamIdentifier(event.streamId))
-    .setStreamRevision(revisionWire(event.revision))
-    .setPreparePosition(String(event.position))
-    .setCommitPosition(String(event.position))
-    .setData(event.data)
-    .setCustomMetadata(event.metadata);
-  const map = message.getMetadataMap();
-  map.set('type', event.type);
-  map.set('content-type', event.contentType);
-  map.set('created', event.created.toString());
-  return message;
-}
-
-/** A read/subscription reply for one event; `link` is set when a `$>` link was resolved. */
-export function readEventResponse(resolved: ResolvedEvent): ReadResp {
-  const readEvent = new ReadResp.ReadEvent();
-  if (resolved.event) readEvent.setEvent(recordedEventMessage(resolved.event));
-  if (resolved.link) readEvent.setLink(recordedEventMessage(resolved.link));
-  const positioned = resolved.link ?? resolved.event;
-  if (positioned) readEvent.setCommitPosition(String(positioned.position));
-  return new ReadResp().setEvent(readEvent);
 }

@@ -18,7 +18,9 @@ import type { DeleteResult, ExpectedRevision, ResolvedEvent } from '../log/types
 import { createAppendHandler } from './append-handler';
 import { createBatchAppendHandler } from './batch-append-handler';
 import { failCall, isOpen, writeMessage, writePage } from './call-writer';
-import { readEventResponse, streamIdentifier, streamNameOf } from './convert';
+import { streamIdentifier, streamNameOf } from './convert';
+import { encodeReadEventResponse } from './read-response-encoder';
+import type { ReadReply } from './streams-definition';
 import { runCatchUpSubscription } from './catch-up-subscription';
 import { internalError, invalidArgument, streamDeletedError, wrongExpectedVersionError } from './errors';
 import { parseReadRequest, type ReadRequest } from './read-request';
@@ -34,7 +36,7 @@ export interface StreamsServiceOptions {
 /** The Streams methods this server implements. */
 export const STREAMS_METHODS = ['read', 'append', 'delete', 'tombstone', 'batchAppend'] as const;
 
-async function sendRead(call: ServerWritableStream<ReadReq, ReadResp>, log: EventLog, request: ReadRequest) {
+async function sendRead(call: ServerWritableStream<ReadReq, ReadReply>, log: EventLog, request: ReadRequest) {
   const target = request.target;
   let remaining = request.maxCount ?? 0;
   let events: readonly ResolvedEvent[];
@@ -56,7 +58,7 @@ async function sendRead(call: ServerWritableStream<ReadReq, ReadResp>, log: Even
   } else {
     events = [];
   }
-  if (!(await writePage(call, events.map(readEventResponse)))) return;
+  if (!(await writePage(call, events.map(encodeReadEventResponse)))) return;
   if (target.kind === 'all') {
     // Page through $all so a large read never materialises the whole log at once.
     let from = target.from;
@@ -67,11 +69,11 @@ async function sendRead(call: ServerWritableStream<ReadReq, ReadResp>, log: Even
         maxCount: request.filter ? READ_PAGE_SIZE : Math.min(READ_PAGE_SIZE, remaining),
         resolveLinkTos: request.resolveLinkTos,
       });
-      const messages = [];
+      const messages: Buffer[] = [];
       for (const event of page) {
         const record = event.link ?? event.event;
         if (request.filter && record && !request.filter.matches(record)) continue;
-        messages.push(readEventResponse(event));
+        messages.push(encodeReadEventResponse(event));
         if (--remaining === 0) break;
       }
       if (!(await writePage(call, messages))) return;
@@ -119,7 +121,7 @@ export function createStreamsService({
   maxAppendSize,
 }: StreamsServiceOptions): UntypedServiceImplementation {
   return {
-    read(call: ServerWritableStream<ReadReq, ReadResp>): void {
+    read(call: ServerWritableStream<ReadReq, ReadReply>): void {
       const parsed = parseReadRequest(call.request);
       if (!parsed.ok) return failCall(call, invalidArgument(parsed.problem));
       if (parsed.value.subscription) return runCatchUpSubscription(call, log, parsed.value, logger);
