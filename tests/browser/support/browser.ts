@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -9,6 +10,11 @@ export const RESULTS_DIR = path.join(__dirname, '..', '..', '..', 'test-results'
 export const PIPELINE_WAIT_MS = 15_000;
 
 export function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `The browser tests need Debian's Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium`,
+    );
+  }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
