@@ -133,6 +133,20 @@ describe('aggregate', () => {
     expect(await db.collection('paid').countDocuments()).toBe(2);
   });
 
+  it('merges results into another collection with $merge', async () => {
+    const totals = db.collection('customer_totals');
+    await totals.insertOne({ _id: 'c2' as never, note: 'keep me', spent: 0 });
+    const pipeline = [
+      { $group: { _id: '$customer', spent: { $sum: '$total' } } },
+      { $merge: { into: 'customer_totals', whenMatched: 'merge', whenNotMatched: 'insert' } },
+    ];
+    await db.collection('orders').aggregate(pipeline).toArray();
+    expect(await totals.find().sort({ _id: 1 }).toArray()).toEqual([
+      { _id: 'c1', spent: 3000 },
+      { _id: 'c2', note: 'keep me', spent: 1000 },
+    ]);
+  });
+
   it('reports an unknown stage as an error', async () => {
     await expect(
       db

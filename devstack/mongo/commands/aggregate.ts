@@ -7,6 +7,7 @@ import { isPlainObject } from '../field-paths';
 import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
 import { explainStats } from './query-runner';
 import { cursorDocument } from '../cursors';
+import { writeMerge } from './merge-stage';
 
 const UNKNOWN_STAGE = /unregistered pipeline operator (\$\w+)/;
 // Stages that never write into their input documents (checked against mingo 7); any other stage (e.g. $set of
@@ -89,8 +90,6 @@ export function runPipeline(
 } {
   const last = pipeline[pipeline.length - 1];
   const outStage = last && Object.keys(last).some((k) => SERVER_HANDLED_STAGES.has(k)) ? last : undefined;
-  if (outStage && '$merge' in outStage)
-    throw commandError('IllegalOperation', '$merge is not supported by devstack-mongo; use $out');
   const body = outStage ? pipeline.slice(0, -1) : pipeline;
   const { docs, rest, stats, filter } = sourceDocuments(ctx, name, body);
   recordScan(ctx, stats);
@@ -110,7 +109,8 @@ export function runPipeline(
     throw commandError('BadValue', message);
   }
   if (outStage) {
-    writeOut(ctx, outStage, results);
+    if ('$merge' in outStage) writeMerge(ctx, outStage.$merge, results);
+    else writeOut(ctx, outStage, results);
     return { results: [], stats, filter };
   }
   return { results, stats, filter };
