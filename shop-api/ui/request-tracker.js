@@ -75,7 +75,9 @@ export function createRequestTracker(list, onChange) {
    * @param {Partial<Tracked>} change
    */
   function update(entry, item, change) {
-    if (change.status === entry.status && change.detail === entry.detail) return;
+    const same =
+      (change.status ?? entry.status) === entry.status && (change.detail ?? entry.detail) === entry.detail;
+    if (same) return;
     Object.assign(entry, change);
     render(entry, item);
     onChange(entry);
