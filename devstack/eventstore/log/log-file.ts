@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../../lib/logger';
+import { lockDirectory } from './directory-lock';
 import { decodeRecordAt, type DecodedRecord } from './record-codec';
 
 export const LOG_FILE_NAME = 'events.log';
@@ -34,10 +35,12 @@ export class LogFile {
   private constructor(
     private readonly handle: FileHandle,
     private readonly logger: Logger,
+    private readonly lock: { release(): Promise<void> },
   ) {}
 
   static async open(dir: string, logger: Logger): Promise<{ file: LogFile; recovered: Recovered }> {
     await mkdir(dir, { recursive: true });
+    const lock = await lockDirectory(dir);
     const path = join(dir, LOG_FILE_NAME);
     // O_APPEND would ignore the explicit write offsets, so create the file, then open it for positioned writes.
     await (await open(path, 'a')).close();
@@ -48,7 +51,7 @@ export class LogFile {
       await handle.truncate(recovered.end);
       await handle.sync();
     }
-    return { file: new LogFile(handle, logger), recovered };
+    return { file: new LogFile(handle, logger, lock), recovered };
   }
 
   /** Resolves once `buffer` (which must start at `offset`, right after the previous write) is durable. */
@@ -95,6 +98,7 @@ export class LogFile {
   async close(): Promise<void> {
     await this.idle;
     await this.handle.close();
+    await this.lock.release();
   }
 }
 

@@ -64,6 +64,7 @@ it('keeps every acknowledged event, in order and at the same position, after SIG
   };
   const writers = Array.from({ length: 4 }, (_, index) => writer(index));
   while (acked.length < 200) await new Promise((resolve) => setTimeout(resolve, 10));
+  await expect(EventLog.open({ dbDir: dir, logger: silent })).rejects.toThrow(/in use by process/);
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await exited;
