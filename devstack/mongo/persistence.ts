@@ -109,6 +109,7 @@ export class Persistence implements CatalogSink {
   private journalFd: number | undefined;
   private journalBytes = 0;
   private generation = 0;
+  private changedSinceSnapshot = false;
 
   constructor(
     private readonly dir: string,
@@ -197,6 +198,7 @@ export class Persistence implements CatalogSink {
     this.generation = next;
     this.journalFd = openSync(join(this.dir, journalName(next)), 'a');
     this.journalBytes = 0;
+    this.changedSinceSnapshot = false;
     for (const file of readdirSync(this.dir)) {
       if (file.startsWith(JOURNAL_PREFIX) && file !== journalName(next))
         rmSync(join(this.dir, file), { force: true });
@@ -204,6 +206,7 @@ export class Persistence implements CatalogSink {
   }
 
   private append(entry: JournalEntry): void {
+    this.changedSinceSnapshot = true;
     this.pending.push(BSON.serialize(entry));
   }
 
@@ -218,7 +221,8 @@ export class Persistence implements CatalogSink {
   }
 
   close(): void {
-    this.compact();
+    // An unchanged data set keeps its snapshot: closing a large, idle server stays quick.
+    if (this.changedSinceSnapshot) this.compact();
     if (this.journalFd !== undefined) closeSync(this.journalFd);
     this.journalFd = undefined;
     rmSync(join(this.dir, LOCK_FILE), { force: true });

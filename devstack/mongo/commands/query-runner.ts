@@ -3,6 +3,7 @@ import { Query } from 'mingo';
 import type { Collection, ScanStats } from '../collection';
 import { commandError } from '../errors';
 import { isPlainObject } from '../field-paths';
+import { matchInSortOrder } from '../sorted-scan';
 
 export interface FindSpec {
   readonly filter: Document;
@@ -56,7 +57,7 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Fin
   const wanted = spec.limit ? (spec.skip ?? 0) + spec.limit : 0;
   let found: { matches: Array<{ doc: Document }>; stats: ScanStats } | undefined;
   try {
-    if (sort && wanted > 0) found = collection.matchInSortOrder(spec.filter, sort, wanted);
+    if (sort && wanted > 0) found = matchInSortOrder(collection, spec.filter, sort, wanted);
     if (found) {
       const start = spec.skip ?? 0;
       const docs = found.matches.slice(start, start + (spec.limit ?? 0)).map((m) => m.doc);
