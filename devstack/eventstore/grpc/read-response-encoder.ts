@@ -29,53 +29,74 @@ const FIELD = {
   mapValue: 2,
 } as const;
 
-function varint(value: number | bigint): number[] {
-  const bytes: number[] = [];
+function varintSize(value: number | bigint): number {
+  let size = 1;
   let rest = BigInt(value);
   while (rest >= 0x80n) {
-    bytes.push(Number(rest & 0x7fn) | 0x80);
+    size++;
     rest >>= 7n;
   }
-  bytes.push(Number(rest));
-  return bytes;
+  return size;
 }
 
-function smallVarint(value: number): number[] {
-  if (value > 0x0fff_ffff) return varint(value);
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest & 0x7f) | 0x80);
-    rest >>>= 7;
+function smallVarintSize(value: number): number {
+  if (value > 0x0fff_ffff) return varintSize(value);
+  let size = 1;
+  for (let rest = value; rest >= 0x80; rest >>>= 7) size++;
+  return size;
+}
+
+/** Writes protobuf fields into one pre-sized buffer: no intermediate allocations per field. */
+class FieldWriter {
+  private at = 0;
+  constructor(readonly buffer: Buffer) {}
+
+  private varint(value: number | bigint): void {
+    if (typeof value === 'number' && value <= 0x0fff_ffff) {
+      let rest = value;
+      while (rest >= 0x80) {
+        this.buffer[this.at++] = (rest & 0x7f) | 0x80;
+        rest >>>= 7;
+      }
+      this.buffer[this.at++] = rest;
+      return;
+    }
+    let rest = BigInt(value);
+    while (rest >= 0x80n) {
+      this.buffer[this.at++] = Number(rest & 0x7fn) | 0x80;
+      rest >>= 7n;
+    }
+    this.buffer[this.at++] = Number(rest);
   }
-  bytes.push(rest);
-  return bytes;
+
+  varintField(field: number, value: number | bigint): void {
+    this.varint((field << 3) | VARINT);
+    this.varint(value);
+  }
+
+  /** Starts a length-delimited field whose body, `length` bytes, the caller writes next. */
+  header(field: number, length: number): void {
+    this.varint((field << 3) | LENGTH_DELIMITED);
+    this.varint(length);
+  }
+
+  bytes(field: number, value: Uint8Array): void {
+    this.header(field, value.byteLength);
+    this.buffer.set(value, this.at);
+    this.at += value.byteLength;
+  }
+
+  string(field: number, value: Buffer): void {
+    this.bytes(field, value);
+  }
 }
 
-function key(field: number, wireType: number): number[] {
-  return smallVarint((field << 3) | wireType);
+function varintFieldSize(field: number, value: number | bigint): number {
+  return smallVarintSize(field << 3) + varintSize(value);
 }
 
-function varintField(field: number, value: number | bigint): Buffer {
-  return Buffer.from([...key(field, VARINT), ...varint(value)]);
-}
-
-function bytesField(field: number, value: Uint8Array): Buffer {
-  return Buffer.concat([
-    Buffer.from([...key(field, LENGTH_DELIMITED), ...smallVarint(value.byteLength)]),
-    value,
-  ]);
-}
-
-function stringField(field: number, value: string): Buffer {
-  return bytesField(field, Buffer.from(value, 'utf8'));
-}
-
-function mapEntry(name: string, value: string): Buffer {
-  return bytesField(
-    FIELD.recordedMetadata,
-    Buffer.concat([stringField(FIELD.mapKey, name), stringField(FIELD.mapValue, value)]),
-  );
+function lengthDelimitedSize(field: number, length: number): number {
+  return smallVarintSize(field << 3) + smallVarintSize(length) + length;
 }
 
 const encoded = new WeakMap<RecordedEvent, Buffer>();
@@ -84,32 +105,61 @@ export function encodeRecordedEvent(event: RecordedEvent): Buffer {
   const cached = encoded.get(event);
   if (cached) return cached;
   const revision = event.revision === TOMBSTONE_REVISION ? TOMBSTONE_REVISION_WIRE : event.revision;
-  const parts = [
-    bytesField(FIELD.recordedId, stringField(FIELD.uuidString, event.id)),
-    bytesField(
-      FIELD.recordedStreamIdentifier,
-      bytesField(FIELD.streamName, Buffer.from(event.streamId, 'utf8')),
-    ),
-    varintField(FIELD.recordedStreamRevision, revision),
-    varintField(FIELD.recordedPreparePosition, event.position),
-    varintField(FIELD.recordedCommitPosition, event.position),
-    mapEntry('type', event.type),
-    mapEntry('content-type', event.contentType),
-    mapEntry('created', event.created.toString()),
+  const id = Buffer.from(event.id, 'utf8');
+  const streamName = Buffer.from(event.streamId, 'utf8');
+  const metadata: [Buffer, Buffer][] = [
+    [Buffer.from('type'), Buffer.from(event.type, 'utf8')],
+    [Buffer.from('content-type'), Buffer.from(event.contentType, 'utf8')],
+    [Buffer.from('created'), Buffer.from(event.created.toString())],
   ];
-  if (event.metadata.byteLength > 0) parts.push(bytesField(FIELD.recordedCustomMetadata, event.metadata));
-  if (event.data.byteLength > 0) parts.push(bytesField(FIELD.recordedData, event.data));
-  const buffer = Buffer.concat(parts);
-  encoded.set(event, buffer);
-  return buffer;
+  const idSize = lengthDelimitedSize(FIELD.uuidString, id.length);
+  const streamSize = lengthDelimitedSize(FIELD.streamName, streamName.length);
+  const entrySizes = metadata.map(
+    ([name, value]) =>
+      lengthDelimitedSize(FIELD.mapKey, name.length) + lengthDelimitedSize(FIELD.mapValue, value.length),
+  );
+  let size =
+    lengthDelimitedSize(FIELD.recordedId, idSize) +
+    lengthDelimitedSize(FIELD.recordedStreamIdentifier, streamSize) +
+    varintFieldSize(FIELD.recordedStreamRevision, revision) +
+    varintFieldSize(FIELD.recordedPreparePosition, event.position) +
+    varintFieldSize(FIELD.recordedCommitPosition, event.position) +
+    entrySizes.reduce((sum, entry) => sum + lengthDelimitedSize(FIELD.recordedMetadata, entry), 0);
+  if (event.metadata.byteLength > 0)
+    size += lengthDelimitedSize(FIELD.recordedCustomMetadata, event.metadata.byteLength);
+  if (event.data.byteLength > 0) size += lengthDelimitedSize(FIELD.recordedData, event.data.byteLength);
+  const writer = new FieldWriter(Buffer.allocUnsafe(size));
+  writer.header(FIELD.recordedId, idSize);
+  writer.string(FIELD.uuidString, id);
+  writer.header(FIELD.recordedStreamIdentifier, streamSize);
+  writer.bytes(FIELD.streamName, streamName);
+  writer.varintField(FIELD.recordedStreamRevision, revision);
+  writer.varintField(FIELD.recordedPreparePosition, event.position);
+  writer.varintField(FIELD.recordedCommitPosition, event.position);
+  metadata.forEach(([name, value], index) => {
+    writer.header(FIELD.recordedMetadata, entrySizes[index] ?? 0);
+    writer.string(FIELD.mapKey, name);
+    writer.string(FIELD.mapValue, value);
+  });
+  if (event.metadata.byteLength > 0) writer.bytes(FIELD.recordedCustomMetadata, event.metadata);
+  if (event.data.byteLength > 0) writer.bytes(FIELD.recordedData, event.data);
+  encoded.set(event, writer.buffer);
+  return writer.buffer;
 }
 
 /** The serialized `ReadResp` carrying one event (and the link it was reached through, when resolved). */
 export function encodeReadEventResponse(resolved: ResolvedEvent): Buffer {
-  const parts: Buffer[] = [];
-  if (resolved.event) parts.push(bytesField(FIELD.readEventEvent, encodeRecordedEvent(resolved.event)));
-  if (resolved.link) parts.push(bytesField(FIELD.readEventLink, encodeRecordedEvent(resolved.link)));
+  const event = resolved.event && encodeRecordedEvent(resolved.event);
+  const link = resolved.link && encodeRecordedEvent(resolved.link);
   const positioned = resolved.link ?? resolved.event;
-  if (positioned) parts.push(varintField(FIELD.readEventCommitPosition, positioned.position));
-  return bytesField(FIELD.readRespEvent, Buffer.concat(parts));
+  let readEventSize = 0;
+  if (event) readEventSize += lengthDelimitedSize(FIELD.readEventEvent, event.length);
+  if (link) readEventSize += lengthDelimitedSize(FIELD.readEventLink, link.length);
+  if (positioned) readEventSize += varintFieldSize(FIELD.readEventCommitPosition, positioned.position);
+  const writer = new FieldWriter(Buffer.allocUnsafe(lengthDelimitedSize(FIELD.readRespEvent, readEventSize)));
+  writer.header(FIELD.readRespEvent, readEventSize);
+  if (event) writer.bytes(FIELD.readEventEvent, event);
+  if (link) writer.bytes(FIELD.readEventLink, link);
+  if (positioned) writer.varintField(FIELD.readEventCommitPosition, positioned.position);
+  return writer.buffer;
 }
