@@ -13,6 +13,19 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
+/**
+ * Children run in their own process group: `tsx` is a wrapper that starts the real node process, and SIGKILL
+ * (which the wrapper cannot relay) must reach both. SIGTERM goes to the wrapper only, which relays it once.
+ */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 export interface Finished {
   readonly code: number | null;
   readonly stdout: string;
@@ -30,13 +43,14 @@ export function runToEnd(
       cwd: ROOT,
       env: childEnv(env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      killGroup(child);
       reject(
         new Error(
           `${entry} ${args.join(' ')} did not finish in ${COMMAND_TIMEOUT_MS} ms:\n${stdout}${stderr}`,
@@ -56,8 +70,11 @@ export interface RunningService {
   /** Every line written to stdout and stderr so far. */
   readonly lines: string[];
   readonly exited: Promise<number | null>;
-  stop(): Promise<number | null>;
+  /** SIGTERM, and SIGKILL to the whole group if it has not exited within `graceMs`. */
+  stop(graceMs?: number): Promise<number | null>;
 }
+
+export const DEFAULT_STOP_GRACE_MS = 15_000;
 
 /** Starts a long-running service process; `stop` sends SIGTERM and waits for the exit. */
 export function startService(entry: string, env: Record<string, string>): RunningService {
@@ -65,6 +82,7 @@ export function startService(entry: string, env: Record<string, string>): Runnin
     cwd: ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   const lines: string[] = [];
   createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
@@ -74,9 +92,12 @@ export function startService(entry: string, env: Record<string, string>): Runnin
     child,
     lines,
     exited,
-    stop() {
+    async stop(graceMs = DEFAULT_STOP_GRACE_MS) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      const timer = setTimeout(() => killGroup(child), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
     },
   };
 }

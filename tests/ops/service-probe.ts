@@ -3,14 +3,16 @@ import type { RunningService } from './processes';
 
 /** The JSON log lines a service wrote so far (other lines are skipped). */
 export function logLines(service: RunningService): Record<string, unknown>[] {
-  return service.lines.flatMap((line) => {
+  const lines: Record<string, unknown>[] = [];
+  for (const line of service.lines) {
     try {
       const parsed: unknown = JSON.parse(line);
-      return typeof parsed === 'object' && parsed !== null ? [parsed as Record<string, unknown>] : [];
+      if (typeof parsed === 'object' && parsed !== null) lines.push(parsed as Record<string, unknown>);
     } catch {
-      return [];
+      // not a log line (e.g. a start-up error message)
     }
-  });
+  }
+  return lines;
 }
 
 /** Waits for the start-up line (`msg`) and returns the port the service says it listens on. */
