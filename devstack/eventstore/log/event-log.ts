@@ -1,5 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../../lib/logger';
+import {
+  entriesOf,
+  metadataEvent,
+  recordedEventOf,
+  systemLinkEntries,
+  tombstoneEvent,
+  type WriteGroup,
+} from './entries';
 import { checkIdempotency, expectedRevisionMatches } from './expected-revision';
 import { LogFile } from './log-file';
 import { encodeRecord, recordSize, type StoredEntry } from './record-codec';
@@ -11,10 +18,9 @@ import {
   parseStreamMetadata,
   ticksFromMs,
 } from './stream-metadata';
-import { parseLinkData, projectSystemLinks } from './system-projections';
+import { parseLinkData } from './system-projections';
 import {
   LINK_EVENT_TYPE,
-  METADATA_EVENT_TYPE,
   TOMBSTONE_EVENT_TYPE,
   TOMBSTONE_REVISION,
   type AppendResult,
@@ -45,12 +51,6 @@ interface StreamState {
   readonly sequences: number[];
   readonly revisionById: Map<string, number>;
   tombstone: number | undefined;
-}
-
-interface WriteGroup {
-  readonly streamId: string;
-  readonly events: readonly ProposedEvent[];
-  readonly firstRevision: number;
 }
 
 /**
@@ -193,13 +193,7 @@ export class EventLog {
     if (!expectedRevisionMatches(expected, current, false)) {
       return { ok: false, reason: 'wrong-expected-version', current, expected };
     }
-    const tombstone: ProposedEvent = {
-      id: randomUUID(),
-      type: TOMBSTONE_EVENT_TYPE,
-      contentType: 'application/octet-stream',
-      data: new Uint8Array(0),
-      metadata: new Uint8Array(0),
-    };
+    const tombstone = tombstoneEvent();
     const { recorded, durable } = this.write([
       { streamId, events: [tombstone], firstRevision: TOMBSTONE_REVISION },
     ]);
@@ -304,22 +298,10 @@ export class EventLog {
   /** Assigns revisions and positions, indexes the events now, and queues them for disk. */
   private write(groups: readonly WriteGroup[]): { recorded: RecordedEvent[]; durable: Promise<void> } {
     const created = ticksFromMs(Date.now());
-    const entries: StoredEntry[] = [];
-    for (const group of groups) {
-      group.events.forEach((event, index) =>
-        entries.push({
-          streamId: group.streamId,
-          revision: group.firstRevision + index,
-          id: event.id,
-          type: event.type,
-          contentType: event.contentType,
-          data: event.data,
-          metadata: event.metadata,
-          created,
-        }),
-      );
+    const entries = entriesOf(groups, created);
+    if (this.systemProjections) {
+      entries.push(...systemLinkEntries(entries, created, (streamId) => this.currentRevision(streamId)));
     }
-    if (this.systemProjections) entries.push(...this.systemLinks(entries, created));
     const recordOffset = this.nextPosition;
     let entryOffsets: readonly number[];
     let written: Promise<void>;
@@ -346,34 +328,9 @@ export class EventLog {
 
   private lastWrite: Promise<void> = Promise.resolve();
 
-  private systemLinks(entries: readonly StoredEntry[], created: bigint): StoredEntry[] {
-    const nextRevision = new Map<string, number>();
-    const links: StoredEntry[] = [];
-    for (const entry of entries) {
-      for (const link of projectSystemLinks(entry, randomUUID)) {
-        const current = this.currentRevision(link.streamId);
-        const revision = nextRevision.get(link.streamId) ?? (current === 'no_stream' ? 0 : current + 1);
-        nextRevision.set(link.streamId, revision + 1);
-        links.push({ ...link.event, streamId: link.streamId, revision, created });
-      }
-    }
-    return links;
-  }
-
   private index(items: readonly { entry: StoredEntry; position: number }[]): RecordedEvent[] {
     return items.map(({ entry, position }) => {
-      const event: RecordedEvent = {
-        streamId: entry.streamId,
-        revision: entry.revision,
-        id: entry.id,
-        type: entry.type,
-        contentType: entry.contentType,
-        data: entry.data,
-        metadata: entry.metadata,
-        created: entry.created,
-        position,
-        sequence: this.all.length,
-      };
+      const event = recordedEventOf(entry, position, this.all.length);
       this.all.push(event);
       let state = this.streams.get(entry.streamId);
       if (!state) {
@@ -407,14 +364,4 @@ export class EventLog {
       }
     }
   }
-}
-
-function metadataEvent(metadata: StreamMetadata): ProposedEvent {
-  return {
-    id: randomUUID(),
-    type: METADATA_EVENT_TYPE,
-    contentType: 'application/json',
-    data: Buffer.from(JSON.stringify(metadata), 'utf8'),
-    metadata: new Uint8Array(0),
-  };
 }
