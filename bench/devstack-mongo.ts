@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import { MongoClient, type Collection } from 'mongodb';
 import { createLogger } from '../lib/logger';
 import { startMongo } from '../devstack/mongo/index';
@@ -104,6 +105,8 @@ export async function benchMongo(opts: { quick: boolean }): Promise<Record<strin
 
     return {
       documents,
+      // Context for the numbers: the machine is shared, and client and server share this one process.
+      loadAverage1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
       bulkInsertsPerSec,
       mongoLookupsPerSec: lookupsPerSec,
       mongoUpsertsPerSec: upsertsPerSec,
