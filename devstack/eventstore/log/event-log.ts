@@ -146,9 +146,13 @@ export class EventLog {
       return this.whenVisible(sequence).then(() => ({
         ok: true as const,
         events: [],
-        currentRevision: current === 'no_stream' ? idempotency.lastRevision : current,
+        currentRevision: idempotency.lastRevision,
         position: this.all[sequence]?.position ?? 0,
       }));
+    }
+    // Some of the ids are already there but not as the same run: EventStoreDB refuses rather than duplicate.
+    if (idempotency.kind === 'partial') {
+      return Promise.resolve({ ok: false, reason: 'wrong-expected-version', current, expected });
     }
     if (!expectedRevisionMatches(expected, current, this.isSoftDeleted(streamId, current))) {
       return Promise.resolve({ ok: false, reason: 'wrong-expected-version', current, expected });

@@ -65,6 +65,9 @@ describe('append and read a stream', () => {
     expect(again.position).toEqual(first.position);
     await client.appendToStream('order-c', batch());
     expect(await collect(client.readStream('order-c'))).toHaveLength(2);
+    const partly = [event('A', {}, ids[0]), event('X', {}, randomUUID())];
+    await expect(client.appendToStream('order-c', partly)).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    expect(await collect(client.readStream('order-c'))).toHaveLength(2);
   });
 
   it('reads backwards, from a revision, with a max count', async () => {
