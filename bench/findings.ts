@@ -1,4 +1,5 @@
 import type { Finding, ReportText } from './report';
+import { FULL, QUICK, type Sizes } from './sizes';
 
 /**
  * What limits each figure that misses its target, written from the profiles and the code (see the profile
@@ -55,15 +56,22 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
 };
 
+function describeSizes(sizes: Sizes): string {
+  const n = (value: number) => value.toLocaleString('en-US');
+  return (
+    `${sizes.loadSeconds} s ingest runs, ${sizes.e2eSeconds} s e2e load, ${n(sizes.processingMessages)} pre-filled input ` +
+    `messages (${sizes.processingWindowMs / 1000} s window), rebuild from ${n(sizes.rebuildEvents)} domain events ` +
+    `(stopped after ${sizes.rebuildLimitMs / 1000} s if not done)`
+  );
+}
+
 export function reportText(quick: boolean): ReportText {
   const method = [
     '## How it was measured',
     '',
-    '- `npm run bench` (full: 15 s load runs, 20 s e2e, 20,000 pre-filled input messages, rebuild from 1,000,000 domain',
-    '  events, Mongo figures on 1,000,000 documents, plus profiled runs) and `npm run bench -- --quick` (3-5 s runs,',
-    '  3,000 messages, 100,000 events, 100,000 documents, no profiles). This file is from a ' +
-      (quick ? 'quick' : 'full') +
-      ' run.',
+    `- \`npm run bench\` (full: ${describeSizes(FULL)}, Mongo figures on 1,000,000 documents, then profiled runs)`,
+    `  and \`npm run bench -- --quick\` (${describeSizes(QUICK)}, Mongo on 100,000 documents, no profiles).`,
+    `  This file is from a ${quick ? 'quick' : 'full'} run.`,
     '- Every service runs in its own process, as in production: `devstack/main.ts` (both embedded servers, data on',
     '  disk in a temporary directory, so appends are durable), `shop-api/main.ts`, `processing/main.ts` (two in the',
     '  e2e run, as `npm start`), `synchronizers/main.ts`. Load comes from autocannon inside the bench process.',
@@ -73,13 +81,13 @@ export function reportText(quick: boolean): ReportText {
     '  closed loop with 64 connections after a 1 s warm-up; latency at 1,000 req/s offered. autocannon releases a',
     "  rate-limited connection's quota at the start of each second, so open-loop load is split over 10 autocannon",
     '  instances started 100 ms apart (a burst every 100 ms instead of one per second).',
-    '- e2e: orders with unique ids posted at 500/s; the bench polls the `orders` collection with one batched `$in`',
-    '  query every 10 ms; latency = POST sent → document seen (includes up to 10 ms polling granularity).',
+    '- e2e: orders with unique ids posted at 500/s (200 connections); the bench polls the `orders` collection with one',
+    '  batched `$in` query every 10 ms; latency = POST sent → document seen (includes up to 10 ms of polling).',
     '- processing: input stream pre-filled with `web/v1` order placements; the rate is timed from 10% done to the end',
-    '  (or the end of a 60 s / 12 s window), on a fresh store for 1 and for 2 processor processes.',
+    '  (or the end of the window), on a fresh store for 1 and for 2 processor processes.',
     '- rebuild: a history of placed → paid → shipped → delivered orders written straight into the embedded',
-    "  EventStoreDB's data directory, then all read models rebuilt at once (`projectIntoScratch`) by a separate",
-    '  process reading over gRPC from the devstack process.',
+    "  EventStoreDB's data directory, then all read models rebuilt at once (as `projectIntoScratch` does) by a",
+    '  separate process reading over gRPC from the devstack process.',
     '- devstack: `bench/devstack-eventstore.ts` and `bench/devstack-mongo.ts` (servers and client in one process);',
     '  the fsync baseline is a loop of 128-byte write + fdatasync in the same temporary directory.',
   ].join('\n');

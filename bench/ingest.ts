@@ -1,6 +1,7 @@
 import { postLoad, type LoadResult } from './load';
 import { INGEST_PATH, orderPayload } from './payloads';
 import { freePort, spawnNode, waitForHttp } from './processes';
+import { sizesFor } from './sizes';
 import { startDevstack, startShopApi } from './stack';
 
 export const INGEST_CONNECTIONS = 64;
@@ -28,28 +29,37 @@ async function closedLoop(url: string, seconds: number): Promise<LoadResult> {
   return postLoad({ url, body, connections: INGEST_CONNECTIONS, seconds });
 }
 
-async function bareExpress(seconds: number): Promise<LoadResult> {
+async function startBareExpress() {
   const port = await freePort();
-  const bare = spawnNode('bare-express', { script: 'bench/bare-express.ts', env: { PORT: String(port) } });
+  const proc = spawnNode('bare-express', { script: 'bench/bare-express.ts', env: { PORT: String(port) } });
+  await waitForHttp(proc, `http://127.0.0.1:${port}/health`);
+  return { proc, url: `http://127.0.0.1:${port}${INGEST_PATH}` };
+}
+
+async function startPipelineIngest() {
+  const devstack = await startDevstack();
   try {
-    await waitForHttp(bare, `http://127.0.0.1:${port}/health`);
-    return await closedLoop(`http://127.0.0.1:${port}${INGEST_PATH}`, seconds);
-  } finally {
-    await bare.stop();
+    return { devstack, api: await startShopApi({ devstack }) };
+  } catch (error) {
+    await devstack.close();
+    throw error;
   }
 }
 
 /**
  * POST /shop/api/v1 against the gateway process appending durably to the embedded EventStoreDB process, next to
- * the same load against a bare Express handler. autocannon runs in the bench process.
+ * the same load against a bare Express handler. autocannon runs in the bench process. The processes start
+ * together (start-up is slow under tsx) but are measured one after the other; idle ones take no CPU.
  */
 export async function benchIngest(opts: { quick: boolean }): Promise<IngestFigures> {
-  const seconds = opts.quick ? 3 : 15;
-  const bare = await bareExpress(seconds);
-  const devstack = await startDevstack();
+  const seconds = sizesFor(opts.quick).loadSeconds;
+  const [bareStarted, pipeline] = await Promise.allSettled([startBareExpress(), startPipelineIngest()]);
   try {
-    const api = await startShopApi({ devstack });
-    const url = `${api.url}${INGEST_PATH}`;
+    if (bareStarted.status === 'rejected') throw bareStarted.reason;
+    if (pipeline.status === 'rejected') throw pipeline.reason;
+    const bare = await closedLoop(bareStarted.value.url, seconds);
+    await bareStarted.value.proc.stop();
+    const url = `${pipeline.value.api.url}${INGEST_PATH}`;
     const closed = await closedLoop(url, seconds);
     const open = await postLoad({
       url,
@@ -58,7 +68,6 @@ export async function benchIngest(opts: { quick: boolean }): Promise<IngestFigur
       seconds,
       overallRate: OPEN_LOOP_RATE,
     });
-    await api.proc.stop();
     return {
       reqPerSec: closed.reqPerSec,
       p50Ms: open.p50Ms,
@@ -72,6 +81,10 @@ export async function benchIngest(opts: { quick: boolean }): Promise<IngestFigur
       failedRequests: bare.failed + closed.failed + open.failed,
     };
   } finally {
-    await devstack.close();
+    if (bareStarted.status === 'fulfilled') await bareStarted.value.proc.stop();
+    if (pipeline.status === 'fulfilled') {
+      await pipeline.value.api.proc.stop();
+      await pipeline.value.devstack.close();
+    }
   }
 }

@@ -1,4 +1,6 @@
 // `npm run bench [-- --quick]`: every measurement in turn, then BENCHMARKS.md and bench/results/latest.json.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { benchE2e } from './e2e';
 import { FINDINGS, reportText } from './findings';
 import { benchIngest } from './ingest';
@@ -24,7 +26,19 @@ async function devstackFigures(quick: boolean): Promise<Record<string, number>> 
   return jsonResultOf<Record<string, number>>(worker, DEVSTACK_TIMEOUT_MS);
 }
 
+const LATEST = join(ROOT, 'bench', 'results', 'latest.json');
+
+/** `--report-only`: re-render BENCHMARKS.md from the last latest.json (after editing the analysis text). */
+async function rerender(): Promise<void> {
+  const { targets: _targets, ...results } = JSON.parse(await readFile(LATEST, 'utf8')) as BenchResults & {
+    targets?: unknown;
+  };
+  await writeReport(ROOT, results, FINDINGS, reportText(results.mode === 'quick'));
+  log('re-rendered BENCHMARKS.md and bench/results/latest.json from the last results');
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--report-only')) return rerender();
   const quick = process.argv.includes('--quick');
   const startedAt = new Date();
   const machine = describeMachine();

@@ -20,6 +20,11 @@ export interface SpawnOptions {
   readonly nodeArgs?: readonly string[];
 }
 
+/** A profiled process must exit cleanly to write its profile; any other is killed at once (its data is scratch). */
+function stopsGracefully(options: SpawnOptions): boolean {
+  return options.cpuProfDir !== undefined;
+}
+
 export interface BenchProcess {
   readonly name: string;
   readonly pid: number;
@@ -28,7 +33,7 @@ export interface BenchProcess {
   output(): string;
   /** Peak resident set size so far (VmHWM from /proc), in MiB; undefined once the process is gone. */
   peakRssMiB(): number | undefined;
-  /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
+  /** SIGKILL, or for a profiled process SIGTERM then SIGKILL after a grace period; resolves once it has exited. */
   stop(): Promise<void>;
   readonly exited: Promise<number | null>;
 }
@@ -87,6 +92,7 @@ export function spawnNode(name: string, options: SpawnOptions): BenchProcess {
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const pid = child.pid;
+  const graceful = stopsGracefully(options);
   spawned.push({ name, pid });
   let stopping: Promise<void> | undefined;
   const proc: BenchProcess = {
@@ -99,7 +105,7 @@ export function spawnNode(name: string, options: SpawnOptions): BenchProcess {
     stop() {
       stopping ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
+          child.kill(graceful ? 'SIGTERM' : 'SIGKILL');
           const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
           await exited;
           clearTimeout(timer);
@@ -119,15 +125,27 @@ export async function jsonResultOf<T>(proc: BenchProcess, timeoutMs: number): Pr
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
   const code = await proc.exited;
   clearTimeout(timer);
-  const line = proc
-    .output()
-    .split('\n')
-    .reverse()
-    .find((l) => l.startsWith('{') && !l.includes('"level"'));
-  if (code !== 0 || line === undefined) {
+  const result = lastJsonLine<T>(
+    proc,
+    (line) => !line.includes('"level"') && !line.startsWith('{"progress"'),
+  );
+  if (code !== 0 || result === undefined) {
     throw new Error(`${proc.name} failed (exit ${String(code)}):\n${proc.output()}`);
   }
-  return JSON.parse(line) as T;
+  return result;
+}
+
+/** The last line of a process' output that is a JSON object and passes `accept`. */
+export function lastJsonLine<T>(proc: BenchProcess, accept: (line: string) => boolean): T | undefined {
+  for (const line of proc.output().split('\n').reverse()) {
+    if (!line.startsWith('{') || !accept(line)) continue;
+    try {
+      return JSON.parse(line) as T;
+    } catch {
+      // a line still being written: take the one before
+    }
+  }
+  return undefined;
 }
 
 /** Stops every process still running, in reverse start order (services before the servers they use). */

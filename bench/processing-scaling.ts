@@ -1,13 +1,11 @@
 import { prefillInput } from './input-prefill';
 import { sleep } from './processes';
+import { sizesFor } from './sizes';
 import { readMetric, startDevstack, startProcessing, type ServiceHandle } from './stack';
 
 const POLL_MS = 100;
 /** Throughput is timed from this share of the messages on, so process start-up is not part of it. */
 const WARM_SHARE = 0.1;
-/** Measuring stops after this long past the warm mark even if messages remain: the rate is known by then. */
-const FULL_WINDOW_MS = 60_000;
-const QUICK_WINDOW_MS = 12_000;
 const START_TIMEOUT_MS = 60_000;
 const INPUT_STREAM = 'bench-input';
 const GROUP = 'bench-processing';
@@ -61,8 +59,7 @@ async function throughputWith(processes: number, messages: number, windowMs: num
  * The rate is timed from the warm mark to the last message or the end of the window, whichever comes first.
  */
 export async function benchProcessingScaling(opts: { quick: boolean }): Promise<ScalingFigures> {
-  const messages = opts.quick ? 3_000 : 20_000;
-  const windowMs = opts.quick ? QUICK_WINDOW_MS : FULL_WINDOW_MS;
+  const { processingMessages: messages, processingWindowMs: windowMs } = sizesFor(opts.quick);
   const eventsPerSec1 = await throughputWith(1, messages, windowMs);
   const eventsPerSec2 = await throughputWith(2, messages, windowMs);
   return {

@@ -7,11 +7,12 @@ import { spawnedProcesses } from './processes';
 import { benchRebuild } from './rebuild';
 
 const E2E_PROFILE_SECONDS = 8;
+const PROFILE_REBUILD_EVENTS = 20_000;
 
 export interface Profiles {
   /** Every pipeline process while orders flow at the e2e rate. */
   readonly e2e: Record<string, ProfileSummary>;
-  /** The embedded servers and the rebuild process during a rebuild of a 100,000-event history. */
+  /** The embedded servers and the rebuild process during a rebuild of a 20,000-event history. */
   readonly rebuild: Record<string, ProfileSummary>;
 }
 
@@ -39,6 +40,8 @@ export async function profileBottlenecks(): Promise<Profiles> {
   const e2e = await profiled((cpuProfDir) =>
     benchE2e({ quick: true, seconds: E2E_PROFILE_SECONDS, cpuProfDir }),
   );
-  const rebuild = await profiled((cpuProfDir) => benchRebuild({ quick: true, cpuProfDir }));
+  const rebuild = await profiled((cpuProfDir) =>
+    benchRebuild({ quick: true, events: PROFILE_REBUILD_EVENTS, cpuProfDir }),
+  );
   return { e2e, rebuild };
 }
