@@ -42,7 +42,10 @@ describe('npm run admin', () => {
 
   describe('usage', () => {
     // These runs need no data, so they start together and the tests read their results.
-    let runs: Record<'help' | 'badCommand' | 'badVariable' | 'noEventStore' | 'noMongo', Promise<Finished>>;
+    let runs: Record<
+      'help' | 'badCommand' | 'badVariable' | 'noEventStore' | 'noMongo' | 'noGroup',
+      Promise<Finished>
+    >;
     beforeAll(async () => {
       const port = await closedPort();
       runs = {
@@ -57,6 +60,7 @@ describe('npm run admin', () => {
           ...env,
           MONGO_URL: `mongodb://127.0.0.1:${port}/shop`,
         }),
+        noGroup: runToEnd(ADMIN, ['subscription', 'info'], { ...env, PROCESSING_GROUP: 'nobody' }),
       };
       await Promise.allSettled(Object.values(runs));
     });
@@ -101,6 +105,15 @@ describe('npm run admin', () => {
         ),
       ]);
     });
+
+    it('explains a subscription group that does not exist yet, and exits 1', async () => {
+      const result = await runs.noGroup;
+      expect(result.code).toBe(1);
+      expect(result.stderr.trim()).toBe(
+        'No subscription group "nobody" on stream "shop-input": start a processor (npm run processing) once to ' +
+          'create it, or check INPUT_STREAM / PROCESSING_GROUP.',
+      );
+    });
   });
 
   describe('parked messages', () => {
@@ -116,14 +129,13 @@ describe('npm run admin', () => {
       const requestId = (paid.body as { requestId: string }).requestId;
       await requestStatus(requestId, 'parked');
 
-      const info = await admin('subscription', 'info');
+      const [info, listed] = await Promise.all([admin('subscription', 'info'), admin('parked', 'list')]);
       expect(info.code).toBe(0);
       expect(info.stdout).toMatch(/group:\s+shop-processing on shop-input/);
       expect(info.stdout).toMatch(/consumers:\s+1\n/);
       expect(info.stdout).toMatch(/parked messages:\s+1\n/);
       expect(info.stdout).toMatch(/last checkpoint:\s+revision/);
 
-      const listed = await admin('parked', 'list');
       expect(listed.code).toBe(0);
       expect(listed.stdout).toContain('1 parked message:');
       const row = listed.stdout.split('\n').find((line) => line.startsWith(requestId));
@@ -147,9 +159,9 @@ describe('npm run admin', () => {
       await orderStatus('o-late', 'Paid');
       await requestStatus(requestId, 'processed');
 
-      const after = await admin('parked', 'list');
+      const [after, again] = await Promise.all([admin('parked', 'list'), admin('parked', 'replay')]);
       expect(after.stdout.trim()).toBe('No parked messages.');
-      expect((await admin('parked', 'replay')).stdout.trim()).toBe('No parked messages to replay.');
+      expect(again.stdout.trim()).toBe('No parked messages to replay.');
     });
   });
 

@@ -90,7 +90,7 @@ describe('the services operated as processes', () => {
     ).toEqual(['eventstore', 'mongo', 'projections']);
   });
 
-  describe('after an order is placed and a bad one rejected', () => {
+  describe('after an order is placed, a bad one rejected and an early payment parked', () => {
     let placedId: string;
     let rejectedId: string;
     beforeAll(async () => {
@@ -113,12 +113,26 @@ describe('the services operated as processes', () => {
         orderId: 'o-ops-2',
         lines: [{ sku: 'SKU-1', quantity: -1, unitPrice: '12.50' }],
       });
-      expect([placed.status, rejected.status]).toEqual([202, 202]);
+      // PROCESSING_MAX_RETRY is 1: one retry, then parked.
+      const early = await postJson(services.shopApi.url, API, {
+        applies: 'Payment',
+        source: 'web',
+        profile: 'web/v1',
+        action: 'pay',
+        paymentId: 'p-ops-1',
+        orderId: 'o-never',
+        amount: '1.00',
+        currency: 'EUR',
+        method: 'card',
+      });
+      expect([placed.status, rejected.status, early.status]).toEqual([202, 202, 202]);
       placedId = (placed.body as { requestId: string }).requestId;
       rejectedId = (rejected.body as { requestId: string }).requestId;
+      const earlyId = (early.body as { requestId: string }).requestId;
       for (const [id, status] of [
         [placedId, 'processed'],
         [rejectedId, 'rejected'],
+        [earlyId, 'parked'],
       ] as const) {
         await eventually(async () => {
           const reply = await http(services.shopApi.url, `${API}/requests/${id}`);
@@ -137,9 +151,9 @@ describe('the services operated as processes', () => {
     it('shop-api counts requests by route and status and times ingestion', async () => {
       const metrics = await metricsOf(services.shopApi);
       const labels = { method: 'POST', route: '/shop/api/v1', status: '202', service: 'shop-api' };
-      expect(sample(metrics, 'http_requests_total', labels)).toBe(2);
-      expect(sample(metrics, 'shop_ingest_duration_seconds_count')).toBeGreaterThanOrEqual(2);
-      expect(sample(metrics, 'http_request_duration_seconds_count', { route: '/shop/api/v1' })).toBe(2);
+      expect(sample(metrics, 'http_requests_total', labels)).toBe(3);
+      expect(sample(metrics, 'shop_ingest_duration_seconds_count')).toBeGreaterThanOrEqual(3);
+      expect(sample(metrics, 'http_request_duration_seconds_count', { route: '/shop/api/v1' })).toBe(3);
       expect(sample(metrics, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
     });
 
@@ -149,7 +163,10 @@ describe('the services operated as processes', () => {
         sample(metrics, 'processing_messages_total', { outcome: 'processed', service: 'processing' }),
       ).toBe(1);
       expect(sample(metrics, 'processing_messages_total', { outcome: 'rejected' })).toBe(1);
-      expect(sample(metrics, 'processing_duration_seconds_count')).toBe(2);
+      expect(sample(metrics, 'processing_messages_total', { outcome: 'retried' })).toBe(1);
+      expect(sample(metrics, 'processing_messages_total', { outcome: 'parked' })).toBe(1);
+      // Each delivery is timed: placed, rejected, and the early payment twice (first try and the retry).
+      expect(sample(metrics, 'processing_duration_seconds_count')).toBe(4);
       expect(sample(metrics, 'processing_in_flight')).toBe(0);
     });
 
