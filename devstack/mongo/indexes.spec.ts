@@ -194,6 +194,36 @@ describe('index use', () => {
     expect(bySort.executionStats.totalDocsExamined).toBe(3);
   });
 
+  it('pages like the orders list: equality prefix, descending compound sort, cursor condition', async () => {
+    const c = db.collection('orders');
+    await c.createIndexes([
+      { key: { placedAt: -1, _id: -1 }, name: 'placedAt_id' },
+      { key: { status: 1, placedAt: -1, _id: -1 }, name: 'status_placedAt_id' },
+    ]);
+    await c.insertMany(
+      Array.from({ length: 2_000 }, (_, i) => ({
+        _id: `o${i}` as never,
+        status: i % 2 ? 'Paid' : 'Placed',
+        placedAt: new Date(i * 60_000),
+      })),
+    );
+    const page = (filter: object) => c.find(filter).sort({ placedAt: -1, _id: -1 }).limit(3);
+    expect((await page({ status: 'Paid' }).toArray()).map((o) => o._id)).toEqual(['o1999', 'o1997', 'o1995']);
+    const paid = (await page({ status: 'Paid' }).explain('executionStats')) as unknown as Explained;
+    expect(paid.queryPlanner.winningPlan.inputStage?.indexName).toBe('status_placedAt_id');
+    expect(paid.executionStats.totalDocsExamined).toBe(3);
+    const after = {
+      $or: [
+        { placedAt: { $lt: new Date(1_000 * 60_000) } },
+        { placedAt: new Date(1_000 * 60_000), _id: { $lt: 'o1000' } },
+      ],
+    };
+    expect((await page({ $and: [{}, after] }).toArray()).map((o) => o._id)).toEqual(['o999', 'o998', 'o997']);
+    const all = (await page({ $and: [{}, after] }).explain('executionStats')) as unknown as Explained;
+    expect(all.queryPlanner.winningPlan.inputStage?.indexName).toBe('placedAt_id');
+    expect(all.executionStats.totalDocsExamined).toBeLessThan(1_100);
+  });
+
   it('falls back to a collection scan for unindexed fields', async () => {
     const explained = (await db
       .collection('big')

@@ -201,3 +201,15 @@ export function chooseIndex(filter: Document, indexes: Iterable<IndexState>): In
   }
   return best?.plan;
 }
+
+/** The values of the filter's equality conditions on `fields`, in order, up to the first field without one. */
+export function equalityPrefix(filter: Document, fields: readonly string[]): unknown[] {
+  const conditions = fieldConditions(filter);
+  const prefix: unknown[] = [];
+  for (const field of fields) {
+    const eq = pick(conditions, field, 'eq');
+    if (eq?.kind !== 'eq') break;
+    prefix.push(eq.value);
+  }
+  return prefix;
+}
