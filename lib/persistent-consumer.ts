@@ -1,5 +1,6 @@
 import {
   persistentSubscriptionToStreamSettingsFromDefaults,
+  PersistentSubscriptionDoesNotExistError,
   PersistentSubscriptionExistsError,
   START,
   type EventStoreDBClient,
@@ -33,7 +34,11 @@ export interface PersistentConsumer {
 
 const RECONNECT_DELAY_MS = 1000;
 
-/** Creates the group, or updates it to the settings given, so every process start converges on one definition. */
+/**
+ * Creates the group, or updates it when its settings differ from the ones given, so every process start
+ * converges on one definition. An update restarts the group on the server (consumers are dropped and their
+ * messages redelivered), so an unchanged group is left alone.
+ */
 export async function ensureGroup(
   client: EventStoreDBClient,
   stream: string,
@@ -45,7 +50,11 @@ export async function ensureGroup(
     await client.createPersistentSubscriptionToStream(stream, group, settings);
   } catch (error) {
     if (!(error instanceof PersistentSubscriptionExistsError)) throw error;
-    await client.updatePersistentSubscriptionToStream(stream, group, settings);
+    const current = (await client.getPersistentSubscriptionToStreamInfo(stream, group)).settings;
+    const differs = (Object.keys(changes) as (keyof PersistentSubscriptionToStreamSettings)[]).some(
+      (key) => current[key] !== settings[key],
+    );
+    if (differs) await client.updatePersistentSubscriptionToStream(stream, group, settings);
   }
 }
 
@@ -57,6 +66,7 @@ export async function ensureGroup(
 export function startPersistentConsumer(options: PersistentConsumerOptions): PersistentConsumer {
   const log = options.logger.child({ stream: options.stream, group: options.group });
   let stopped = false;
+  let groupEnsured = false;
   let inFlight = 0;
   let current: PersistentSubscriptionToStream | undefined;
   const working = new Set<Promise<void>>();
@@ -82,7 +92,10 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
   async function consume(): Promise<void> {
     while (!stopped) {
       try {
-        await ensureGroup(options.client, options.stream, options.group, options.settings);
+        if (!groupEnsured) {
+          await ensureGroup(options.client, options.stream, options.group, options.settings);
+          groupEnsured = true;
+        }
         const sub = options.client.subscribeToPersistentSubscriptionToStream(options.stream, options.group, {
           bufferSize: options.concurrency,
         });
@@ -104,6 +117,7 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
         }
       } catch (error) {
         if (stopped) break;
+        if (error instanceof PersistentSubscriptionDoesNotExistError) groupEnsured = false;
         log.warn({ err: error }, 'persistent subscription dropped; rejoining');
         await new Promise((r) => setTimeout(r, RECONNECT_DELAY_MS));
       }

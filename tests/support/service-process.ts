@@ -3,7 +3,6 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 const ROOT = path.resolve(__dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -17,7 +16,9 @@ export interface ServiceProcess {
 
 /** Runs one service (`shop-api`, `processing`, `synchronizers`, ...) as its own process, as production does. */
 export function startServiceProcess(entry: string, env: Record<string, string>): ServiceProcess {
-  const child = spawn(TSX, [path.join(ROOT, entry)], {
+  // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a second process, so a signal sent to
+  // it (SIGKILL above all) would not reach the service.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,0 +1,120 @@
+import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
+import { v4 as uuidv4 } from 'uuid';
+import { startEventStore } from '../devstack/eventstore';
+import { createLogger } from '../lib/logger';
+import { countEventsByType } from './support/event-counts';
+import { eventually, http } from './support/http-client';
+import { startServiceProcess, type ServiceProcess } from './support/service-process';
+
+const INPUT = 'shop-input';
+const silent = createLogger('test', { level: 'silent' });
+
+function placeOrder(orderId: string) {
+  const requestId = uuidv4();
+  return jsonEvent({
+    id: requestId,
+    type: 'ShopDataReceived',
+    data: {
+      action: 'place',
+      orderId,
+      customer: { id: 'c-1', name: 'Ada' },
+      lines: [{ sku: 'SKU-1', quantity: 1, unitPrice: '9.99' }],
+      currency: 'EUR',
+    },
+    metadata: {
+      applies: 'Order',
+      source: 'test',
+      profile: 'web/v1',
+      receivedAt: new Date().toISOString(),
+      $correlationId: requestId,
+    },
+  });
+}
+
+async function processedCount(process: ServiceProcess): Promise<number> {
+  const started = await process.waitForLog('processing started');
+  const metrics = await http(`http://127.0.0.1:${String(started.port)}`, '/metrics');
+  const match = /processing_messages_total\{[^}]*outcome="processed"[^}]*\} (\d+)/.exec(String(metrics.body));
+  return match ? Number(match[1]) : 0;
+}
+
+describe('processor processes compete for the input stream', () => {
+  let store: Awaited<ReturnType<typeof startEventStore>>;
+  let client: EventStoreDBClient;
+  const processes: ServiceProcess[] = [];
+
+  const startProcessing = (group: string) => {
+    const process = startServiceProcess('processing/main.ts', {
+      ESDB_CONNECTION_STRING: store.connectionString,
+      PROCESSING_PORT: '0',
+      PROCESSING_GROUP: group,
+      INPUT_STREAM: INPUT,
+    });
+    processes.push(process);
+    return process;
+  };
+
+  beforeAll(async () => {
+    store = await startEventStore({ port: 0, logger: silent });
+    client = EventStoreDBClient.connectionString(store.connectionString);
+  });
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    await client.dispose();
+    await store.close();
+  });
+
+  it('shares the work between two processes and handles every input once', async () => {
+    const [a, b] = [startProcessing('shared'), startProcessing('shared')];
+    await Promise.all([a.waitForLog('processing started'), b.waitForLog('processing started')]);
+    await client.appendToStream(
+      INPUT,
+      Array.from({ length: 60 }, (_, i) => placeOrder(`o-shared-${i}`)),
+    );
+
+    await eventually(
+      async () => ((await countEventsByType(client)).ShopDataProcessed === 60 ? true : undefined),
+      60_000,
+      250,
+    );
+    const counts = await countEventsByType(client);
+    expect(counts.OrderPlaced).toBe(60);
+    expect(await processedCount(a)).toBeGreaterThan(0);
+    expect(await processedCount(b)).toBeGreaterThan(0);
+    expect((await processedCount(a)) + (await processedCount(b))).toBe(60);
+    await Promise.all([a.stop(), b.stop()]);
+  }, 90_000);
+
+  it('loses and duplicates nothing when a processor is killed mid-stream', async () => {
+    const doomed = startProcessing('survivor');
+    const survivor = startProcessing('survivor');
+    await Promise.all([doomed.waitForLog('processing started'), survivor.waitForLog('processing started')]);
+    const before = await countEventsByType(client);
+    const total = 200;
+    for (let i = 0; i < total; i += 50) {
+      await client.appendToStream(
+        INPUT,
+        Array.from({ length: 50 }, (_, j) => placeOrder(`o-kill-${i + j}`)),
+      );
+    }
+    await eventually(async () => ((await processedCount(doomed)) >= 10 ? true : undefined), 60_000, 50);
+    await doomed.stop('SIGKILL');
+
+    await eventually(
+      async () => {
+        const counts = await countEventsByType(client);
+        return (counts.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0) >= total
+          ? counts
+          : undefined;
+      },
+      90_000,
+      250,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await countEventsByType(client);
+    expect((after.OrderPlaced ?? 0) - (before.OrderPlaced ?? 0)).toBe(total);
+    expect((after.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0)).toBe(total);
+    await survivor.stop();
+  }, 150_000);
+});
