@@ -197,18 +197,32 @@ export class Collection {
     return { candidates, stats };
   }
 
-  /** Documents matching `filter`, in index or natural order. */
-  match(filter: Document): { matches: Candidate[]; stats: ScanStats } {
+  /** Documents matching `filter`, in index or natural order; a scan stops once `limit` documents matched. */
+  match(filter: Document, limit = Number.POSITIVE_INFINITY): { matches: Candidate[]; stats: ScanStats } {
+    const everything = Object.keys(filter).length === 0;
+    const test = everything
+      ? () => true
+      : (simpleMatcher(filter) ??
+        (
+          (query: Query) => (doc: Document) =>
+            query.test(doc)
+        )(new Query(filter)));
+    const matches: Candidate[] = [];
+    if (!chooseIndex(filter, this.indexes.values())) {
+      let docsExamined = 0;
+      for (const [rid, doc] of this.records) {
+        if (matches.length >= limit) break;
+        docsExamined += 1;
+        if (test(doc)) matches.push({ rid, doc });
+      }
+      return { matches, stats: { stage: 'COLLSCAN', keysExamined: 0, docsExamined } };
+    }
     const { candidates, stats } = this.candidates(filter);
-    if (Object.keys(filter).length === 0) return { matches: candidates, stats };
-    const simple = simpleMatcher(filter);
-    const test =
-      simple ??
-      (
-        (query: Query) => (doc: Document) =>
-          query.test(doc)
-      )(new Query(filter));
-    return { matches: candidates.filter((c) => test(c.doc)), stats };
+    for (const candidate of candidates) {
+      if (matches.length >= limit) break;
+      if (test(candidate.doc)) matches.push(candidate);
+    }
+    return { matches, stats };
   }
 
   createIndex(spec: Document): CreateIndexOutcome {

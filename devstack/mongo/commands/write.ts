@@ -104,9 +104,8 @@ export function applyUpdateStatement(
   ctx: CommandContext,
 ): UpdateResult {
   const kind = updateKind(s.u);
-  const { matches, stats } = collection.match(s.q);
+  const { matches: targets, stats } = collection.match(s.q, s.multi ? undefined : 1);
   recordScan(ctx, stats);
-  const targets = s.multi ? matches : matches.slice(0, 1);
   let modified = 0;
   let before: Document | undefined;
   let after: Document | undefined;
@@ -165,9 +164,9 @@ export const deleteCommand: CommandHandler = (body, ctx) => {
       );
     }
     if (!collection) return;
-    const { matches, stats } = collection.match(validateFilter(s.q, 'q'));
+    const { matches, stats } = collection.match(validateFilter(s.q, 'q'), limit === 1 ? 1 : undefined);
     recordScan(ctx, stats);
-    for (const match of limit === 1 ? matches.slice(0, 1) : matches) {
+    for (const match of matches) {
       collection.remove(match.rid);
       outcome.n += 1;
     }
