@@ -27,6 +27,8 @@ export interface ProjectorOptions {
   readonly maxBatch?: number;
   readonly onBatch?: (stats: { events: number; applied: number; position: AllPosition }) => void;
   readonly onMalformed?: (event: ProjectedEvent) => void;
+  /** How often to check that the read model's data still exists; off when absent. */
+  readonly lossCheckMs?: number;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -116,28 +118,62 @@ export function startProjector(options: ProjectorOptions): Projector {
     return result.applied;
   }
 
-  const runner = startCatchUp({
-    client: options.client,
-    name: `projector:${collectionName}`,
-    logger: options.logger,
-    maxBatch: options.maxBatch,
-    filter: subscription.filter,
-    resolveLinkTos: subscription.resolveLinkTos,
-    startFrom: async () => (await checkpoints.load(checkpointId)) ?? 'start',
-    handle: async (batch) => {
-      const events = batch.flatMap((stored) => toProjectedEvent(stored, names) ?? []);
-      const applied = await apply(events);
-      const tail = batch[batch.length - 1];
-      if (tail?.position === undefined) return;
-      const position = { commit: tail.position, prepare: tail.preparePosition ?? tail.position };
-      await checkpoints.save(checkpointId, position);
-      options.onBatch?.({ events: events.length, applied, position });
+  const startRunner = () =>
+    startCatchUp({
+      client: options.client,
+      name: `projector:${collectionName}`,
+      logger: options.logger,
+      maxBatch: options.maxBatch,
+      filter: subscription.filter,
+      resolveLinkTos: subscription.resolveLinkTos,
+      startFrom: async () => (await checkpoints.load(checkpointId)) ?? 'start',
+      handle: async (batch) => {
+        const events = batch.flatMap((stored) => toProjectedEvent(stored, names) ?? []);
+        const applied = await apply(events);
+        const tail = batch[batch.length - 1];
+        if (tail?.position === undefined) return;
+        const position = { commit: tail.position, prepare: tail.preparePosition ?? tail.position };
+        await checkpoints.save(checkpointId, position);
+        options.onBatch?.({ events: events.length, applied, position });
+      },
+    });
+
+  const indexes = () =>
+    ensureIndexes(db, collectionName, projection).catch((error: unknown) =>
+      log.error({ err: error }, 'could not create indexes'),
+    );
+  void indexes();
+  let runner = startRunner();
+
+  // Read models are disposable: when the checkpoint vanished under a running projector (the database was
+  // dropped or restored empty), start again from the beginning of the history.
+  let checking = false;
+  const watchdog = options.lossCheckMs
+    ? setInterval(() => {
+        if (checking || runner.lastPosition() === undefined) return;
+        checking = true;
+        void (async () => {
+          if ((await checkpoints.load(checkpointId)) !== undefined) return;
+          log.warn('read model data is gone; rebuilding it from the history');
+          await runner.stop();
+          await indexes();
+          runner = startRunner();
+        })()
+          .catch(() => undefined)
+          .finally(() => (checking = false));
+      }, options.lossCheckMs)
+    : undefined;
+  watchdog?.unref();
+
+  return {
+    name: projection.name,
+    collection: collectionName,
+    get runner() {
+      return runner;
     },
-  });
-
-  void ensureIndexes(db, collectionName, projection).catch((error: unknown) =>
-    log.error({ err: error }, 'could not create indexes'),
-  );
-
-  return { name: projection.name, collection: collectionName, runner, stop: () => runner.stop() };
+    async stop() {
+      clearInterval(watchdog);
+      await runner.stop();
+    },
+  };
 }

@@ -20,7 +20,11 @@ export interface SynchronizersOptions {
   readonly registry: Registry;
   readonly readyLagEvents: number;
   readonly models?: readonly Projection<ReadModelDocument>[];
+  /** How often each projector checks that its data still exists (and rebuilds when it is gone). */
+  readonly lossCheckMs?: number;
 }
+
+export const DEFAULT_LOSS_CHECK_MS = 5000;
 
 export interface Synchronizers {
   readonly projectors: readonly Projector[];
@@ -53,6 +57,7 @@ export function startSynchronizers(options: SynchronizersOptions): Synchronizers
       names,
       logger: options.logger,
       onBatch: (stats) => applied.inc({ read_model: projection.name }, stats.applied),
+      lossCheckMs: options.lossCheckMs ?? DEFAULT_LOSS_CHECK_MS,
     }),
   );
   const byName = new Map(projectors.map((p, i) => [p.name, { projector: p, projection: models[i]! }]));
