@@ -55,12 +55,19 @@ export interface RunningEventStore {
   close(): Promise<void>;
 }
 
+/** grpc-js wraps the listen error in its message; surface Node's code so callers can explain a busy port. */
+function withAddressInUseCode(error: Error): Error {
+  return /EADDRINUSE/.test(error.message) ? Object.assign(error, { code: 'EADDRINUSE' }) : error;
+}
+
 function bind(server: Server, address: string, tls: TlsMaterial | undefined): Promise<number> {
   const credentials = tls
     ? ServerCredentials.createSsl(null, [{ cert_chain: tls.certificate, private_key: tls.privateKey }], false)
     : ServerCredentials.createInsecure();
   return new Promise((resolve, reject) =>
-    server.bindAsync(address, credentials, (error, port) => (error ? reject(error) : resolve(port))),
+    server.bindAsync(address, credentials, (error, port) =>
+      error ? reject(withAddressInUseCode(error)) : resolve(port),
+    ),
   );
 }
 
