@@ -1,5 +1,6 @@
 import {
   END,
+  StreamDeletedError,
   eventTypeFilter,
   jsonEvent,
   START,
@@ -56,6 +57,17 @@ describe('catch-up subscription to a stream', () => {
     const live = take(fromEnd, 1);
     await client.appendToStream('sub-b', event('D'));
     expect((await live)[0]?.event?.type).toBe('D');
+  });
+
+  it('ends with stream-deleted when the stream is tombstoned while live', async () => {
+    const { client } = harness;
+    await client.appendToStream('sub-doomed', event('A'));
+    const subscription = client.subscribeToStream('sub-doomed');
+    await new Promise<void>((resolve) => subscription.once('caughtUp', () => resolve()));
+    const failed = new Promise<unknown>((resolve) => subscription.once('error', resolve));
+    subscription.on('data', () => undefined);
+    await client.tombstoneStream('sub-doomed');
+    expect(await failed).toBeInstanceOf(StreamDeletedError);
   });
 
   it('waits for a stream that does not exist yet', async () => {
