@@ -1,4 +1,5 @@
 // `npm run bench [-- --quick]`: every measurement in turn, then BENCHMARKS.md and bench/results/latest.json.
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchE2e } from './e2e';
@@ -12,6 +13,15 @@ import { benchRebuild } from './rebuild';
 import { writeReport, type BenchResults } from './report';
 
 const DEVSTACK_TIMEOUT_MS = 600_000;
+
+/** Which code was measured; `-dirty` when the working tree had uncommitted changes. */
+function gitRevision(): string | undefined {
+  try {
+    return execFileSync('git', ['describe', '--always', '--dirty'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return undefined;
+  }
+}
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -69,6 +79,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     mode: quick ? 'quick' : 'full',
     startedAt: startedAt.toISOString(),
+    revision: gitRevision(),
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
     machine,
     ingest: ingest && { ...ingest, ratioToBare: ingest.reqPerSec / ingest.bareExpressReqPerSec },

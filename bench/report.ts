@@ -8,6 +8,8 @@ import { TARGETS, type Target } from './targets';
 export interface BenchResults {
   readonly mode: 'quick' | 'full';
   readonly startedAt: string;
+  /** `git describe --always --dirty` of the code measured. */
+  readonly revision?: string;
   readonly durationSeconds: number;
   readonly machine: Machine;
   readonly ingest?: Readonly<Record<string, unknown>>;
@@ -282,7 +284,8 @@ export function renderMarkdown(
     '# Benchmarks',
     '',
     `Written by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` (${r.mode} mode) on ${r.startedAt}, ` +
-      `in ${formatNumber(r.durationSeconds)} s. Machine-readable: \`bench/results/latest.json\`.`,
+      `in ${formatNumber(r.durationSeconds)} s${r.revision ? `, code at \`${r.revision}\`` : ''}. ` +
+      'Machine-readable: `bench/results/latest.json`.',
     '',
     '## Machine',
     '',
