@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonResultOf, lastJsonLine, sleep, spawnNode } from './processes';
@@ -47,7 +47,12 @@ export async function benchRebuild(
     args: [join(dir, 'eventstore'), String(events)],
     nodeArgs: BIG_HEAP,
   });
-  const { written } = await jsonResultOf<{ written: number }>(writer, HISTORY_TIMEOUT_MS);
+  const { written } = await jsonResultOf<{ written: number }>(writer, HISTORY_TIMEOUT_MS).catch(
+    async (error: unknown) => {
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    },
+  );
   const historySeconds = (performance.now() - historyStarted) / 1000;
   const devstack = await startDevstack({ dir, cpuProfDir: opts.cpuProfDir });
   try {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnNode, waitForHttp, waitForPort, type BenchProcess } from './processes';
 
+const DEVSTACK_START_TIMEOUT_MS = 300_000;
+
 /** Each service in its own process, like production: the servers, the gateway, processors, synchronizers. */
 export interface Devstack {
   readonly proc: BenchProcess;
@@ -36,8 +38,14 @@ export async function startDevstack(options: ProfileOption & { dir?: string } = 
     ],
     cpuProfDir: options.cpuProfDir,
   });
-  // A prefilled log takes a while to open; the Mongo port opens after the EventStoreDB one.
-  await waitForPort(proc, mongoPort, 300_000);
+  try {
+    // A prefilled log takes a while to open; the Mongo port opens after the EventStoreDB one.
+    await waitForPort(proc, mongoPort, DEVSTACK_START_TIMEOUT_MS);
+  } catch (error) {
+    await proc.stop();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     proc,
     esdbUrl: `esdb://127.0.0.1:${esdbPort}?tls=false`,
