@@ -94,6 +94,8 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
   async function consume(): Promise<void> {
     while (!stopped) {
       const from = last ?? (await options.startFrom());
+      // Resuming from a checkpoint means everything up to it is handled, even before a new event arrives.
+      if (typeof from === 'object') last = from;
       const sub = options.client.subscribeToAll({
         fromPosition: toReadPosition(from),
         resolveLinkTos: options.resolveLinkTos ?? false,

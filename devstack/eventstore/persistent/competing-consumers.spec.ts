@@ -37,6 +37,38 @@ describe('persistent subscription on a stream, competing consumers', () => {
     await Promise.all(subscriptions.map((s) => s.unsubscribe()));
   });
 
+  it('delivers live events appended one at a time while two consumers wait (round robin)', async () => {
+    const { client } = server;
+    await client.createPersistentSubscriptionToStream('live-one-by-one', 'g', settings());
+    const seen: string[] = [];
+    const subscriptions = [0, 1].map(() => {
+      const subscription = server
+        .newClient()
+        .subscribeToPersistentSubscriptionToStream('live-one-by-one', 'g', { bufferSize: 4 });
+      consume(subscription, async (event) => {
+        seen.push(nOf(event));
+        await subscription.ack(event);
+      });
+      return subscription;
+    });
+    await eventually(async () => {
+      const info = await client.getPersistentSubscriptionToStreamInfo('live-one-by-one', 'g');
+      expect(info.connections).toHaveLength(2);
+    });
+    for (const event of inputs(10)) {
+      await client.appendToStream('live-one-by-one', event);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await eventually(() =>
+      expect([...seen].sort()).toEqual(
+        inputs(10)
+          .map((_, i) => `n${i}`)
+          .sort(),
+      ),
+    );
+    await Promise.all(subscriptions.map((s) => s.unsubscribe()));
+  });
+
   it('never hands a consumer more than its buffer size', async () => {
     const { client } = server;
     await client.createPersistentSubscriptionToStream('in-buffer', 'g', settings());

@@ -325,7 +325,9 @@ export class SubscriptionGroup {
       while (index < queue.length) {
         if (!this.consumers.some((c) => c.hasCapacity())) return this.refill();
         const message = queue[index]!;
-        const consumer = this.consumers.find((c) => c === this.strategy.pick(message, this.consumers));
+        // Pick once: a strategy such as RoundRobin moves on with every call.
+        const picked = this.strategy.pick(message, this.consumers);
+        const consumer = this.consumers.find((c) => c === picked);
         if (!consumer) {
           index += 1;
           continue;
