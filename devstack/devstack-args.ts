@@ -9,6 +9,8 @@ export interface DevstackOptions {
   /** undefined = in memory */
   readonly esdbDir: string | undefined;
   readonly mongoDbPath: string | undefined;
+  readonly startEventStore: boolean;
+  readonly startMongo: boolean;
 }
 
 export const DEVSTACK_USAGE = `Usage: npm run devstack -- [options]
@@ -18,6 +20,8 @@ export const DEVSTACK_USAGE = `Usage: npm run devstack -- [options]
   --db DIR        EventStoreDB data directory (default ./data/eventstore)
   --dbpath DIR    MongoDB data directory (default ./data/mongo)
   --mem-db        keep everything in memory, like EventStoreDB's --mem-db (both servers)
+  --no-esdb       start only MongoDB
+  --no-mongo      start only EventStoreDB
   --help          show this text`;
 
 export class UsageError extends Error {}
@@ -44,6 +48,8 @@ export function parseDevstackArgs(argv: readonly string[]): DevstackOptions | 'h
         db: { type: 'string' },
         dbpath: { type: 'string' },
         'mem-db': { type: 'boolean' },
+        'no-esdb': { type: 'boolean' },
+        'no-mongo': { type: 'boolean' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -59,5 +65,7 @@ export function parseDevstackArgs(argv: readonly string[]): DevstackOptions | 'h
     host: values.host ?? '127.0.0.1',
     esdbDir: memDb ? undefined : (values.db ?? './data/eventstore'),
     mongoDbPath: memDb ? undefined : (values.dbpath ?? './data/mongo'),
+    startEventStore: !(values['no-esdb'] ?? false),
+    startMongo: !(values['no-mongo'] ?? false),
   };
 }

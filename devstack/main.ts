@@ -22,26 +22,26 @@ async function main(): Promise<void> {
   }
   const logger = createLogger('devstack');
   const shutdown = processShutdown(logger, SHUTDOWN_DEADLINE_MS);
-  const eventstore = await startEventStore({
-    port: parsed.esdbPort,
-    host: parsed.host,
-    dbDir: parsed.esdbDir,
-  }).catch((error: unknown) => {
-    throw new UsageError(describeStartError(error, 'EventStoreDB', '--esdb-port'));
-  });
-  shutdown.register('stop EventStoreDB', () => eventstore.close());
-  const mongo = await startMongo({
-    port: parsed.mongoPort,
-    host: parsed.host,
-    dbPath: parsed.mongoDbPath,
-  }).catch((error: unknown) => {
-    throw new UsageError(describeStartError(error, 'MongoDB', '--mongo-port'));
-  });
-  shutdown.register('stop MongoDB', () => mongo.close());
+  const eventstore = parsed.startEventStore
+    ? await startEventStore({ port: parsed.esdbPort, host: parsed.host, dbDir: parsed.esdbDir }).catch(
+        (error: unknown) => {
+          throw new UsageError(describeStartError(error, 'EventStoreDB', '--esdb-port'));
+        },
+      )
+    : undefined;
+  if (eventstore) shutdown.register('stop EventStoreDB', () => eventstore.close());
+  const mongo = parsed.startMongo
+    ? await startMongo({ port: parsed.mongoPort, host: parsed.host, dbPath: parsed.mongoDbPath }).catch(
+        (error: unknown) => {
+          throw new UsageError(describeStartError(error, 'MongoDB', '--mongo-port'));
+        },
+      )
+    : undefined;
+  if (mongo) shutdown.register('stop MongoDB', () => mongo.close());
   logger.info(
     {
-      esdb: eventstore.connectionString,
-      mongo: mongo.url,
+      esdb: eventstore?.connectionString ?? 'not started',
+      mongo: mongo?.url ?? 'not started',
       esdbDir: parsed.esdbDir ?? 'memory',
       mongoDbPath: parsed.mongoDbPath ?? 'memory',
     },

@@ -53,6 +53,8 @@ export function opsRoutes(registry: Registry, checks: Record<string, ReadinessCh
   return router;
 }
 
+export const CLOSE_GRACE_MS = 2000;
+
 export interface Listening {
   readonly port: number;
   readonly server: Server;
@@ -77,10 +79,13 @@ export function listen(app: Express, port: number, host: string, portVariable: s
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, portVariable) : error),
     );
     server.once('listening', () => {
+      // Keep-alive connections that go idle after close() began would hold it open: in-flight requests get a
+      // grace period to finish, then every connection is closed.
       const close = () =>
         new Promise<void>((done) => {
           server.close(() => done());
           server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS).unref();
         });
       resolve({ port: (server.address() as AddressInfo).port, server, close });
     });

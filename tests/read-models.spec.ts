@@ -48,13 +48,23 @@ describe('synchronizers keep read models that a rebuild reproduces exactly', () 
   });
 
   afterAll(async () => {
-    await mongoClient.close();
-    await mongo.close();
-    // Server first: after the SIGKILL test the client's dispose() can wait on a call the server never ends
-    // (seen only here, not reproduced in isolation; noted in the closing note).
-    await store.close();
-    await client.dispose();
-  });
+    // Each step bounded and reported: a stalled close is a finding to look at, not a reason to hang the run.
+    const bounded = async (name: string, close: () => Promise<unknown>) => {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          process.stderr.write(`read-models teardown: ${name} did not finish within 5 s\n`);
+          resolve();
+        }, 5000);
+      });
+      await Promise.race([close(), stalled]);
+      clearTimeout(timer);
+    };
+    await bounded('mongo client close', () => mongoClient.close());
+    await bounded('esdb client dispose', () => client.dispose());
+    await bounded('mongo server close', () => mongo.close());
+    await bounded('esdb server close', () => store.close());
+  }, 30_000);
 
   it('converges to the rebuilt state after being SIGKILLed mid-run and restarted', async () => {
     const env = {
@@ -97,7 +107,7 @@ describe('synchronizers keep read models that a rebuild reproduces exactly', () 
     expect(rebuilt.documents).toBe(ORDERS);
     expect(await snapshot(db, 'orders')).toEqual(before);
     const indexes = await db.collection('orders').listIndexes().toArray();
-    expect(indexes.map((i) => i.name)).toEqual(
+    expect(indexes.map((i) => String(i.name))).toEqual(
       expect.arrayContaining(readModels[0]!.indexes.map((i) => i.name)),
     );
   });
