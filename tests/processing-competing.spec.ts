@@ -117,4 +117,37 @@ describe('processor processes compete for the input stream', () => {
     expect((after.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0)).toBe(total);
     await survivor.stop();
   }, 150_000);
+
+  it('drains on SIGTERM under load: settles what it holds, exits 0, and nothing is lost or duplicated', async () => {
+    const leaving = startProcessing('drain');
+    const staying = startProcessing('drain');
+    await Promise.all([leaving.waitForLog('processing started'), staying.waitForLog('processing started')]);
+    const before = await countEventsByType(client);
+    const total = 200;
+    for (let i = 0; i < total; i += 50) {
+      await client.appendToStream(
+        INPUT,
+        Array.from({ length: 50 }, (_, j) => placeOrder(`o-drain-${i + j}`)),
+      );
+    }
+    await eventually(async () => ((await processedCount(leaving)) >= 10 ? true : undefined), 60_000, 50);
+    expect(await leaving.stop('SIGTERM')).toBe(0);
+    expect(await leaving.waitForLog('shutdown finished')).toMatchObject({ clean: true });
+
+    await eventually(
+      async () => {
+        const counts = await countEventsByType(client);
+        return (counts.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0) >= total
+          ? counts
+          : undefined;
+      },
+      90_000,
+      250,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await countEventsByType(client);
+    expect((after.OrderPlaced ?? 0) - (before.OrderPlaced ?? 0)).toBe(total);
+    expect((after.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0)).toBe(total);
+    await staying.stop();
+  }, 150_000);
 });
