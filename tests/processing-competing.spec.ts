@@ -38,6 +38,34 @@ async function processedCount(process: ServiceProcess): Promise<number> {
   return match ? Number(match[1]) : 0;
 }
 
+const LOAD = 200;
+
+async function appendOrders(client: EventStoreDBClient, prefix: string): Promise<void> {
+  for (let i = 0; i < LOAD; i += 50) {
+    await client.appendToStream(
+      INPUT,
+      Array.from({ length: 50 }, (_, j) => placeOrder(`${prefix}-${i + j}`)),
+    );
+  }
+}
+
+/** Waits until every order of the load is settled, then checks each was placed and settled exactly once. */
+async function expectEachHandledOnce(
+  client: EventStoreDBClient,
+  before: Record<string, number>,
+): Promise<void> {
+  const grown = (counts: Record<string, number>, type: string) => (counts[type] ?? 0) - (before[type] ?? 0);
+  await eventually(
+    async () => (grown(await countEventsByType(client), 'ShopDataProcessed') >= LOAD ? true : undefined),
+    90_000,
+    250,
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const after = await countEventsByType(client);
+  expect(grown(after, 'OrderPlaced')).toBe(LOAD);
+  expect(grown(after, 'ShopDataProcessed')).toBe(LOAD);
+}
+
 describe('processor processes compete for the input stream', () => {
   let store: Awaited<ReturnType<typeof startEventStore>>;
   let client: EventStoreDBClient;
@@ -91,30 +119,11 @@ describe('processor processes compete for the input stream', () => {
     const survivor = startProcessing('survivor');
     await Promise.all([doomed.waitForLog('processing started'), survivor.waitForLog('processing started')]);
     const before = await countEventsByType(client);
-    const total = 200;
-    for (let i = 0; i < total; i += 50) {
-      await client.appendToStream(
-        INPUT,
-        Array.from({ length: 50 }, (_, j) => placeOrder(`o-kill-${i + j}`)),
-      );
-    }
+    await appendOrders(client, 'o-kill');
     await eventually(async () => ((await processedCount(doomed)) >= 10 ? true : undefined), 60_000, 50);
     await doomed.stop('SIGKILL');
 
-    await eventually(
-      async () => {
-        const counts = await countEventsByType(client);
-        return (counts.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0) >= total
-          ? counts
-          : undefined;
-      },
-      90_000,
-      250,
-    );
-    await new Promise((r) => setTimeout(r, 500));
-    const after = await countEventsByType(client);
-    expect((after.OrderPlaced ?? 0) - (before.OrderPlaced ?? 0)).toBe(total);
-    expect((after.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0)).toBe(total);
+    await expectEachHandledOnce(client, before);
     await survivor.stop();
   }, 150_000);
 
@@ -123,31 +132,12 @@ describe('processor processes compete for the input stream', () => {
     const staying = startProcessing('drain');
     await Promise.all([leaving.waitForLog('processing started'), staying.waitForLog('processing started')]);
     const before = await countEventsByType(client);
-    const total = 200;
-    for (let i = 0; i < total; i += 50) {
-      await client.appendToStream(
-        INPUT,
-        Array.from({ length: 50 }, (_, j) => placeOrder(`o-drain-${i + j}`)),
-      );
-    }
+    await appendOrders(client, 'o-drain');
     await eventually(async () => ((await processedCount(leaving)) >= 10 ? true : undefined), 60_000, 50);
     expect(await leaving.stop('SIGTERM')).toBe(0);
     expect(await leaving.waitForLog('shutdown finished')).toMatchObject({ clean: true });
 
-    await eventually(
-      async () => {
-        const counts = await countEventsByType(client);
-        return (counts.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0) >= total
-          ? counts
-          : undefined;
-      },
-      90_000,
-      250,
-    );
-    await new Promise((r) => setTimeout(r, 500));
-    const after = await countEventsByType(client);
-    expect((after.OrderPlaced ?? 0) - (before.OrderPlaced ?? 0)).toBe(total);
-    expect((after.ShopDataProcessed ?? 0) - (before.ShopDataProcessed ?? 0)).toBe(total);
+    await expectEachHandledOnce(client, before);
     await staying.stop();
   }, 150_000);
 });
