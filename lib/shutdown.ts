@@ -18,8 +18,10 @@ export function createShutdown(logger: Logger, deadlineMs: number): Shutdown {
   async function runAll(): Promise<boolean> {
     let clean = true;
     for (const { name, handler } of handlers) {
+      const started = Date.now();
       try {
         await handler();
+        logger.debug({ handler: name, ms: Date.now() - started }, 'close handler finished');
       } catch (error) {
         clean = false;
         logger.error({ err: error, handler: name }, 'close handler failed');
@@ -48,13 +50,18 @@ export function createShutdown(logger: Logger, deadlineMs: number): Shutdown {
   }
 
   function listen(): void {
+    const exit = (clean: boolean) => {
+      try {
+        logger.flush();
+      } catch {
+        // stdout may be gone (the parent that read it exited); exiting matters more than the last line
+      }
+      process.exit(clean ? 0 : 1);
+    };
+    // `on`, not `once`: Ctrl-C reaches a process both from the terminal and from a parent relaying it, and a
+    // second signal must not fall through to Node's default handler and kill the process mid-shutdown.
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      process.once(signal, () => {
-        void run(signal).then((clean) => {
-          logger.flush();
-          process.exit(clean ? 0 : 1);
-        });
-      });
+      process.on(signal, () => void run(signal).then(exit, () => exit(false)));
     }
   }
 

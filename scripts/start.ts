@@ -21,12 +21,21 @@ interface Service {
 const services: Service[] = [];
 let stopping = false;
 
-function start(name: string, entry: string, args: string[], env: Record<string, string>): Service {
+function start(
+  name: string,
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  ownProcessGroup = false,
+): Service {
   // `node --import tsx` keeps the service in this child, so signals reach it directly.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // The servers get their own process group so the terminal's Ctrl-C does not stop them while the services
+    // still drain against them; this script stops them last.
+    detached: ownProcessGroup,
   });
   const prefix = `${name.padEnd(13)}|`;
   for (const stream of [child.stdout, child.stderr]) {
@@ -81,8 +90,10 @@ function waitForLine(service: Service, text: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
+  // `on`, not `once`: Ctrl-C arrives both from the terminal and relayed by npm; a second one must not kill this
+  // process and orphan the services while they drain.
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
   const config = loadConfig(['shopApiPort', 'processingPort', 'synchronizersPort']);
   const external = {
     esdb: process.env.ESDB_CONNECTION_STRING || undefined,
@@ -90,7 +101,7 @@ async function main(): Promise<void> {
   };
   if (!external.esdb || !external.mongo) {
     const args = [...(external.esdb ? ['--no-esdb'] : []), ...(external.mongo ? ['--no-mongo'] : [])];
-    await waitForLine(start('devstack', 'devstack/main.ts', args, {}), 'devstack ready');
+    await waitForLine(start('devstack', 'devstack/main.ts', args, {}, true), 'devstack ready');
   }
   const env = {
     ESDB_CONNECTION_STRING: external.esdb ?? SETTINGS.esdbConnectionString.fallback!,
