@@ -1,31 +1,14 @@
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
-import { startMongo, type MongoServerHandle } from './index';
+import type { Db } from 'mongodb';
+import { openTestDb, serverError } from './test-db';
 
-let server: MongoServerHandle;
-let client: MongoClient;
 let db: Db;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  server = await startMongo({ port: 0 });
-  client = new MongoClient(server.url);
-  await client.connect();
-  db = client.db('idx');
+  ({ db, close } = await openTestDb('idx'));
 });
 
-afterAll(async () => {
-  await client.close();
-  await server.close();
-});
-
-async function serverError(promise: Promise<unknown>): Promise<MongoServerError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof MongoServerError) return error;
-    throw error;
-  }
-  throw new Error('expected a server error');
-}
+afterAll(() => close());
 
 interface Explained {
   queryPlanner: { winningPlan: { stage: string; inputStage?: { stage: string; indexName: string } } };

@@ -1,16 +1,8 @@
 import { crc32 } from 'node:zlib';
+import type { RecordedEvent } from './types';
 
-/** One event as stored in a log record; the position is not stored, it is where the entry sits in the file. */
-export interface StoredEntry {
-  readonly streamId: string;
-  readonly revision: number;
-  readonly id: string;
-  readonly type: string;
-  readonly contentType: string;
-  readonly data: Uint8Array;
-  readonly metadata: Uint8Array;
-  readonly created: bigint;
-}
+/** One event as stored in a log record: position and sequence are not stored, they follow from where it sits. */
+export type StoredEntry = Omit<RecordedEvent, 'position' | 'sequence'>;
 
 /** A record: [u32 payload length][u32 crc32 of payload][payload]. One record per append, so a torn write loses
  * a whole unacknowledged append and never half of one. */
