@@ -54,6 +54,19 @@ export const SETTINGS = {
     '10000',
   ),
   maxRetryCount: setting('PROCESSING_MAX_RETRY', positiveInt, 'a positive number of retries', '10'),
+  waitWindowMs: setting(
+    'PROCESSING_WAIT_WINDOW_MS',
+    positiveInt,
+    'a positive number of milliseconds',
+    '600000',
+  ),
+  refundsGroup: setting('REFUNDS_GROUP', streamName, 'a subscription group name', 'shop-refunds'),
+  maxRequestWaitSeconds: setting(
+    'MAX_REQUEST_WAIT_SECONDS',
+    positiveInt,
+    'a positive number of seconds',
+    '30',
+  ),
   readyLagEvents: setting('READY_MAX_LAG_EVENTS', positiveInt, 'a positive number of events', '1000'),
 } as const;
 
@@ -97,6 +110,7 @@ export const SERVICE_SETTINGS = {
     'shopApiPort',
     'inputStream',
     'maxBodyBytes',
+    'maxRequestWaitSeconds',
     'shutdownTimeoutMs',
   ],
   processing: [
@@ -106,6 +120,8 @@ export const SERVICE_SETTINGS = {
     'inputStream',
     'processingGroup',
     'maxRetryCount',
+    'waitWindowMs',
+    'refundsGroup',
     'shutdownTimeoutMs',
   ],
   synchronizers: [

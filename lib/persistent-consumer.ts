@@ -1,9 +1,12 @@
 import {
+  persistentSubscriptionToAllSettingsFromDefaults,
   persistentSubscriptionToStreamSettingsFromDefaults,
   PersistentSubscriptionDoesNotExistError,
   PersistentSubscriptionExistsError,
   START,
   type EventStoreDBClient,
+  type Filter,
+  type PersistentSubscriptionToAll,
   type PersistentSubscriptionToStream,
   type PersistentSubscriptionToStreamResolvedEvent,
   type PersistentSubscriptionToStreamSettings,
@@ -11,28 +14,49 @@ import {
 import { toStoredEvent, type StoredEvent } from './eventstore';
 import type { Logger } from './logger';
 
+/**
+ * What to do with a message once handled. A retry with `afterMs` is nacked only after that delay, and the message
+ * does not hold a working slot meanwhile: a message waiting for its predecessor must not stall the others.
+ */
 export type Settlement =
-  { readonly action: 'ack' } | { readonly action: 'retry' | 'park' | 'skip'; readonly reason: string };
+  | { readonly action: 'ack' }
+  | { readonly action: 'retry'; readonly reason: string; readonly afterMs?: number }
+  | { readonly action: 'park' | 'skip'; readonly reason: string };
+
+/** A group on one stream, or on `$all` with a server-side filter (EventStoreDB ≥ 21.10). */
+export type GroupSource = { readonly stream: string } | { readonly all: { readonly filter: Filter } };
 
 export interface PersistentConsumerOptions {
   readonly client: EventStoreDBClient;
-  readonly stream: string;
+  readonly source: GroupSource;
   readonly group: string;
   readonly logger: Logger;
   readonly settings: Partial<PersistentSubscriptionToStreamSettings>;
-  /** How many messages this process works on at once; also the client buffer size. */
+  /** How many messages this process works on at once. */
   readonly concurrency: number;
+  /** How many delayed retries may wait at once besides; the client's buffer is concurrency + this. */
+  readonly maxDeferred?: number;
   readonly handle: (event: StoredEvent, retryCount: number) => Promise<Settlement>;
 }
 
 export interface PersistentConsumer {
   /** How many messages are being worked on right now. */
   readonly inFlight: () => number;
+  /** How many messages wait for a delayed retry. */
+  readonly deferred: () => number;
   /** Stops taking messages, lets in-flight ones finish and settles them, then disconnects. */
   stop(): Promise<void>;
 }
 
 const RECONNECT_DELAY_MS = 1000;
+export const DEFAULT_MAX_DEFERRED = 256;
+
+type Subscription = PersistentSubscriptionToStream | PersistentSubscriptionToAll;
+type Resolved = PersistentSubscriptionToStreamResolvedEvent;
+
+function describeSource(source: GroupSource): string {
+  return 'stream' in source ? source.stream : '$all';
+}
 
 /**
  * Creates the group, or updates it when its settings differ from the ones given, so every process start
@@ -41,20 +65,32 @@ const RECONNECT_DELAY_MS = 1000;
  */
 export async function ensureGroup(
   client: EventStoreDBClient,
-  stream: string,
+  source: GroupSource,
   group: string,
   changes: Partial<PersistentSubscriptionToStreamSettings>,
 ): Promise<void> {
   const settings = persistentSubscriptionToStreamSettingsFromDefaults({ startFrom: START, ...changes });
+  const keys = Object.keys(changes) as (keyof PersistentSubscriptionToStreamSettings)[];
   try {
-    await client.createPersistentSubscriptionToStream(stream, group, settings);
+    if ('stream' in source) await client.createPersistentSubscriptionToStream(source.stream, group, settings);
+    else {
+      const allSettings = persistentSubscriptionToAllSettingsFromDefaults({ ...settings, startFrom: START });
+      await client.createPersistentSubscriptionToAll(group, allSettings, { filter: source.all.filter });
+    }
   } catch (error) {
     if (!(error instanceof PersistentSubscriptionExistsError)) throw error;
-    const current = (await client.getPersistentSubscriptionToStreamInfo(stream, group)).settings;
-    const differs = (Object.keys(changes) as (keyof PersistentSubscriptionToStreamSettings)[]).some(
-      (key) => current[key] !== settings[key],
-    );
-    if (differs) await client.updatePersistentSubscriptionToStream(stream, group, settings);
+    if ('stream' in source) {
+      const current = (await client.getPersistentSubscriptionToStreamInfo(source.stream, group)).settings;
+      if (keys.some((key) => current[key] !== settings[key])) {
+        await client.updatePersistentSubscriptionToStream(source.stream, group, settings);
+      }
+    } else {
+      const current = (await client.getPersistentSubscriptionToAllInfo(group)).settings;
+      const allSettings = persistentSubscriptionToAllSettingsFromDefaults({ ...settings, startFrom: START });
+      if (keys.some((key) => key !== 'startFrom' && current[key] !== settings[key])) {
+        await client.updatePersistentSubscriptionToAll(group, allSettings);
+      }
+    }
   }
 }
 
@@ -64,17 +100,34 @@ export async function ensureGroup(
  * dropped connection are redelivered by the server, which is why handlers must be idempotent.
  */
 export function startPersistentConsumer(options: PersistentConsumerOptions): PersistentConsumer {
-  const log = options.logger.child({ stream: options.stream, group: options.group });
+  const log = options.logger.child({ source: describeSource(options.source), group: options.group });
+  const maxDeferred = options.maxDeferred ?? DEFAULT_MAX_DEFERRED;
   let stopped = false;
   let groupEnsured = false;
   let inFlight = 0;
-  let current: PersistentSubscriptionToStream | undefined;
+  let current: Subscription | undefined;
   const working = new Set<Promise<void>>();
+  const deferred = new Map<NodeJS.Timeout, () => Promise<void>>();
 
-  async function settle(
-    sub: PersistentSubscriptionToStream,
-    resolved: PersistentSubscriptionToStreamResolvedEvent,
-  ) {
+  function subscribe(): Subscription {
+    const bufferSize = options.concurrency + maxDeferred;
+    return 'stream' in options.source
+      ? options.client.subscribeToPersistentSubscriptionToStream(options.source.stream, options.group, {
+          bufferSize,
+        })
+      : options.client.subscribeToPersistentSubscriptionToAll(options.group, { bufferSize });
+  }
+
+  function nackLater(sub: Subscription, resolved: Resolved, reason: string, afterMs: number): void {
+    const nack = () => sub.nack('retry', reason, resolved).catch(() => undefined);
+    const timer = setTimeout(() => {
+      deferred.delete(timer);
+      void nack();
+    }, afterMs);
+    deferred.set(timer, nack);
+  }
+
+  async function settle(sub: Subscription, resolved: Resolved) {
     const event = toStoredEvent(resolved);
     let settlement: Settlement;
     try {
@@ -85,26 +138,27 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
       log.warn({ err: error, eventId: resolved.event?.id }, 'handler failed; message will be retried');
       settlement = { action: 'retry', reason: error instanceof Error ? error.message : String(error) };
     }
-    if (settlement.action === 'ack') await sub.ack(resolved);
-    else await sub.nack(settlement.action, settlement.reason, resolved);
+    if (settlement.action === 'ack') return sub.ack(resolved);
+    if (settlement.action === 'retry' && settlement.afterMs && !stopped && deferred.size < maxDeferred) {
+      return nackLater(sub, resolved, settlement.reason, settlement.afterMs);
+    }
+    return sub.nack(settlement.action, settlement.reason, resolved);
   }
 
   async function consume(): Promise<void> {
     while (!stopped) {
       try {
         if (!groupEnsured) {
-          await ensureGroup(options.client, options.stream, options.group, options.settings);
+          await ensureGroup(options.client, options.source, options.group, options.settings);
           groupEnsured = true;
         }
-        const sub = options.client.subscribeToPersistentSubscriptionToStream(options.stream, options.group, {
-          bufferSize: options.concurrency,
-        });
+        const sub = subscribe();
         current = sub;
         for await (const resolved of sub) {
           // Once stopping, leave new messages unsettled: the server redelivers them to another consumer.
           if (stopped) continue;
           inFlight++;
-          const work = settle(sub, resolved)
+          const work = settle(sub, resolved as Resolved)
             .catch((error: unknown) =>
               log.warn({ err: error }, 'could not settle message; the server will redeliver'),
             )
@@ -128,9 +182,15 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
 
   return {
     inFlight: () => inFlight,
+    deferred: () => deferred.size,
     async stop() {
       stopped = true;
       await Promise.allSettled([...working]);
+      // Waiting messages go back to the server now, so another consumer can take them up.
+      const waiting = [...deferred];
+      deferred.clear();
+      for (const [timer] of waiting) clearTimeout(timer);
+      await Promise.allSettled(waiting.map(([, nack]) => nack()));
       await current?.unsubscribe().catch(() => undefined);
       await done;
     },

@@ -40,10 +40,24 @@ export interface RefundPayment {
   readonly currency?: string;
   /**
    * Names this refund within its payment, so a redelivered or re-sent refund is a no-op instead of a second
-   * refund (the adapters derive it from the requestId, the saga from the cancelled order). Without one, every
-   * RefundPayment refunds again.
+   * refund (the adapters derive it from the requestId when the sender names none; a cancellation names its
+   * refunds `cancel-<orderId>`).
    */
-  readonly refundId?: string;
+  readonly refundId: string;
+}
+
+/**
+ * A refund as the order decides it: the payment's order and currency are known and the amount is in minor units.
+ * Made by the refund workflow from a RefundPayment once the payment is loaded; senders never send it.
+ */
+export interface ApplyRefund {
+  readonly type: 'ApplyRefund';
+  readonly orderId: string;
+  readonly paymentId: string;
+  readonly refundId: string;
+  readonly amount: number;
+  readonly currency: string;
+  readonly reason: string;
 }
 
 export interface ShipOrder {
@@ -59,7 +73,9 @@ export interface ConfirmDelivery {
   readonly shipmentId: string;
 }
 
-export type OrderCommand = PlaceOrder | CancelOrder;
+/** What the Order aggregate decides: its own commands, and the order's side of payments, refunds and shipments. */
+export type OrderCommand = PlaceOrder | CancelOrder | RecordPayment | ApplyRefund | ShipOrder;
 export type PaymentCommand = RecordPayment | RefundPayment;
 export type ShippingCommand = ShipOrder | ConfirmDelivery;
-export type ShopCommand = OrderCommand | PaymentCommand | ShippingCommand;
+/** What the adapters make of raw input. */
+export type ShopCommand = PlaceOrder | CancelOrder | PaymentCommand | ShippingCommand;

@@ -1,9 +1,7 @@
-import type { ShopCommand } from './commands';
-import { decideOn, routeCommand, streamFor } from './decider';
-import type { Decision } from './decision';
+import { planFor, streamFor } from './decider';
 import type { DomainEvent } from './events';
-import { createFactsStore, evolveFacts, factsFor } from './facts/order-facts';
 import { refundsForCancelledOrder } from './sagas/refund-on-cancel';
+import { InMemoryShop } from './testing/in-memory-shop';
 import {
   NOW,
   cancelOrder,
@@ -15,40 +13,34 @@ import {
   shipOrder,
 } from './testing/shop-fixtures';
 
-/** The host's loop in memory: streams, the facts cache, decide on the stream's history, append. */
-class InMemoryShop {
-  readonly streams = new Map<string, DomainEvent[]>();
-  readonly facts = createFactsStore();
+describe('planning a command across the aggregates', () => {
+  const streamsOf = (command: Parameters<typeof planFor>[0]) => {
+    const plan = planFor(command);
+    const steps = plan.steps(plan.check?.initialState);
+    return { check: plan.check?.stream, steps: 'ok' in steps ? steps : steps.map((s) => s.stream) };
+  };
 
-  handle(command: ShopCommand): Decision {
-    const route = routeCommand(command);
-    const history = this.streams.get(route.stream) ?? [];
-    const decision = decideOn(route, history, { now: NOW, facts: this.facts });
-    if (decision.ok) {
-      for (const event of decision.events) {
-        expect(streamFor(event)).toBe(route.stream);
-        this.streams.set(route.stream, [...(this.streams.get(route.stream) ?? []), event]);
-        evolveFacts(this.facts, event, (this.streams.get(route.stream)?.length ?? 0) - 1);
-      }
-    }
-    return decision;
-  }
-}
-
-describe('routing a command to its aggregate', () => {
   it.each([
-    [placeOrder(), 'order', 'o-1', 'order-o-1'],
-    [cancelOrder('o-2'), 'order', 'o-2', 'order-o-2'],
-    [recordPayment({ paymentId: 'p-3', amount: '1.00' }), 'payment', 'p-3', 'payment-p-3'],
-    [refundPayment('p-4', '1.00'), 'payment', 'p-4', 'payment-p-4'],
-    [shipOrder('s-5'), 'shipping', 's-5', 'shipping-s-5'],
-    [confirmDelivery('s-6'), 'shipping', 's-6', 'shipping-s-6'],
-  ] as const)('%j goes to %s %s on %s', (command, aggregate, aggregateId, stream) => {
-    expect(routeCommand(command)).toMatchObject({ aggregate, aggregateId, stream });
+    [placeOrder(), undefined, ['order-o-1']],
+    [cancelOrder('o-2'), undefined, ['order-o-2']],
+    [recordPayment({ paymentId: 'p-3', amount: '1.00' }), 'payment-p-3', ['order-o-1', 'payment-p-3']],
+    [shipOrder('s-5'), 'shipping-s-5', ['order-o-1', 'shipping-s-5']],
+    [confirmDelivery('s-6'), undefined, ['shipping-s-6']],
+  ] as const)('%j checks %s, then appends to %j in that order', (command, check, steps) => {
+    expect(streamsOf(command)).toEqual({ check, steps });
+  });
+
+  it('decides a refund on the order the payment belongs to, which only the payment knows', () => {
+    expect(streamsOf(refundPayment('p-4', '1.00'))).toEqual({
+      check: 'payment-p-4',
+      steps: { ok: false, kind: 'not-yet', reason: 'payment p-4 is not known yet' },
+    });
   });
 
   it('folds only what concerns the aggregate', () => {
-    const route = routeCommand(placeOrder());
+    const steps = planFor(placeOrder()).steps(undefined);
+    const route = 'ok' in steps ? undefined : steps[0];
+    if (!route) throw new Error('no route');
     const foreign = {
       type: 'ShipmentDelivered',
       data: { shipmentId: 's', orderId: 'o-1', deliveredAt: NOW },
@@ -62,6 +54,8 @@ describe('routing a command to its aggregate', () => {
 });
 
 describe('a whole order through the aggregates, as the host runs it', () => {
+  const types = (events: readonly DomainEvent[]) => events.map((e) => e.type);
+
   it('goes place → pay → ship → deliver, with waiting where the order is not ready', () => {
     const shop = new InMemoryShop();
     expect(shop.handle(recordPayment({ amount: '25.00' }))).toMatchObject({ ok: false, kind: 'not-yet' });
@@ -70,40 +64,52 @@ describe('a whole order through the aggregates, as the host runs it', () => {
     expect(shop.handle(recordPayment({ amount: '25.00' }))).toMatchObject({ ok: true });
     expect(shop.handle(recordPayment({ amount: '25.00' }))).toEqual({ ok: true, events: [] });
     expect(shop.handle(confirmDelivery())).toMatchObject({ ok: false, kind: 'not-yet' });
-    expect(shop.handle(shipOrder())).toMatchObject({ ok: true, events: [{ type: 'OrderShipped' }] });
+    expect(shop.handle(shipOrder())).toMatchObject({
+      ok: true,
+      events: [{ type: 'ShipmentRegistered' }, { type: 'OrderShipped' }],
+    });
     expect(shop.handle(cancelOrder())).toMatchObject({ ok: false, kind: 'rejected' });
     expect(shop.handle(confirmDelivery())).toMatchObject({
       ok: true,
       events: [{ type: 'ShipmentDelivered' }],
     });
-    expect(factsFor(shop.facts, 'o-1')).toMatchObject({
-      placed: true,
-      paid: 2500,
-      shipped: true,
-      delivered: true,
-    });
-    expect([...shop.streams.keys()]).toEqual(['order-o-1', 'payment-p-1', 'shipping-s-1']);
+    expect(types(shop.stream('order-o-1'))).toEqual(['OrderPlaced', 'PaymentApplied', 'ShipmentRegistered']);
+    expect(types(shop.stream('payment-p-1'))).toEqual(['PaymentRecorded']);
+    expect(types(shop.stream('shipping-s-1'))).toEqual(['OrderShipped', 'ShipmentDelivered']);
   });
 
-  it('refunds a cancelled paid order through the saga, once', () => {
+  it('refunds a cancelled paid order through the reactor, once', () => {
     const shop = new InMemoryShop();
     shop.handle(placeOrder());
     shop.handle(recordPayment({ paymentId: 'p-1', amount: '10.00' }));
     shop.handle(recordPayment({ paymentId: 'p-2', amount: '15.00' }));
     shop.handle(refundPayment('p-2', '5.00'));
-    const cancelled = shop.handle(cancelOrder());
-    if (!cancelled.ok || cancelled.events[0]?.type !== 'OrderCancelled') throw new Error('cancel failed');
-    const refunds = refundsForCancelledOrder(cancelled.events[0], factsFor(shop.facts, 'o-1'));
-    expect(refunds.map((r) => [r.paymentId, r.amount])).toEqual([
-      ['p-1', { minor: 1000 }],
-      ['p-2', { minor: 1000 }],
+    expect(shop.handle(cancelOrder())).toMatchObject({
+      ok: true,
+      events: [
+        { type: 'OrderCancelled' },
+        { type: 'RefundApplied', data: { paymentId: 'p-1', amount: 1000, refundId: 'cancel-o-1' } },
+        { type: 'RefundApplied', data: { paymentId: 'p-2', amount: 1000, refundId: 'cancel-o-1' } },
+      ],
+    });
+    const stream = shop.stream('order-o-1').map((event, i) => ({ eventId: `e-${i}`, event }));
+    const refunds = refundsForCancelledOrder('o-1', stream);
+    expect(refunds.map((r) => [r.causationId, r.command.paymentId, r.command.amount])).toEqual([
+      ['e-5', 'p-1', { minor: 1000 }],
+      ['e-6', 'p-2', { minor: 1000 }],
     ]);
-    for (const refund of refunds) expect(shop.handle(refund)).toMatchObject({ ok: true });
-    for (const refund of refunds) expect(shop.handle(refund)).toEqual({ ok: true, events: [] });
-    expect(factsFor(shop.facts, 'o-1')!.paid).toBe(0);
-    expect(refundsForCancelledOrder(cancelled.events[0], factsFor(shop.facts, 'o-1'))).toEqual([]);
+    for (const { command } of refunds) {
+      expect(shop.handle(command)).toMatchObject({ ok: true, events: [{ type: 'PaymentRefunded' }] });
+    }
+    for (const { command } of refunds) expect(shop.handle(command)).toEqual({ ok: true, events: [] });
+    expect(types(shop.stream('payment-p-2'))).toEqual([
+      'PaymentRecorded',
+      'PaymentRefunded',
+      'PaymentRefunded',
+    ]);
     expect(shop.handle(recordPayment({ paymentId: 'p-3', amount: '1.00' }))).toMatchObject({
       kind: 'rejected',
     });
+    expect(shop.handle(refundPayment('p-1', '0.01', 'EUR', 'r-9'))).toMatchObject({ kind: 'rejected' });
   });
 });

@@ -1,11 +1,11 @@
-import type { ShopCommand } from './commands';
-import type { DecideContext, Decision } from './decision';
+import type { RefundPayment, ShopCommand } from './commands';
+import { notYet, rejected, type DecideContext, type Decision } from './decision';
 import type { DomainEvent } from './events';
 import { ORDER_STREAM_PREFIX } from './orders/events';
 import { decide as decideOrder } from './orders/decide';
 import { evolve as evolveOrder, initialState as initialOrder, type OrderState } from './orders/state';
 import { PAYMENT_STREAM_PREFIX } from './payments/events';
-import { decide as decidePayment } from './payments/decide';
+import { decide as decidePayment, refundMinor } from './payments/decide';
 import { evolve as evolvePayment, initialState as initialPayment, type PaymentState } from './payments/state';
 import { SHIPPING_STREAM_PREFIX } from './shipping/events';
 import { decide as decideShipping } from './shipping/decide';
@@ -18,9 +18,9 @@ import {
 export type AggregateKind = 'order' | 'payment' | 'shipping';
 
 /**
- * Everything the host needs to run one command against its aggregate without knowing which one it is:
- * read `stream`, fold its events with `evolve` from `initialState`, `decide`, append with the revision read.
- * Methods (not function-typed properties) so a route of any state type is a `CommandRoute<unknown>`.
+ * One aggregate's part of a command: read `stream`, fold its events with `evolve` from `initialState`, `decide`,
+ * append with the revision read. Methods (not function-typed properties) so a route of any state type is a
+ * `CommandRoute<unknown>`.
  */
 export interface CommandRoute<S = unknown> {
   readonly aggregate: AggregateKind;
@@ -31,29 +31,84 @@ export interface CommandRoute<S = unknown> {
   decide(state: S, context: DecideContext): Decision;
 }
 
-export function routeCommand(command: ShopCommand): CommandRoute {
+/**
+ * How one command runs across aggregates. `check`, when present, is decided first and appends nothing: the
+ * command's own aggregate refuses what it would never record (a payment id reused with other content) before
+ * the order changes. Then each step is loaded, decided and appended with the revision it read, in order; the
+ * first step that is not ok ends the command with its decision. Rules spanning an order are decided by the
+ * order step; the lifecycle step after it records the same fact on the payment or shipment's own stream. A
+ * crash between the two is completed by the redelivered message: every step is idempotent.
+ */
+export interface CommandPlan<S = unknown> {
+  /** The aggregate the command is about: the request's result id. */
+  readonly aggregateId: string;
+  readonly check?: CommandRoute<S>;
+  steps(checked: S): readonly CommandRoute[] | Decision;
+}
+
+export function planFor(command: ShopCommand): CommandPlan {
   switch (command.type) {
     case 'PlaceOrder':
-    case 'CancelOrder':
-      return orderRoute(command.orderId, (state, context) => decideOrder(command, state, context));
-    case 'RecordPayment':
+    case 'CancelOrder': {
+      const order = orderRoute(command.orderId, (state, context) => decideOrder(command, state, context));
+      return { aggregateId: command.orderId, steps: () => [order] };
+    }
+    case 'RecordPayment': {
+      const payment = paymentRoute(command.paymentId, (state, context) =>
+        decidePayment(command, state, context),
+      );
+      const order = orderRoute(command.orderId, (state, context) => decideOrder(command, state, context));
+      return { aggregateId: command.paymentId, check: payment, steps: () => [order, payment] };
+    }
     case 'RefundPayment':
-      return paymentRoute(command.paymentId, (state, context) => decidePayment(command, state, context));
-    case 'ShipOrder':
-    case 'ConfirmDelivery':
-      return shippingRoute(command.shipmentId, (state, context) => decideShipping(command, state, context));
+      return refundPlan(command);
+    case 'ShipOrder': {
+      const shipment = shippingRoute(command.shipmentId, (state, context) =>
+        decideShipping(command, state, context),
+      );
+      const order = orderRoute(command.orderId, (state, context) => decideOrder(command, state, context));
+      return { aggregateId: command.shipmentId, check: shipment, steps: () => [order, shipment] };
+    }
+    case 'ConfirmDelivery': {
+      const shipment = shippingRoute(command.shipmentId, (state, context) =>
+        decideShipping(command, state, context),
+      );
+      return { aggregateId: command.shipmentId, steps: () => [shipment] };
+    }
   }
 }
 
-/** Folds a stream's events and decides: the pure middle of "read → decide → append". */
-export function decideOn(
-  route: CommandRoute,
-  history: Iterable<DomainEvent>,
-  context: DecideContext,
-): Decision {
+/** A refund names only its payment: the payment, once loaded, tells the order and currency the order decides in. */
+function refundPlan(command: RefundPayment): CommandPlan<PaymentState> {
+  const payment = paymentRoute(command.paymentId, (state, context) => decidePayment(command, state, context));
+  return {
+    aggregateId: command.paymentId,
+    check: payment,
+    steps(checked) {
+      const recorded = checked.recorded;
+      if (recorded === undefined) return notYet(`payment ${command.paymentId} is not known yet`);
+      const amount = refundMinor(command.amount, recorded.currency);
+      if (!amount.ok) return rejected(`refund ${amount.reason}`);
+      const apply = {
+        type: 'ApplyRefund',
+        orderId: recorded.orderId,
+        paymentId: command.paymentId,
+        refundId: command.refundId,
+        amount: amount.minor,
+        currency: recorded.currency,
+        reason: command.reason,
+      } as const;
+      const order = orderRoute(recorded.orderId, (state, context) => decideOrder(apply, state, context));
+      return [order, payment];
+    },
+  };
+}
+
+/** Folds a stream's events into the route's state: the "read" of "read → decide → append". */
+export function stateOf<S>(route: CommandRoute<S>, history: Iterable<DomainEvent>): S {
   let state = route.initialState;
   for (const event of history) state = route.evolve(state, event);
-  return route.decide(state, context);
+  return state;
 }
 
 /** The stream a domain event belongs to, e.g. `order-o-1`. */
@@ -61,6 +116,9 @@ export function streamFor(event: DomainEvent): string {
   switch (event.type) {
     case 'OrderPlaced':
     case 'OrderCancelled':
+    case 'PaymentApplied':
+    case 'RefundApplied':
+    case 'ShipmentRegistered':
       return ORDER_STREAM_PREFIX + event.data.orderId;
     case 'PaymentRecorded':
     case 'PaymentRefunded':
@@ -74,11 +132,10 @@ export function streamFor(event: DomainEvent): string {
 type DecideWith<S> = (state: S, context: DecideContext) => Decision;
 
 function orderRoute(orderId: string, decide: DecideWith<OrderState>): CommandRoute<OrderState> {
-  const stream = ORDER_STREAM_PREFIX + orderId;
   return {
     aggregate: 'order',
     aggregateId: orderId,
-    stream,
+    stream: ORDER_STREAM_PREFIX + orderId,
     initialState: initialOrder,
     evolve: evolveOrder,
     decide,
@@ -86,26 +143,22 @@ function orderRoute(orderId: string, decide: DecideWith<OrderState>): CommandRou
 }
 
 function paymentRoute(paymentId: string, decide: DecideWith<PaymentState>): CommandRoute<PaymentState> {
-  const stream = PAYMENT_STREAM_PREFIX + paymentId;
-  const initialState = initialPayment;
   return {
     aggregate: 'payment',
     aggregateId: paymentId,
-    stream,
-    initialState,
+    stream: PAYMENT_STREAM_PREFIX + paymentId,
+    initialState: initialPayment,
     evolve: evolvePayment,
     decide,
   };
 }
 
 function shippingRoute(shipmentId: string, decide: DecideWith<ShippingState>): CommandRoute<ShippingState> {
-  const stream = SHIPPING_STREAM_PREFIX + shipmentId;
-  const initialState = initialShipping;
   return {
     aggregate: 'shipping',
     aggregateId: shipmentId,
-    stream,
-    initialState,
+    stream: SHIPPING_STREAM_PREFIX + shipmentId,
+    initialState: initialShipping,
     evolve: evolveShipping,
     decide,
   };

@@ -1,5 +1,4 @@
 import type { DomainEvent } from './events';
-import type { OrderFactsView } from './facts/order-facts';
 
 /**
  * What an aggregate made of a command.
@@ -15,8 +14,6 @@ export type Decision =
 export interface DecideContext {
   /** ISO time written into the events' `*At` fields: the host's clock, passed in. */
   readonly now: string;
-  /** The cross-aggregate cache fed by domain events; decide looks up the order it needs. */
-  readonly facts: OrderFactsView;
 }
 
 export function accepted(events: readonly DomainEvent[]): Decision {

@@ -21,15 +21,11 @@ runService(SERVICE, async () => {
     inputStream: config.inputStream,
     group: config.processingGroup,
     maxRetryCount: config.maxRetryCount,
+    waitWindowMs: config.waitWindowMs,
+    refundsGroup: config.refundsGroup,
   });
-  let factsReady = false;
-  void processor.facts.caughtUp.then(() => (factsReady = true));
   const http = await listen(
-    opsApp(registry, {
-      eventstore: eventStoreCheck(client),
-      facts: () =>
-        Promise.resolve(factsReady ? { ok: true } : { ok: false, detail: 'order facts still catching up' }),
-    }),
+    opsApp(registry, { eventstore: eventStoreCheck(client) }),
     config.processingPort,
     '0.0.0.0',
     'PROCESSING_PORT',

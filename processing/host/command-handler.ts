@@ -1,8 +1,8 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { NewEvent, StoredEvent } from '../../lib/eventstore';
 import type { ShopCommand } from '../commands';
-import type { DecideContext } from '../decision';
-import { decideOn, routeCommand } from '../decider';
+import { planFor, stateOf, type CommandRoute } from '../decider';
+import type { DecideContext, Decision } from '../decision';
 import { CURRENT_SCHEMA_VERSION, type DomainEvent, type DomainEventMetadata } from '../events';
 import { upcast } from '../upcasting/upcasters';
 import type { AggregateStore } from './aggregate-store';
@@ -22,7 +22,7 @@ export type CommandOutcome =
   | { readonly kind: 'not-yet'; readonly reason: string };
 
 export interface Causation {
-  /** The id the resulting events derive from: the input event id, or a saga's triggering event id. */
+  /** The id the resulting events derive from: the input event id, or a reactor's triggering event id. */
   readonly causationId: string;
   readonly correlationId: string;
 }
@@ -36,10 +36,13 @@ export function toDomainEvent(stored: StoredEvent): DomainEvent {
   return upcast(stored.type, stored.data, version);
 }
 
+function notOk(decision: Decision & { ok: false }): CommandOutcome {
+  return { kind: decision.kind, reason: decision.reason };
+}
+
 /**
- * Load → decide → append with the revision that was read. A competing writer makes the append fail; then the
- * stream is reloaded and the command decided again, a bounded number of times. Event ids derive from the
- * causation, so a redelivered message that raced its own first attempt appends nothing new.
+ * Runs a command's plan (see `CommandPlan`): the check, then each step as load → decide → append with the
+ * revision that was read. Nothing is decided on anything but the stream the append is guarded by.
  */
 export async function handleCommand(
   store: AggregateStore,
@@ -47,25 +50,51 @@ export async function handleCommand(
   causation: Causation,
   context: () => DecideContext,
 ): Promise<CommandOutcome> {
-  const route = routeCommand(command);
+  const plan = planFor(command);
+  let checked: unknown;
+  if (plan.check) {
+    const loaded = await store.load(plan.check.stream);
+    checked = stateOf(plan.check, loaded.events.map(toDomainEvent));
+    const decision = plan.check.decide(checked, context());
+    if (!decision.ok) return notOk(decision);
+  }
+  const steps = plan.steps(checked);
+  if ('ok' in steps) return steps.ok ? failedPlan(plan.aggregateId) : notOk(steps);
+  let eventCount = 0;
+  let stream = '';
+  for (const route of steps) {
+    const step = await runStep(store, route, causation, context);
+    if (step.kind !== 'processed') return step;
+    eventCount += step.eventCount;
+    stream = route.stream;
+  }
+  return { kind: 'processed', stream, aggregateId: plan.aggregateId, eventCount };
+}
+
+function failedPlan(aggregateId: string): never {
+  throw new Error(`the plan for ${aggregateId} answered a decision that is ok instead of its steps`);
+}
+
+/**
+ * One step: a competing writer makes the append fail; then the stream is reloaded and the command decided again,
+ * a bounded number of times. Event ids derive from the causation, so a redelivered message that raced its own
+ * first attempt appends nothing new, and a step its first attempt completed is recognised and skipped.
+ */
+async function runStep(
+  store: AggregateStore,
+  route: CommandRoute,
+  causation: Causation,
+  context: () => DecideContext,
+): Promise<CommandOutcome> {
+  const done = { kind: 'processed', stream: route.stream, aggregateId: route.aggregateId } as const;
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const loaded = await store.load(route.stream);
-    // A redelivered message whose events are already in the stream has been handled: nothing to decide.
     if (loaded.events.some((e) => e.metadata.$causationId === causation.causationId)) {
-      return { kind: 'processed', stream: route.stream, aggregateId: route.aggregateId, eventCount: 0 };
+      return { ...done, eventCount: 0 };
     }
-    const decision = decideOn(route, loaded.events.map(toDomainEvent), context());
-    if (!decision.ok)
-      return decision.kind === 'rejected'
-        ? { kind: 'rejected', reason: decision.reason }
-        : { kind: 'not-yet', reason: decision.reason };
-    const processed = {
-      kind: 'processed',
-      stream: route.stream,
-      aggregateId: route.aggregateId,
-      eventCount: decision.events.length,
-    } as const;
-    if (decision.events.length === 0) return processed;
+    const decision = route.decide(stateOf(route, loaded.events.map(toDomainEvent)), context());
+    if (!decision.ok) return notOk(decision);
+    if (decision.events.length === 0) return { ...done, eventCount: 0 };
     const metadata: DomainEventMetadata = {
       $correlationId: causation.correlationId,
       $causationId: causation.causationId,
@@ -77,7 +106,9 @@ export async function handleCommand(
       data: { ...event.data },
       metadata: { ...metadata },
     }));
-    if (await store.append(route.stream, events, loaded.revision)) return processed;
+    if (await store.append(route.stream, events, loaded.revision)) {
+      return { ...done, eventCount: events.length };
+    }
   }
   throw new Error(`${route.stream} kept changing: gave up after ${MAX_CONFLICT_RETRIES} conflicting appends`);
 }

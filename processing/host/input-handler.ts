@@ -4,31 +4,23 @@ import { counter, histogram } from '../../lib/metrics';
 import type { Logger } from '../../lib/logger';
 import type { Settlement } from '../../lib/persistent-consumer';
 import { adapt } from '../adapters/registry';
-import type { OrderFactsView } from '../facts/order-facts';
 import { SHOP_DATA_RECEIVED } from '../requests/events';
 import type { AggregateStore } from './aggregate-store';
 import { handleCommand } from './command-handler';
 import type { OutcomeRecorder } from './outcome-recorder';
+import { retryDelayMs, waitedMs, type RetryPolicy } from './retry-policy';
 
 export interface InputHandlerDeps {
   readonly store: AggregateStore;
   readonly outcomes: OutcomeRecorder;
-  readonly facts: OrderFactsView;
   readonly logger: Logger;
   readonly registry: Registry;
-  /** After this many retries a message that still cannot be handled is parked. */
-  readonly maxRetryCount: number;
+  readonly policy: RetryPolicy;
   readonly now?: () => Date;
-  readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const BASE_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5000;
-
-/** Exponential backoff before a retry, so an order that is a moment late does not exhaust the retries. */
-export function backoffMs(retryCount: number): number {
-  return Math.min(BASE_BACKOFF_MS * 2 ** retryCount, MAX_BACKOFF_MS);
-}
+/** Input ids whose waiting reason was recorded, so a retry every few seconds does not append it again. */
+const MAX_REMEMBERED_WAITS = 10_000;
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -36,22 +28,13 @@ function text(value: unknown): string | undefined {
 
 /** Step 2 for one input message: adapt → decide → append → record the outcome → settle. */
 export function createInputHandler(deps: InputHandlerDeps) {
+  const { policy } = deps;
   const now = deps.now ?? (() => new Date());
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const messages = counter(deps.registry, 'processing_messages_total', 'Input messages by outcome', [
     'outcome',
   ]);
   const latency = histogram(deps.registry, 'processing_duration_seconds', 'Time to handle one input message');
-
-  async function retryOrPark(reason: string, retryCount: number): Promise<Settlement> {
-    if (retryCount >= deps.maxRetryCount) {
-      messages.inc({ outcome: 'parked' });
-      return { action: 'park', reason };
-    }
-    messages.inc({ outcome: 'retried' });
-    await sleep(backoffMs(retryCount));
-    return { action: 'retry', reason };
-  }
+  const recordedWaits = new Map<string, string>();
 
   return async function handle(event: StoredEvent, retryCount: number): Promise<Settlement> {
     if (event.type !== SHOP_DATA_RECEIVED) return { action: 'ack' };
@@ -66,6 +49,39 @@ export function createInputHandler(deps: InputHandlerDeps) {
       profile,
     });
     const base = { requestId, inputEventId: event.eventId, applies, profile };
+
+    async function park(reason: string): Promise<Settlement> {
+      recordedWaits.delete(event.eventId);
+      await deps.outcomes
+        .record({ type: 'ShopDataParked', data: { ...base, reason, parkedAt: now().toISOString() } })
+        .catch((error: unknown) => log.warn({ err: error }, 'could not record why the input is parked'));
+      messages.inc({ outcome: 'parked' });
+      log.warn({ reason, retryCount }, 'input parked');
+      return { action: 'park', reason };
+    }
+
+    async function wait(reason: string): Promise<Settlement> {
+      if (waitedMs(retryCount) >= policy.waitWindowMs) {
+        return park(`still waiting after ${Math.round(policy.waitWindowMs / 1000)} s: ${reason}`);
+      }
+      if (recordedWaits.get(event.eventId) !== reason) {
+        await deps.outcomes.record({
+          type: 'ShopDataWaiting',
+          data: { ...base, reason, waitingAt: now().toISOString() },
+        });
+        if (recordedWaits.size >= MAX_REMEMBERED_WAITS) recordedWaits.clear();
+        recordedWaits.set(event.eventId, reason);
+      }
+      messages.inc({ outcome: 'waiting' });
+      log.info({ reason, retryCount }, 'input waits: precondition not met yet');
+      return { action: 'retry', reason, afterMs: retryDelayMs(retryCount) };
+    }
+
+    async function settled(): Promise<Settlement> {
+      recordedWaits.delete(event.eventId);
+      return { action: 'ack' };
+    }
+
     try {
       const adapted = adapt({ applies, profile, requestId, payload: event.data });
       if (!adapted.ok) {
@@ -75,18 +91,15 @@ export function createInputHandler(deps: InputHandlerDeps) {
         });
         messages.inc({ outcome: 'rejected' });
         log.info({ reason: adapted.reason }, 'input rejected: cannot be mapped');
-        return { action: 'ack' };
+        return await settled();
       }
       const outcome = await handleCommand(
         deps.store,
         adapted.command,
         { causationId: event.eventId, correlationId: requestId },
-        () => ({ now: now().toISOString(), facts: deps.facts }),
+        () => ({ now: now().toISOString() }),
       );
-      if (outcome.kind === 'not-yet') {
-        log.info({ reason: outcome.reason, retryCount }, 'input not handled yet: precondition not met');
-        return await retryOrPark(outcome.reason, retryCount);
-      }
+      if (outcome.kind === 'not-yet') return await wait(outcome.reason);
       if (outcome.kind === 'rejected') {
         await deps.outcomes.record({
           type: 'ShopDataRejected',
@@ -94,7 +107,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
         });
         messages.inc({ outcome: 'rejected' });
         log.info({ reason: outcome.reason }, 'input rejected by a business rule');
-        return { action: 'ack' };
+        return await settled();
       }
       await deps.outcomes.record({
         type: 'ShopDataProcessed',
@@ -107,10 +120,13 @@ export function createInputHandler(deps: InputHandlerDeps) {
       });
       messages.inc({ outcome: 'processed' });
       log.debug({ stream: outcome.stream, eventCount: outcome.eventCount }, 'input processed');
-      return { action: 'ack' };
+      return await settled();
     } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
       log.warn({ err: error, retryCount }, 'technical failure while handling input');
-      return await retryOrPark(error instanceof Error ? error.message : String(error), retryCount);
+      if (retryCount >= policy.maxRetryCount) return await park(reason);
+      messages.inc({ outcome: 'retried' });
+      return { action: 'retry', reason, afterMs: retryDelayMs(retryCount) };
     } finally {
       end();
     }

@@ -10,6 +10,22 @@ export interface OutcomeRecorder {
   record(outcome: RequestOutcomeEvent): Promise<void>;
 }
 
+/**
+ * The same input settles to the same outcome id, so a redelivery records nothing new; a waiting message records
+ * each reason once, and a park once per attempt that parks it (a replayed message may be parked again).
+ */
+function outcomeEventId(outcome: RequestOutcomeEvent): string {
+  const { inputEventId } = outcome.data;
+  switch (outcome.type) {
+    case 'ShopDataWaiting':
+      return uuidv5(`${inputEventId}/waiting/${outcome.data.reason}`, EVENT_ID_NAMESPACE);
+    case 'ShopDataParked':
+      return uuidv5(`${inputEventId}/parked/${outcome.data.parkedAt}`, EVENT_ID_NAMESPACE);
+    default:
+      return uuidv5(`${inputEventId}/outcome`, EVENT_ID_NAMESPACE);
+  }
+}
+
 export function eventStoreOutcomeRecorder(client: EventStoreDBClient): OutcomeRecorder {
   return {
     async record(outcome) {
@@ -19,8 +35,7 @@ export function eventStoreOutcomeRecorder(client: EventStoreDBClient): OutcomeRe
         REQUEST_STREAM_PREFIX + requestId,
         [
           {
-            // The same input settles to the same outcome id, so a redelivery records nothing new.
-            id: uuidv5(`${inputEventId}/outcome`, EVENT_ID_NAMESPACE),
+            id: outcomeEventId(outcome),
             type: outcome.type,
             data: { ...outcome.data },
             metadata: {

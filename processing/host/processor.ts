@@ -4,10 +4,10 @@ import type { Logger } from '../../lib/logger';
 import { startPersistentConsumer, type PersistentConsumer } from '../../lib/persistent-consumer';
 import { gauge } from '../../lib/metrics';
 import { eventStoreAggregateStore } from './aggregate-store';
-import { startFactsCache, type FactsCache } from './facts-cache';
 import { createInputHandler } from './input-handler';
 import { eventStoreOutcomeRecorder } from './outcome-recorder';
-import { startRefundSaga } from './refund-saga';
+import { startRefundReactor } from './refund-reactor';
+import { serverMaxRetryCount, type RetryPolicy } from './retry-policy';
 
 export interface ProcessorOptions {
   readonly client: EventStoreDBClient;
@@ -15,55 +15,71 @@ export interface ProcessorOptions {
   readonly registry: Registry;
   readonly inputStream: string;
   readonly group: string;
+  readonly refundsGroup: string;
   readonly maxRetryCount: number;
+  readonly waitWindowMs?: number;
   readonly concurrency?: number;
   readonly messageTimeoutMs?: number;
 }
 
 export interface Processor {
-  readonly facts: FactsCache;
   readonly consumer: PersistentConsumer;
+  readonly refunds: PersistentConsumer;
   stop(): Promise<void>;
 }
 
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
+export const DEFAULT_WAIT_WINDOW_MS = 600_000;
+const REFUND_CONCURRENCY = 4;
 
-/** One processor process: facts cache, refund saga, and a consumer in the competing group on the input stream. */
+/**
+ * One processor process: a consumer in the competing group on the input stream, and one in the refund reactor's
+ * group. It keeps no state between messages: every decision reads the stream that guards it.
+ */
 export function startProcessor(options: ProcessorOptions): Processor {
   const { client, logger, registry } = options;
   const store = eventStoreAggregateStore(client);
-  const facts = startFactsCache(client, logger);
-  const saga = startRefundSaga(client, store, facts, logger);
+  const policy: RetryPolicy = {
+    maxRetryCount: options.maxRetryCount,
+    waitWindowMs: options.waitWindowMs ?? DEFAULT_WAIT_WINDOW_MS,
+  };
+  const messageTimeoutMs = options.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS;
   const handle = createInputHandler({
     store,
     outcomes: eventStoreOutcomeRecorder(client),
-    facts: facts.view,
     logger,
     registry,
-    maxRetryCount: options.maxRetryCount,
+    policy,
   });
   const consumer = startPersistentConsumer({
     client,
-    stream: options.inputStream,
+    source: { stream: options.inputStream },
     group: options.group,
     logger,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-    // The server parks on its own only after timeouts; the handler parks explicitly after its own retries.
-    settings: {
-      maxRetryCount: options.maxRetryCount + 1,
-      messageTimeout: options.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS,
-    },
+    // The server parks on its own only after timeouts; the handler parks explicitly with its reason.
+    settings: { maxRetryCount: serverMaxRetryCount(policy), messageTimeout: messageTimeoutMs },
     handle,
   });
+  const refunds = startRefundReactor({
+    client,
+    store,
+    logger,
+    group: options.refundsGroup,
+    policy,
+    concurrency: REFUND_CONCURRENCY,
+    messageTimeoutMs,
+  });
   gauge(registry, 'processing_in_flight', 'Input messages being handled now', [], () => consumer.inFlight());
+  gauge(registry, 'processing_waiting', 'Input messages waiting for a delayed retry', [], () =>
+    consumer.deferred(),
+  );
   return {
-    facts,
     consumer,
+    refunds,
     async stop() {
-      await consumer.stop();
-      await saga.stop();
-      await facts.stop();
+      await Promise.all([consumer.stop(), refunds.stop()]);
     },
   };
 }

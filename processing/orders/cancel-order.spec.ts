@@ -1,13 +1,15 @@
 import { given } from '../testing/given-when-then';
 import {
-  NOW,
   cancelOrder,
   money,
+  NOW,
   orderCancelled,
   orderPlaced,
-  orderShipped,
-  paymentRecorded,
+  paid,
+  refundApplied,
+  refunded,
   shipmentDelivered,
+  shipped,
 } from '../testing/shop-fixtures';
 
 describe('cancelling an order', () => {
@@ -28,8 +30,39 @@ describe('cancelling an order', () => {
       ]);
   });
 
-  it('cancels a paid order that has not shipped yet', () => {
-    given([orderPlaced(), paymentRecorded({ amount: '25.00' })])
+  it('cancels a paid order that has not shipped yet, deciding the refund of what is left of each payment', () => {
+    given([
+      orderPlaced(),
+      ...paid({ paymentId: 'p-2', amount: '15.00' }),
+      ...paid({ paymentId: 'p-1', amount: '10.00' }),
+      ...refunded({ paymentId: 'p-1', amount: '4.00' }),
+    ])
+      .when(cancelOrder())
+      .thenEvents([
+        { ...orderCancelled(), data: { ...orderCancelled().data, cancelledAt: NOW } },
+        refundApplied(
+          {
+            paymentId: 'p-1',
+            amount: '6.00',
+            refundId: 'cancel-o-1',
+            reason: 'order o-1 was cancelled: changed my mind',
+          },
+          NOW,
+        ),
+        refundApplied(
+          {
+            paymentId: 'p-2',
+            amount: '15.00',
+            refundId: 'cancel-o-1',
+            reason: 'order o-1 was cancelled: changed my mind',
+          },
+          NOW,
+        ),
+      ]);
+  });
+
+  it('refunds nothing on cancel when the payments were refunded already', () => {
+    given([orderPlaced(), ...paid({ amount: '25.00' }), ...refunded({ amount: '25.00' })])
       .when(cancelOrder())
       .thenEvents([{ ...orderCancelled(), data: { ...orderCancelled().data, cancelledAt: NOW } }]);
   });
@@ -39,15 +72,15 @@ describe('cancelling an order', () => {
   });
 
   it('refuses to cancel once the order has shipped', () => {
-    given([orderPlaced(), paymentRecorded({ amount: '25.00' }), orderShipped()])
+    given([orderPlaced(), ...paid({ amount: '25.00' }), ...shipped()])
       .when(cancelOrder())
       .thenRejected('order o-1 has already shipped and can no longer be cancelled');
   });
 
-  it('refuses to cancel a delivered order', () => {
-    given([orderPlaced(), paymentRecorded({ amount: '25.00' }), orderShipped(), shipmentDelivered()])
+  it('refuses to cancel a delivered order: it shipped', () => {
+    given([orderPlaced(), ...paid({ amount: '25.00' }), ...shipped(), shipmentDelivered()])
       .when(cancelOrder())
-      .thenRejected('order o-1 has been delivered and can no longer be cancelled');
+      .thenRejected('order o-1 has already shipped and can no longer be cancelled');
   });
 
   it('waits for an order it does not know yet (the cancel may have overtaken the order)', () => {

@@ -1,6 +1,5 @@
 import type { PaymentCommand, RecordPayment, RefundAmount, RefundPayment } from '../commands';
 import { NOTHING_TO_DO, accepted, notYet, rejected, type DecideContext, type Decision } from '../decision';
-import { factsFor, outstanding } from '../facts/order-facts';
 import { describeAmount, isKnownCurrency, parseAmount, type ParsedAmount } from '../money/money';
 import { sameContent } from '../same-content';
 import { refundable, type PaymentState } from './state';
@@ -14,7 +13,11 @@ export function decide(command: PaymentCommand, state: PaymentState, context: De
   }
 }
 
-function record(command: RecordPayment, state: PaymentState, { now, facts }: DecideContext): Decision {
+/**
+ * The payment's own rules: a valid amount in a currency we accept, and one content per payment id. Whether the
+ * order may take it is the Order aggregate's decision, made on the order stream before this one is appended.
+ */
+function record(command: RecordPayment, state: PaymentState, { now }: DecideContext): Decision {
   const { paymentId, orderId, amount, currency, method } = command;
   if (!isKnownCurrency(currency))
     return rejected(`currency ${JSON.stringify(currency)} is not one we accept`);
@@ -27,20 +30,6 @@ function record(command: RecordPayment, state: PaymentState, { now, facts }: Dec
     return same
       ? NOTHING_TO_DO
       : rejected(`payment ${paymentId} was already recorded with different content`);
-  }
-  const order = factsFor(facts, orderId);
-  if (order === undefined || !order.placed || order.currency === undefined) {
-    return notYet(`order ${orderId} is not known yet`);
-  }
-  if (order.cancelled) return rejected(`order ${orderId} is cancelled and takes no payments`);
-  if (currency !== order.currency) {
-    return rejected(`payment in ${currency} does not match order ${orderId}'s currency ${order.currency}`);
-  }
-  const open = outstanding(order);
-  if (amount > open) {
-    return rejected(
-      `payment of ${describeAmount(amount, currency)} exceeds the outstanding ${describeAmount(Math.max(open, 0), currency)}`,
-    );
   }
   return accepted([
     { type: 'PaymentRecorded', data: { paymentId, orderId, amount, currency, method, recordedAt: now } },
@@ -64,7 +53,7 @@ function refund(command: RefundPayment, state: PaymentState, { now }: DecideCont
     return rejected(`a refund must be a positive amount, got ${describeAmount(amount, currency)}`);
   }
   const { refundId } = command;
-  const earlier = refundId === undefined ? undefined : state.refunds[refundId];
+  const earlier = state.refunds[refundId];
   if (earlier !== undefined) {
     const same = earlier.amount === amount && earlier.reason === reason;
     return same
@@ -86,14 +75,15 @@ function refund(command: RefundPayment, state: PaymentState, { now }: DecideCont
         amount,
         currency,
         reason,
-        ...(refundId === undefined ? {} : { refundId }),
+        refundId,
         refundedAt: now,
       },
     },
   ]);
 }
 
-function refundMinor(amount: RefundAmount, currency: string): ParsedAmount {
+/** A refund's amount in minor units of the payment's currency. */
+export function refundMinor(amount: RefundAmount, currency: string): ParsedAmount {
   if ('major' in amount) return parseAmount(amount.major, currency);
   if (!Number.isSafeInteger(amount.minor))
     return { ok: false, reason: `amount ${amount.minor} is not whole minor units` };

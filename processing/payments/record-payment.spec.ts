@@ -1,22 +1,27 @@
 import { given } from '../testing/given-when-then';
 import {
-  NOW,
   line,
   money,
+  NOW,
   orderCancelled,
   orderPlaced,
+  paid,
   paymentRecorded,
-  paymentRefunded,
   recordPayment,
+  refunded,
 } from '../testing/shop-fixtures';
 
 const placed25 = orderPlaced(); // 25.00 EUR
 
 describe('recording a payment', () => {
-  it('records a payment for a placed order', () => {
+  it('records a payment for a placed order: applied to the order first, then on its own stream', () => {
     given([placed25])
       .when(recordPayment({ amount: '25.00' }))
       .thenEvents([
+        {
+          type: 'PaymentApplied',
+          data: { orderId: 'o-1', paymentId: 'p-1', amount: money('25.00'), currency: 'EUR', appliedAt: NOW },
+        },
         {
           type: 'PaymentRecorded',
           data: {
@@ -32,9 +37,9 @@ describe('recording a payment', () => {
   });
 
   it('records a part payment and then the rest', () => {
-    given([placed25, paymentRecorded({ paymentId: 'p-1', amount: '10.00' })])
+    given([placed25, ...paid({ paymentId: 'p-1', amount: '10.00' })])
       .when(recordPayment({ paymentId: 'p-2', amount: '15.00' }))
-      .thenEvents([paymentRecorded({ paymentId: 'p-2', amount: '15.00' }, NOW)]);
+      .thenEvents(paid({ paymentId: 'p-2', amount: '15.00' }, NOW));
   });
 
   it('refuses a payment above the outstanding amount', () => {
@@ -44,7 +49,7 @@ describe('recording a payment', () => {
   });
 
   it('counts what was paid before when checking the outstanding amount', () => {
-    given([placed25, paymentRecorded({ paymentId: 'p-1', amount: '20.00' })])
+    given([placed25, ...paid({ paymentId: 'p-1', amount: '20.00' })])
       .when(recordPayment({ paymentId: 'p-2', amount: '5.01' }))
       .thenRejected('payment of 5.01 EUR exceeds the outstanding 5.00 EUR');
   });
@@ -52,15 +57,15 @@ describe('recording a payment', () => {
   it('counts refunds back into the outstanding amount', () => {
     given([
       placed25,
-      paymentRecorded({ paymentId: 'p-1', amount: '25.00' }),
-      paymentRefunded({ paymentId: 'p-1', amount: '5.00' }),
+      ...paid({ paymentId: 'p-1', amount: '25.00' }),
+      ...refunded({ paymentId: 'p-1', amount: '5.00' }),
     ])
       .when(recordPayment({ paymentId: 'p-2', amount: '5.00' }))
-      .thenEvents([paymentRecorded({ paymentId: 'p-2', amount: '5.00' }, NOW)]);
+      .thenEvents(paid({ paymentId: 'p-2', amount: '5.00' }, NOW));
   });
 
   it('refuses any further payment on a fully paid order', () => {
-    given([placed25, paymentRecorded({ paymentId: 'p-1', amount: '25.00' })])
+    given([placed25, ...paid({ paymentId: 'p-1', amount: '25.00' })])
       .when(recordPayment({ paymentId: 'p-2', amount: '0.01' }))
       .thenRejected('payment of 0.01 EUR exceeds the outstanding 0.00 EUR');
   });
@@ -102,17 +107,29 @@ describe('recording a payment', () => {
       .thenNotYet('order o-1 is not known yet');
   });
 
+  it('completes a payment its order already took but whose own stream missed it (a crash between)', () => {
+    given([placed25, paid({ amount: '25.00' })[0]])
+      .when(recordPayment({ amount: '25.00' }))
+      .thenEvents([paid({ amount: '25.00' }, NOW)[1]]);
+  });
+
+  it('refuses a payment id the order knows with other content, before anything is recorded', () => {
+    given([placed25, paid({ amount: '10.00' })[0]])
+      .when(recordPayment({ amount: '12.00' }))
+      .thenRejected('payment p-1 was already recorded with different content');
+  });
+
   it('does nothing when the same payment is sent again with the same content', () => {
-    given([placed25, paymentRecorded({ amount: '25.00' })])
+    given([placed25, ...paid({ amount: '25.00' })])
       .when(recordPayment({ amount: '25.00' }))
       .thenNothing();
   });
 
   it('refuses the same payment id with different content', () => {
-    given([placed25, paymentRecorded({ amount: '10.00' })])
+    given([placed25, ...paid({ amount: '10.00' })])
       .when(recordPayment({ amount: '12.00' }))
       .thenRejected('payment p-1 was already recorded with different content');
-    given([placed25, paymentRecorded({ amount: '10.00' })])
+    given([placed25, ...paid({ amount: '10.00' })])
       .when(recordPayment({ amount: '10.00', method: 'paypal' }))
       .thenRejected('payment p-1 was already recorded with different content');
   });

@@ -29,7 +29,36 @@ export interface ShopDataRejected {
   };
 }
 
-export type RequestOutcomeEvent = ShopDataProcessed | ShopDataRejected;
+/**
+ * The message waits for a predecessor (a payment before its order, a shipment before full payment): it is retried
+ * with backoff over the wait window and parked only after it. Written once per reason.
+ */
+export interface ShopDataWaiting {
+  readonly type: 'ShopDataWaiting';
+  readonly data: {
+    readonly requestId: string;
+    readonly inputEventId: string;
+    readonly applies: string;
+    readonly profile: string;
+    readonly reason: string;
+    readonly waitingAt: string;
+  };
+}
+
+/** Written just before the processor parks the message, so the request keeps why it was parked. */
+export interface ShopDataParked {
+  readonly type: 'ShopDataParked';
+  readonly data: {
+    readonly requestId: string;
+    readonly inputEventId: string;
+    readonly applies: string;
+    readonly profile: string;
+    readonly reason: string;
+    readonly parkedAt: string;
+  };
+}
+
+export type RequestOutcomeEvent = ShopDataProcessed | ShopDataRejected | ShopDataWaiting | ShopDataParked;
 export const REQUEST_STREAM_PREFIX = 'request-';
 
 /** The raw input message the gateway appends to the input stream. `data` is the payload as it came. */

@@ -1,27 +1,44 @@
 import type { RefundPayment } from '../commands';
-import type { OrderFacts } from '../facts/order-facts';
-import type { OrderCancelled } from '../orders/events';
+import type { DomainEvent } from '../events';
+import { cancellationRefundId } from '../orders/events';
+
+/** A domain event with the id it was stored under: the reactor's commands derive their ids from it. */
+export interface IdentifiedEvent {
+  readonly eventId: string;
+  readonly event: DomainEvent;
+}
+
+export interface ReactorCommand {
+  /** The event the command answers; the events it appends derive their ids from it, so it acts once. */
+  readonly causationId: string;
+  readonly command: RefundPayment;
+}
 
 /**
- * When a paid order is cancelled, every payment is refunded what is left of it. Pure: the host runs it on live
- * events only, so replaying history never refunds twice; payments with nothing left are skipped.
+ * A cancellation decides its refunds on the order stream (RefundApplied, refundId `cancel-<orderId>`, in the same
+ * append as OrderCancelled). This reactor carries each of them to its payment's stream as a RefundPayment, which
+ * the order then finds already applied. Pure: the host feeds it the cancelled order's stream.
  */
 export function refundsForCancelledOrder(
-  event: OrderCancelled,
-  facts: OrderFacts | undefined,
-): RefundPayment[] {
-  if (facts === undefined) return [];
-  const { orderId, reason } = event.data;
-  const why = reason === '' ? `order ${orderId} was cancelled` : `order ${orderId} was cancelled: ${reason}`;
-  return Object.entries(facts.payments)
-    .filter(([, payment]) => payment.amount - payment.refunded > 0)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([paymentId, payment]) => ({
-      type: 'RefundPayment',
-      paymentId,
-      amount: { minor: payment.amount - payment.refunded },
-      reason: why,
-      // One cancellation per order, so this names the refund uniquely within each payment.
-      refundId: `cancel-${orderId}`,
-    }));
+  orderId: string,
+  orderStream: readonly IdentifiedEvent[],
+): ReactorCommand[] {
+  const refundId = cancellationRefundId(orderId);
+  return orderStream.flatMap(({ eventId, event }) =>
+    event.type === 'RefundApplied' && event.data.refundId === refundId
+      ? [
+          {
+            causationId: eventId,
+            command: {
+              type: 'RefundPayment',
+              paymentId: event.data.paymentId,
+              amount: { minor: event.data.amount },
+              currency: event.data.currency,
+              reason: event.data.reason,
+              refundId,
+            },
+          },
+        ]
+      : [],
+  );
 }

@@ -1,18 +1,18 @@
 import { given } from '../testing/given-when-then';
 import {
-  NOW,
   confirmDelivery,
+  NOW,
   orderPlaced,
-  orderShipped,
-  paymentRecorded,
+  paid,
   shipmentDelivered,
+  shipped,
 } from '../testing/shop-fixtures';
 
-const shipped = [orderPlaced(), paymentRecorded({ amount: '25.00' }), orderShipped('s-1', 'o-1')];
+const dispatched = [orderPlaced(), ...paid({ amount: '25.00' }), ...shipped('s-1', 'o-1')];
 
 describe('confirming a delivery', () => {
   it('delivers a dispatched shipment, naming its order', () => {
-    given(shipped)
+    given(dispatched)
       .when(confirmDelivery('s-1'))
       .thenEvents([
         { type: 'ShipmentDelivered', data: { shipmentId: 's-1', orderId: 'o-1', deliveredAt: NOW } },
@@ -20,13 +20,13 @@ describe('confirming a delivery', () => {
   });
 
   it('does nothing when the delivery is confirmed twice', () => {
-    given([...shipped, shipmentDelivered('s-1')])
+    given([...dispatched, shipmentDelivered('s-1')])
       .when(confirmDelivery('s-1'))
       .thenNothing();
   });
 
   it('waits for a shipment it does not know yet: delivery only after dispatch', () => {
-    given([orderPlaced(), paymentRecorded({ amount: '25.00' })])
+    given([orderPlaced(), ...paid({ amount: '25.00' })])
       .when(confirmDelivery('s-1'))
       .thenNotYet('shipment s-1 is not known yet');
   });

@@ -1,7 +1,5 @@
 import type { ConfirmDelivery, ShipOrder, ShippingCommand } from '../commands';
 import { NOTHING_TO_DO, accepted, notYet, rejected, type DecideContext, type Decision } from '../decision';
-import { factsFor, isFullyPaid } from '../facts/order-facts';
-import { describeAmount, formatAmount } from '../money/money';
 import { sameContent } from '../same-content';
 import type { ShippingState } from './state';
 
@@ -14,7 +12,11 @@ export function decide(command: ShippingCommand, state: ShippingState, context: 
   }
 }
 
-function ship(command: ShipOrder, state: ShippingState, { now, facts }: DecideContext): Decision {
+/**
+ * The shipment's own rule: one content per shipment id. Whether the order may ship (paid, not cancelled, not
+ * shipped already) is the Order aggregate's decision, made on the order stream before this one is appended.
+ */
+function ship(command: ShipOrder, state: ShippingState, { now }: DecideContext): Decision {
   const { shipmentId, orderId, carrier, trackingNumber } = command;
   if (state.shipped !== undefined) {
     const { shippedAt: _shippedAt, shipmentId: _shipmentId, ...shipped } = state.shipped;
@@ -22,19 +24,6 @@ function ship(command: ShipOrder, state: ShippingState, { now, facts }: DecideCo
     return same
       ? NOTHING_TO_DO
       : rejected(`shipment ${shipmentId} was already dispatched with different content`);
-  }
-  const order = factsFor(facts, orderId);
-  if (order === undefined || !order.placed || order.currency === undefined) {
-    return notYet(`order ${orderId} is not known yet`);
-  }
-  if (order.cancelled) return rejected(`order ${orderId} is cancelled and cannot ship`);
-  if (order.shipped && order.shipmentId !== shipmentId) {
-    return rejected(`order ${orderId} has already shipped with shipment ${order.shipmentId ?? '?'}`);
-  }
-  if (!isFullyPaid(order)) {
-    const paid = formatAmount(order.paid, order.currency);
-    const total = describeAmount(order.total, order.currency);
-    return notYet(`order ${orderId} is not fully paid yet (paid ${paid} of ${total})`);
   }
   return accepted([
     { type: 'OrderShipped', data: { shipmentId, orderId, carrier, trackingNumber, shippedAt: now } },

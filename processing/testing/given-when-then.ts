@@ -1,13 +1,13 @@
 import type { ShopCommand } from '../commands';
-import { decideOn, routeCommand, streamFor } from '../decider';
 import type { Decision } from '../decision';
 import type { DomainEvent } from '../events';
-import { createFactsStore, evolveFacts } from '../facts/order-facts';
+import { InMemoryShop } from './in-memory-shop';
 import { NOW } from './shop-fixtures';
 
 /**
  * Domain specs in shop language: `given(history).when(command).thenEvents([...])`. The history is every domain
- * event so far: the commanded aggregate folds the ones of its own stream, the facts cache learns from all.
+ * event so far, each on its own stream; the command runs its whole plan (e.g. the order's step, then the
+ * payment's), and `thenEvents` lists what it appended across streams, in order.
  * (No `.then` method: an object with one would be taken for a promise.)
  */
 export function given(history: readonly DomainEvent[]): {
@@ -40,11 +40,7 @@ export class Outcome {
 }
 
 function decide(history: readonly DomainEvent[], command: ShopCommand, now: string): Decision {
-  const route = routeCommand(command);
-  const facts = createFactsStore();
-  for (const event of history) evolveFacts(facts, event);
-  const own = history.filter((event) => streamFor(event) === route.stream);
-  return decideOn(route, own, { now, facts });
+  return new InMemoryShop(history).handle(command, now);
 }
 
 function expectReason(decision: Decision, reason: string | RegExp): void {

@@ -7,7 +7,15 @@ import type {
   ShipOrder,
 } from '../commands';
 import { parseAmount } from '../money/money';
-import type { Customer, OrderCancelled, OrderLine, OrderPlaced } from '../orders/events';
+import type {
+  Customer,
+  OrderCancelled,
+  OrderLine,
+  OrderPlaced,
+  PaymentApplied,
+  RefundApplied,
+  ShipmentRegistered,
+} from '../orders/events';
 import type { PaymentRecorded, PaymentRefunded } from '../payments/events';
 import type { OrderShipped, ShipmentDelivered } from '../shipping/events';
 
@@ -84,19 +92,75 @@ export function paymentRecorded(content: PaymentContent, recordedAt = EARLIER): 
   return { type: 'PaymentRecorded', data: { ...payment, recordedAt } };
 }
 
-export function refundPayment(paymentId: string, amount: string, currency = 'EUR'): RefundPayment {
-  return { type: 'RefundPayment', paymentId, amount: { minor: money(amount, currency) }, reason: 'damaged' };
+export function paymentApplied(content: PaymentContent, appliedAt = EARLIER): PaymentApplied {
+  const { paymentId, orderId, amount, currency } = recordPayment(content);
+  return { type: 'PaymentApplied', data: { orderId, paymentId, amount, currency, appliedAt } };
+}
+
+/** A payment as the history holds it once handled: applied to its order, then recorded on its own stream. */
+export function paid(content: PaymentContent, at = EARLIER): [PaymentApplied, PaymentRecorded] {
+  return [paymentApplied(content, at), paymentRecorded(content, at)];
+}
+
+export function refundPayment(
+  paymentId: string,
+  amount: string,
+  currency = 'EUR',
+  refundId = 'r-1',
+): RefundPayment {
+  return {
+    type: 'RefundPayment',
+    paymentId,
+    amount: { minor: money(amount, currency) },
+    reason: 'damaged',
+    refundId,
+  };
+}
+
+interface RefundContent extends PaymentContent {
+  readonly refundId?: string;
+  readonly reason?: string;
 }
 
 export function paymentRefunded(
-  { paymentId = 'p-1', orderId = 'o-1', amount, currency = 'EUR' }: PaymentContent,
+  {
+    paymentId = 'p-1',
+    orderId = 'o-1',
+    amount,
+    currency = 'EUR',
+    refundId = 'r-1',
+    reason = 'damaged',
+  }: RefundContent,
   refundedAt = EARLIER,
 ): PaymentRefunded {
   const minor = money(amount, currency);
   return {
     type: 'PaymentRefunded',
-    data: { paymentId, orderId, amount: minor, currency, reason: 'damaged', refundedAt },
+    data: { paymentId, orderId, amount: minor, currency, reason, refundId, refundedAt },
   };
+}
+
+export function refundApplied(
+  {
+    paymentId = 'p-1',
+    orderId = 'o-1',
+    amount,
+    currency = 'EUR',
+    refundId = 'r-1',
+    reason = 'damaged',
+  }: RefundContent,
+  appliedAt = EARLIER,
+): RefundApplied {
+  const minor = money(amount, currency);
+  return {
+    type: 'RefundApplied',
+    data: { orderId, paymentId, refundId, amount: minor, currency, reason, appliedAt },
+  };
+}
+
+/** A refund as the history holds it once handled: applied on the order, then on the payment's stream. */
+export function refunded(content: RefundContent, at = EARLIER): [RefundApplied, PaymentRefunded] {
+  return [refundApplied(content, at), paymentRefunded(content, at)];
 }
 
 export function shipOrder(shipmentId = 's-1', orderId = 'o-1'): ShipOrder {
@@ -106,6 +170,33 @@ export function shipOrder(shipmentId = 's-1', orderId = 'o-1'): ShipOrder {
 export function orderShipped(shipmentId = 's-1', orderId = 'o-1', shippedAt = EARLIER): OrderShipped {
   const { type: _type, ...dispatch } = shipOrder(shipmentId, orderId);
   return { type: 'OrderShipped', data: { ...dispatch, shippedAt } };
+}
+
+export function shipmentRegistered(
+  shipmentId = 's-1',
+  orderId = 'o-1',
+  registeredAt = EARLIER,
+): ShipmentRegistered {
+  const {
+    type: _type,
+    shipmentId: id,
+    orderId: order,
+    carrier,
+    trackingNumber,
+  } = shipOrder(shipmentId, orderId);
+  return {
+    type: 'ShipmentRegistered',
+    data: { orderId: order, shipmentId: id, carrier, trackingNumber, registeredAt },
+  };
+}
+
+/** A shipment as the history holds it once handled: registered on the order, then dispatched. */
+export function shipped(
+  shipmentId = 's-1',
+  orderId = 'o-1',
+  at = EARLIER,
+): [ShipmentRegistered, OrderShipped] {
+  return [shipmentRegistered(shipmentId, orderId, at), orderShipped(shipmentId, orderId, at)];
 }
 
 export function confirmDelivery(shipmentId = 's-1'): ConfirmDelivery {

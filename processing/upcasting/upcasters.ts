@@ -6,6 +6,9 @@ export type DomainEventType = DomainEvent['type'];
 export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
   'OrderPlaced',
   'OrderCancelled',
+  'PaymentApplied',
+  'RefundApplied',
+  'ShipmentRegistered',
   'PaymentRecorded',
   'PaymentRefunded',
   'OrderShipped',
