@@ -6,6 +6,7 @@ import type {
   ShopDataProcessed,
   ShopDataRejected,
   ShopDataReceivedMetadata,
+  ShopDataWaiting,
 } from '../processing/requests/events';
 import type { OrderShipped, ShipmentDelivered } from '../processing/shipping/events';
 import type { ProjectedEvent } from './projection';
@@ -93,6 +94,15 @@ export const shopDataRejectedData: z.ZodType<ShopDataRejected['data']> = z.objec
   profile: z.string(),
   reason: z.string(),
   rejectedAt: timestamp,
+});
+
+export const shopDataWaitingData: z.ZodType<ShopDataWaiting['data']> = z.object({
+  requestId: id,
+  inputEventId: id,
+  applies: z.string(),
+  profile: z.string(),
+  reason: z.string(),
+  waitingAt: timestamp,
 });
 
 export const shopDataParkedData: z.ZodType<ShopDataParked['data']> = z.object({

@@ -50,7 +50,7 @@ const requestIdOf = (reply: { body: unknown }) => (reply.body as { requestId: st
 describe('processing delivers every input once in effect', () => {
   let pipeline: Pipeline;
   beforeAll(async () => {
-    pipeline = await startPipeline({ maxRetryCount: 3 });
+    pipeline = await startPipeline({ maxRetryCount: 3, waitWindowMs: 1500 });
   });
   afterAll(() => pipeline.stop());
 
@@ -64,8 +64,10 @@ describe('processing delivers every input once in effect', () => {
 
   it('parks a payment whose order never comes, and processes it once replayed after the order arrived', async () => {
     const payment = await postJson(pipeline.url, API, pay('p-orphan', 'o-never'));
+    const waiting = await requestStatus(pipeline, requestIdOf(payment), 'waiting');
+    expect(waiting).toMatchObject({ reason: 'order o-never is not known yet' });
     const parked = await requestStatus(pipeline, requestIdOf(payment), 'parked');
-    expect(parked).toMatchObject({ status: 'parked' });
+    expect(parked).toMatchObject({ reason: 'still waiting after 2 s: order o-never is not known yet' });
     const info = await pipeline.client.getPersistentSubscriptionToStreamInfo(INPUT_STREAM, GROUP);
     expect(info.stats.parkedMessageCount).toBeGreaterThanOrEqual(1);
 
@@ -89,6 +91,7 @@ describe('processing delivers every input once in effect', () => {
       registry: createMetricsRegistry('processing'),
       inputStream: INPUT_STREAM,
       group: 'redelivery-check',
+      refundsGroup: 'redelivery-check-refunds',
       maxRetryCount: 1,
     });
     try {

@@ -19,7 +19,9 @@ export function orderResponse(doc: OrderDocument) {
     total: money(doc.total),
     paid: money(doc.paid),
     refunded: money(doc.refunded),
-    outstanding: money(Math.max(0, doc.total - doc.paid + doc.refunded)),
+    // A cancelled order owes nothing; otherwise what is not paid net of refunds (never clamped: an overpayment
+    // would show as a negative amount rather than hide).
+    outstanding: money(doc.cancelledAt === undefined ? doc.total - doc.paid + doc.refunded : 0),
     payments: doc.payments.map((p) => ({ ...p, amount: money(p.amount), refunded: money(p.refunded) })),
     refunds: doc.refunds.map((r) => ({ ...r, amount: money(r.amount) })),
     shipment: doc.shipment,

@@ -1,6 +1,6 @@
 import type { ReadModelDocument } from '../projection';
 
-export const REQUEST_STATUSES = ['accepted', 'processed', 'rejected', 'parked'] as const;
+export const REQUEST_STATUSES = ['accepted', 'waiting', 'processed', 'rejected', 'parked'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 /** The `requests` read model: one document per gateway requestId, telling the sender what became of its data. */
@@ -12,7 +12,7 @@ export interface RequestDocument extends ReadModelDocument {
   readonly profile: string;
   readonly receivedAt: string | null;
   readonly inputEventId: string;
-  /** Why it was rejected, or parked when the runner knows. */
+  /** Why it was rejected, what it waits for, or why it was parked. */
   readonly reason?: string;
   /** Ids of the aggregates a processed message touched. */
   readonly resultIds?: readonly string[];

@@ -6,6 +6,7 @@ import {
   shopDataProcessedData,
   shopDataReceivedMetadata,
   shopDataRejectedData,
+  shopDataWaitingData,
 } from '../event-schemas';
 import type { ProjectedEvent, Projection } from '../projection';
 import { SHOP_DATA_PARKED } from '../shop-data-parked';
@@ -15,6 +16,7 @@ export const REQUESTS_EVENT_TYPES = [
   SHOP_DATA_RECEIVED,
   'ShopDataProcessed',
   'ShopDataRejected',
+  'ShopDataWaiting',
   SHOP_DATA_PARKED,
 ] as const;
 
@@ -80,15 +82,23 @@ function applyRequestEvent(
         updatedAt: data.rejectedAt,
       });
     }
+    case 'ShopDataWaiting': {
+      const data = parseEventPart(shopDataWaitingData, event.data, event);
+      // A replayed parked message may wait again; a settled one never goes back.
+      if (doc && isSettled(doc.status)) return doc;
+      const { resultIds: _resultIds, ...base } = doc ?? withoutInput(data.requestId, data, event);
+      return requestDocument({ ...base, status: 'waiting', reason: data.reason, updatedAt: data.waitingAt });
+    }
     case SHOP_DATA_PARKED: {
       const data = parseEventPart(shopDataParkedData, event.data, event);
       // Parking only happens to a message the gateway stored, so without its document there is nothing to say.
       if (!doc || isSettled(doc.status)) return doc;
-      const { reason: _reason, ...base } = doc;
+      // The processor records why it parks; the server's own link to the parked message says nothing new.
+      const reason = data.reason ?? doc.reason;
       return requestDocument({
-        ...base,
+        ...doc,
         status: 'parked',
-        ...(data.reason === undefined ? {} : { reason: data.reason }),
+        ...(reason === undefined ? {} : { reason }),
         updatedAt: event.created,
       });
     }

@@ -14,10 +14,13 @@ import { startSynchronizers, type Synchronizers } from '../../synchronizers/host
 
 export const INPUT_STREAM = 'shop-input';
 export const GROUP = 'shop-processing';
+export const REFUNDS_GROUP = 'shop-refunds';
 
 export interface PipelineOptions {
   readonly processors?: number;
   readonly maxRetryCount?: number;
+  /** How long a message may wait for its predecessor before it is parked. */
+  readonly waitWindowMs?: number;
   readonly synchronizers?: boolean;
   /** Serve the web UI from this folder (the browser tests pass `shop-api/ui`). */
   readonly staticDir?: string;
@@ -50,7 +53,9 @@ export async function startPipeline(options: PipelineOptions = {}) {
         registry: createMetricsRegistry('processing'),
         inputStream: INPUT_STREAM,
         group: GROUP,
+        refundsGroup: REFUNDS_GROUP,
         maxRetryCount: options.maxRetryCount ?? 5,
+        ...(options.waitWindowMs === undefined ? {} : { waitWindowMs: options.waitWindowMs }),
       }),
     );
   }
