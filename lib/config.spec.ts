@@ -10,6 +10,7 @@ describe('configuration from environment variables', () => {
       shopApiPort: 3000,
       inputStream: 'shop-input',
       maxBodyBytes: 1048576,
+      maxRequestWaitSeconds: 30,
       shutdownTimeoutMs: 10000,
     });
   });

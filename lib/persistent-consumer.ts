@@ -34,7 +34,10 @@ export interface PersistentConsumerOptions {
   readonly settings: Partial<PersistentSubscriptionToStreamSettings>;
   /** How many messages this process works on at once. */
   readonly concurrency: number;
-  /** How many delayed retries may wait at once besides; the client's buffer is concurrency + this. */
+  /**
+   * How many delayed retries may wait at once without a working slot (default: `concurrency`). The server keeps
+   * them in flight, so the client's buffer is concurrency + this; past it, a delayed retry waits in its slot.
+   */
   readonly maxDeferred?: number;
   readonly handle: (event: StoredEvent, retryCount: number) => Promise<Settlement>;
 }
@@ -49,7 +52,6 @@ export interface PersistentConsumer {
 }
 
 const RECONNECT_DELAY_MS = 1000;
-export const DEFAULT_MAX_DEFERRED = 256;
 
 type Subscription = PersistentSubscriptionToStream | PersistentSubscriptionToAll;
 type Resolved = PersistentSubscriptionToStreamResolvedEvent;
@@ -101,7 +103,7 @@ export async function ensureGroup(
  */
 export function startPersistentConsumer(options: PersistentConsumerOptions): PersistentConsumer {
   const log = options.logger.child({ source: describeSource(options.source), group: options.group });
-  const maxDeferred = options.maxDeferred ?? DEFAULT_MAX_DEFERRED;
+  const maxDeferred = options.maxDeferred ?? options.concurrency;
   let stopped = false;
   let groupEnsured = false;
   let inFlight = 0;
@@ -139,8 +141,9 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
       settlement = { action: 'retry', reason: error instanceof Error ? error.message : String(error) };
     }
     if (settlement.action === 'ack') return sub.ack(resolved);
-    if (settlement.action === 'retry' && settlement.afterMs && !stopped && deferred.size < maxDeferred) {
-      return nackLater(sub, resolved, settlement.reason, settlement.afterMs);
+    if (settlement.action === 'retry' && settlement.afterMs && !stopped) {
+      if (deferred.size < maxDeferred) return nackLater(sub, resolved, settlement.reason, settlement.afterMs);
+      await new Promise((resolve) => setTimeout(resolve, settlement.afterMs));
     }
     return sub.nack(settlement.action, settlement.reason, resolved);
   }

@@ -8,7 +8,6 @@ import { connectMongo } from '../lib/mongo';
 import { processShutdown, runService } from '../lib/service';
 import { createShopApi } from './app';
 import { eventStoreInputPublisher } from './ingest/input-publisher';
-import { queryRoutes } from './queries/query-routes';
 import { mongoReadStore } from './queries/read-store';
 
 const SERVICE = 'shop-api';
@@ -28,7 +27,8 @@ runService(SERVICE, async () => {
     maxBodyBytes: config.maxBodyBytes,
     // Ready means "can accept shop data": MongoDB being down only makes the query routes answer 503.
     checks: { eventstore: eventStoreCheck(eventStore) },
-    queryRoutes: queryRoutes(mongoReadStore(mongo.db), logger),
+    readStore: mongoReadStore(mongo.db),
+    maxRequestWaitSeconds: config.maxRequestWaitSeconds,
     staticDir: STATIC_DIR,
   });
   const http = await listen(app, config.shopApiPort, '0.0.0.0', 'PORT');

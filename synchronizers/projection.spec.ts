@@ -100,8 +100,8 @@ describe('events written by older releases', () => {
     const sales = readModels.find((model) => model.name === 'sales_daily')!;
     expect(documentKeys(sales, events)).toEqual(['2026-11-23:EUR']);
     expect(projectBatch(sales, new Map(), events).changed.get('2026-11-23:EUR')).toMatchObject({
-      revenuePlaced: 2500,
-      revenuePaid: 2500,
+      revenuePlaced: '2500',
+      revenuePaid: '2500',
       unitsBySku: { 'SKU-1': 2 },
     });
   });
@@ -164,17 +164,17 @@ describe('every read model over a day in the shop', () => {
     expect(sales!.get('2026-11-23:EUR')).toMatchObject({
       ordersPlaced: 2,
       ordersCancelled: 0,
-      revenuePlaced: 5000,
-      revenuePaid: 2800,
-      revenueRefunded: 300,
+      revenuePlaced: '5000',
+      revenuePaid: '2800',
+      revenueRefunded: '300',
       unitsBySku: { 'SKU-1': 4 },
     });
     expect(sales!.get('2026-11-23:USD')).toMatchObject({
       ordersPlaced: 1,
       ordersCancelled: 1,
-      revenuePlaced: 4300,
-      revenuePaid: 4300,
-      revenueRefunded: 4300,
+      revenuePlaced: '4300',
+      revenuePaid: '4300',
+      revenueRefunded: '4300',
       unitsBySku: { 'SKU-2': 1, 'SKU-3': 4 },
     });
     expect(sales!.get('2026-11-24:EUR')).toMatchObject({ ordersCancelled: 1, ordersPlaced: 0 });

@@ -145,4 +145,55 @@ describe('query endpoints over the read models', () => {
     expect(reply.contentType).toMatch(/^application\/problem\+json/);
     expect((reply.body as { detail: string }).detail).toMatch(detail);
   });
+
+  it('never answers 404 on the Location a 202 gave, and ?wait= holds until the request is processed', async () => {
+    const posted = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => postJson(pipeline.url, API, place(`q-ryw-${i}`, 'c-ryw', '1.00'))),
+    );
+    const first = await Promise.all(
+      posted.map((reply) => http(pipeline.url, reply.headers.get('location') ?? '/missing')),
+    );
+    expect(first.map((reply) => reply.status)).toEqual(posted.map(() => 200));
+    for (const reply of first) {
+      expect(['accepted', 'processed']).toContain((reply.body as { status: string }).status);
+    }
+    const waited = await Promise.all(
+      posted.map((reply) => http(pipeline.url, `${reply.headers.get('location') ?? ''}?wait=10`)),
+    );
+    expect(waited.map((reply) => (reply.body as { status: string }).status)).toEqual(
+      posted.map(() => 'processed'),
+    );
+  });
+
+  it.each([
+    ['?wait=31', /wait must be at most 30/],
+    ['?wait=soon', /wait must be a whole number of seconds/],
+    ['?wait=1&wait=2', /wait must be given once/],
+    ['?hold=1', /hold is not a known parameter/],
+  ])('refuses %s on a request status with a 400 problem', async (query, detail) => {
+    const reply = await http(pipeline.url, `${API}/requests/nope${query}`);
+    expect(reply.status).toBe(400);
+    expect((reply.body as { detail: string }).detail).toMatch(detail);
+  });
+
+  it('reports a day whose sales pass 2^53 minor units exactly', async () => {
+    const maxSafe = String(Number.MAX_SAFE_INTEGER); // JPY has no minor unit: 9007199254740991 yen
+    for (const id of ['q-huge-1', 'q-huge-2']) {
+      const order = {
+        ...place(id, 'c-huge', maxSafe, 'JPY'),
+        lines: [{ sku: 'SKU-H', quantity: 1, unitPrice: maxSafe }],
+      };
+      const reply = await postJson(pipeline.url, API, order);
+      await http(pipeline.url, `${reply.headers.get('location') ?? ''}?wait=10`);
+    }
+    const report = await eventually(async () => {
+      const reply = await http(pipeline.url, `${API}/reports/sales?from=${today}&to=${today}&currency=JPY`);
+      const body = reply.body as { days: { ordersPlaced: number }[] };
+      return reply.status === 200 && body.days[0]?.ordersPlaced === 2 ? body : undefined;
+    });
+    expect(report).toMatchObject({
+      days: [{ currency: 'JPY', revenuePlaced: '18014398509481982' }],
+      totals: [{ currency: 'JPY', revenuePlaced: '18014398509481982' }],
+    });
+  });
 });

@@ -42,15 +42,17 @@ export function parseAmount(value: string | number, currency: string): ParsedAmo
   return { ok: true, minor };
 }
 
-/** Integer minor units as a major-unit decimal string: `formatAmount(1250, 'EUR')` is `"12.50"`. */
-export function formatAmount(minor: number, currency: string): string {
-  if (!Number.isSafeInteger(minor))
+/**
+ * Integer minor units as a major-unit decimal string: `formatAmount(1250, 'EUR')` is `"12.50"`. A bigint (a sum
+ * past 2^53) is formatted exactly.
+ */
+export function formatAmount(minor: number | bigint, currency: string): string {
+  if (typeof minor === 'number' && !Number.isSafeInteger(minor))
     throw new RangeError(`formatAmount needs integer minor units, got ${minor}`);
   const exponent = minorUnitExponent(currency) ?? FALLBACK_EXPONENT;
-  const digits = Math.abs(minor)
-    .toString()
-    .padStart(exponent + 1, '0');
-  const sign = minor < 0 ? '-' : '';
+  const negative = minor < 0;
+  const digits = (negative ? -BigInt(minor) : BigInt(minor)).toString().padStart(exponent + 1, '0');
+  const sign = negative ? '-' : '';
   if (exponent === 0) return sign + digits;
   return `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
 }

@@ -3,7 +3,8 @@ import type { Logger } from '../../lib/logger';
 import { problem, sendProblem } from '../../lib/problem';
 import { isUnavailable } from '../../lib/eventstore';
 import type { Histogram } from 'prom-client';
-import type { InputPublisher } from './input-publisher';
+import type { AcceptedRequests } from '../requests/accepted-requests';
+import { bodyFingerprint, type InputPublisher } from './input-publisher';
 import { readShopData } from './shop-data';
 
 export const INGEST_PATH = '/shop/api/v1';
@@ -15,8 +16,13 @@ export interface IngestDeps {
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   readonly ingestLatency: Histogram;
+  readonly accepted: AcceptedRequests;
   readonly now?: () => Date;
 }
+
+/** The raw body's fingerprint, taken while parsing and only when an Idempotency-Key needs it. */
+const FINGERPRINT = Symbol('bodyFingerprint');
+type WithFingerprint = { [FINGERPRINT]?: string };
 
 /** Step 1: validate the routing fields, store the raw message, answer 202 with its requestId. */
 export function ingestRoute({
@@ -24,10 +30,19 @@ export function ingestRoute({
   logger,
   maxBodyBytes,
   ingestLatency,
+  accepted,
   now = () => new Date(),
 }: IngestDeps): Router {
   const router = express.Router();
-  const parseJson = express.json({ limit: maxBodyBytes, strict: false, type: () => true });
+  const parseJson = express.json({
+    limit: maxBodyBytes,
+    strict: false,
+    type: () => true,
+    verify: (req, _res, raw) => {
+      if (req.headers['idempotency-key'] !== undefined)
+        (req as WithFingerprint)[FINGERPRINT] = bodyFingerprint(raw);
+    },
+  });
 
   router.post(
     INGEST_PATH,
@@ -69,8 +84,24 @@ export function ingestRoute({
       }
       const endTimer = ingestLatency.startTimer();
       try {
-        const requestId = await publisher.publish(checked.value, idempotencyKey, now());
+        const fingerprint = (req as WithFingerprint)[FINGERPRINT] ?? bodyFingerprint(Buffer.alloc(0));
+        const idempotency = idempotencyKey === undefined ? undefined : { key: idempotencyKey, fingerprint };
+        const published = await publisher.publish(checked.value, idempotency, now());
         endTimer();
+        if (!published.ok) {
+          logger.info({ correlationId: published.requestId }, 'idempotency key reused with another body');
+          return sendProblem(
+            res,
+            problem(
+              422,
+              'idempotency-key-reused',
+              `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used for a request with a different body; nothing was stored.`,
+              { idempotencyKey, requestId: published.requestId },
+            ),
+          );
+        }
+        const { requestId } = published;
+        accepted.remember(requestId, published.metadata);
         logger.info(
           { correlationId: requestId, applies: checked.value.applies, profile: checked.value.profile },
           'shop data accepted',

@@ -86,6 +86,36 @@ describe('POST /shop/api/v1 stores raw shop data in the input stream', () => {
     expect((await inputEvents(client)).length).toBe(before + 1);
   });
 
+  it('refuses the same Idempotency-Key with a different body with 422 and stores nothing, even when raced', async () => {
+    const before = (await inputEvents(client)).length;
+    const rounds = Array.from({ length: 60 }, (_, i) => i);
+    const replies = await Promise.all(
+      rounds.map(async (i) => {
+        const key = `reuse-${i}`;
+        const bodyOf = (n: number) => ({
+          applies: 'Order',
+          source: 'erp',
+          profile: 'erp-export/v1',
+          ORDER_NO: `o-${n}`,
+        });
+        return Promise.all([
+          postJson(url, '/shop/api/v1', bodyOf(1), { 'Idempotency-Key': key }),
+          postJson(url, '/shop/api/v1', bodyOf(2), { 'Idempotency-Key': key }),
+        ]);
+      }),
+    );
+    for (const pair of replies) {
+      expect(pair.map((r) => r.status).sort()).toEqual([202, 422]);
+      const refused = pair.find((r) => r.status === 422)!;
+      expect(refused.contentType).toMatch(/^application\/problem\+json/);
+      expect(refused.body).toMatchObject({ status: 422, title: expect.any(String) });
+      expect((refused.body as { detail: string }).detail).toMatch(
+        /Idempotency-Key "reuse-\d+" was already used/,
+      );
+    }
+    expect((await inputEvents(client)).length).toBe(before + rounds.length);
+  });
+
   const badRequests: [string, { body: string; type?: string }, number, RegExp][] = [
     ['not JSON', { body: '{"applies": "Order",' }, 400, /not valid JSON/],
     ['a JSON array', { body: '[1,2]' }, 400, /must be a JSON object/],

@@ -1,5 +1,11 @@
+import { createHash } from 'node:crypto';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
-import type { EventStoreDBClient } from '@eventstore/db-client';
+import {
+  NO_STREAM,
+  StreamNotFoundError,
+  WrongExpectedVersionError,
+  type EventStoreDBClient,
+} from '@eventstore/db-client';
 import { appendEvents } from '../../lib/eventstore';
 import { SHOP_DATA_RECEIVED, type ShopDataReceivedMetadata } from '../../processing/requests/events';
 import type { ShopData } from './shop-data';
@@ -7,15 +13,35 @@ import type { ShopData } from './shop-data';
 /** Namespace for request ids derived from Idempotency-Key headers (UUID v5). */
 const IDEMPOTENCY_NAMESPACE = '5b8f6f2e-7c1a-4e52-9d0b-3f6a1c2d4e8f';
 export const APPEND_DEADLINE_MS = 5000;
+export const IDEMPOTENCY_STREAM_PREFIX = 'idempotency-';
+const KEY_CLAIMED = 'IdempotencyKeyClaimed';
+
+/** An Idempotency-Key with the fingerprint (SHA-256 of the raw body) of the request that carries it. */
+export interface IdempotentRequest {
+  readonly key: string;
+  readonly fingerprint: string;
+}
+
+export type PublishResult =
+  | { readonly ok: true; readonly requestId: string; readonly metadata: ShopDataReceivedMetadata }
+  | { readonly ok: false; readonly reason: 'key-reused'; readonly requestId: string };
 
 /** The gateway's one port to the event store: store a received message, answer its requestId. */
 export interface InputPublisher {
-  publish(data: ShopData, idempotencyKey: string | undefined, receivedAt: Date): Promise<string>;
+  publish(
+    data: ShopData,
+    idempotency: IdempotentRequest | undefined,
+    receivedAt: Date,
+  ): Promise<PublishResult>;
+}
+
+export function bodyFingerprint(raw: Buffer): string {
+  return createHash('sha256').update(raw).digest('hex');
 }
 
 /**
  * The requestId doubles as the input event id. With an Idempotency-Key it is derived from the sender and the key,
- * so a retry appends an event id the store already holds and EventStoreDB keeps the first one only.
+ * so a retry appends an event id the store already holds.
  */
 export function requestIdFor(source: string, idempotencyKey: string | undefined): string {
   return idempotencyKey === undefined
@@ -23,10 +49,63 @@ export function requestIdFor(source: string, idempotencyKey: string | undefined)
     : uuidv5(`${source}\n${idempotencyKey}`, IDEMPOTENCY_NAMESPACE);
 }
 
+/**
+ * A key is claimed on its own stream `idempotency-<requestId>`, appended with expected revision NO_STREAM: of two
+ * requests with one key exactly one claim succeeds, on any EventStoreDB (deduplication of a re-appended event id
+ * with expected revision `any` is only best effort on a real server). The claim holds the body's fingerprint, so
+ * a retry with the same body is answered with the same requestId and a different body is refused, stored nowhere.
+ */
+async function claim(
+  client: EventStoreDBClient,
+  requestId: string,
+  source: string,
+  { key, fingerprint }: IdempotentRequest,
+  at: Date,
+): Promise<boolean> {
+  const stream = IDEMPOTENCY_STREAM_PREFIX + requestId;
+  try {
+    await appendEvents(
+      client,
+      stream,
+      [
+        {
+          id: uuidv5(`${requestId}/claim/${fingerprint}`, IDEMPOTENCY_NAMESPACE),
+          type: KEY_CLAIMED,
+          data: { requestId, source, key, fingerprint, claimedAt: at.toISOString() },
+          metadata: { $correlationId: requestId },
+        },
+      ],
+      NO_STREAM,
+      APPEND_DEADLINE_MS,
+    );
+    return true;
+  } catch (error) {
+    if (!(error instanceof WrongExpectedVersionError)) throw error;
+    return (await claimedFingerprint(client, stream)) === fingerprint;
+  }
+}
+
+async function claimedFingerprint(client: EventStoreDBClient, stream: string): Promise<string | undefined> {
+  let fingerprint: string | undefined;
+  try {
+    // Read to the end (one event) rather than break: an abandoned read keeps the client from disposing.
+    for await (const { event } of client.readStream(stream, { maxCount: 1, deadline: APPEND_DEADLINE_MS })) {
+      const data = event?.data as { fingerprint?: unknown } | undefined;
+      if (typeof data?.fingerprint === 'string') fingerprint = data.fingerprint;
+    }
+  } catch (error) {
+    if (!(error instanceof StreamNotFoundError)) throw error;
+  }
+  return fingerprint;
+}
+
 export function eventStoreInputPublisher(client: EventStoreDBClient, inputStream: string): InputPublisher {
   return {
-    async publish(data, idempotencyKey, receivedAt) {
-      const requestId = requestIdFor(data.source, idempotencyKey);
+    async publish(data, idempotency, receivedAt) {
+      const requestId = requestIdFor(data.source, idempotency?.key);
+      if (idempotency && !(await claim(client, requestId, data.source, idempotency, receivedAt))) {
+        return { ok: false, reason: 'key-reused', requestId };
+      }
       const metadata: ShopDataReceivedMetadata = {
         applies: data.applies,
         source: data.source,
@@ -41,7 +120,7 @@ export function eventStoreInputPublisher(client: EventStoreDBClient, inputStream
         'any',
         APPEND_DEADLINE_MS,
       );
-      return requestId;
+      return { ok: true, requestId, metadata };
     },
   };
 }

@@ -78,6 +78,19 @@ export const salesReportQuery = z
     path: ['to'],
   });
 
+/** `?wait=N`: hold the answer up to N whole seconds (at most `maxWaitSeconds`) for the request to settle. */
+export function requestStatusQuery(maxWaitSeconds: number) {
+  return z
+    .object({
+      wait: single
+        .regex(/^\d+$/, 'must be a whole number of seconds')
+        .transform(Number)
+        .pipe(z.number().int().max(maxWaitSeconds, `must be at most ${maxWaitSeconds}`))
+        .default(0),
+    })
+    .strict();
+}
+
 export type OrderListQuery = z.infer<typeof orderListQuery>;
 export type SalesReportQuery = z.infer<typeof salesReportQuery>;
 

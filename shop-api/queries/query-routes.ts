@@ -3,9 +3,23 @@ import type { z } from 'zod';
 import type { Logger } from '../../lib/logger';
 import { isMongoUnavailable } from '../../lib/mongo';
 import { problem, sendProblem } from '../../lib/problem';
-import { encodeCursor, orderListQuery, paramErrors, salesReportQuery } from './query-params';
+import {
+  encodeCursor,
+  orderListQuery,
+  paramErrors,
+  requestStatusQuery,
+  salesReportQuery,
+} from './query-params';
+import type { AcceptedRequests } from '../requests/accepted-requests';
+import { waitForRequest } from '../requests/request-wait';
 import type { ReadStore } from './read-store';
-import { orderResponse, requestResponse, salesDayResponse, salesTotals } from './responses';
+import {
+  acceptedRequestResponse,
+  orderResponse,
+  requestResponse,
+  salesDayResponse,
+  salesTotals,
+} from './responses';
 
 const BASE = '/shop/api/v1';
 const MAX_ID_LENGTH = 200;
@@ -26,8 +40,15 @@ function validId(id: string, res: Response): boolean {
 }
 
 /** Reads of the read models. MongoDB being down is a 503 for these routes only; ingest keeps working. */
-export function queryRoutes(store: ReadStore, logger: Logger): Router {
+export interface RequestStatusOptions {
+  readonly accepted: AcceptedRequests;
+  /** Upper bound of `?wait=` in seconds. */
+  readonly maxWaitSeconds: number;
+}
+
+export function queryRoutes(store: ReadStore, logger: Logger, options: RequestStatusOptions): Router {
   const router = express.Router();
+  const statusQuery = requestStatusQuery(options.maxWaitSeconds);
 
   const guard =
     (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
@@ -77,10 +98,15 @@ export function queryRoutes(store: ReadStore, logger: Logger): Router {
     guard(async (req, res) => {
       const id = String(req.params.id);
       if (!validId(id, res)) return;
-      const doc = await store.request(id);
-      if (!doc)
-        return sendProblem(res, problem(404, 'request-not-found', `There is no request ${id} (yet).`));
-      res.json(requestResponse(doc));
+      const query = parseQuery(statusQuery, req, res);
+      if (!query) return;
+      const gone = new AbortController();
+      res.on('close', () => gone.abort());
+      const doc = await waitForRequest(store, id, query.wait * 1000, gone.signal);
+      if (doc) return void res.json(requestResponse(doc));
+      const accepted = options.accepted.find(id);
+      if (accepted) return void res.json(acceptedRequestResponse(id, accepted));
+      sendProblem(res, problem(404, 'request-not-found', `There is no request ${id}.`));
     }),
   );
 

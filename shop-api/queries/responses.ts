@@ -1,4 +1,5 @@
 import { formatAmount } from '../../processing/money/money';
+import type { ShopDataReceivedMetadata } from '../../processing/requests/events';
 import type { OrderDocument } from '../../synchronizers/orders/order-document';
 import type { RequestDocument } from '../../synchronizers/requests/request-document';
 import type { SalesDayDocument } from '../../synchronizers/sales-daily/sales-day-document';
@@ -33,6 +34,19 @@ export function orderResponse(doc: OrderDocument) {
   };
 }
 
+/** A request this gateway stored that the read model does not show yet. */
+export function acceptedRequestResponse(requestId: string, metadata: ShopDataReceivedMetadata) {
+  return {
+    requestId,
+    status: 'accepted',
+    applies: metadata.applies,
+    source: metadata.source,
+    profile: metadata.profile,
+    receivedAt: metadata.receivedAt,
+    updatedAt: metadata.receivedAt,
+  };
+}
+
 export function requestResponse(doc: RequestDocument) {
   return {
     requestId: doc._id,
@@ -48,7 +62,7 @@ export function requestResponse(doc: RequestDocument) {
 }
 
 export function salesDayResponse(doc: SalesDayDocument) {
-  const money = (minor: number) => formatAmount(minor, doc.currency);
+  const money = (minor: string | number) => formatAmount(BigInt(minor), doc.currency);
   return {
     day: doc.day,
     currency: doc.currency,
@@ -65,22 +79,22 @@ export function salesDayResponse(doc: SalesDayDocument) {
 export function salesTotals(days: readonly SalesDayDocument[]) {
   const byCurrency = new Map<
     string,
-    { ordersPlaced: number; ordersCancelled: number; placed: number; paid: number; refunded: number }
+    { ordersPlaced: number; ordersCancelled: number; placed: bigint; paid: bigint; refunded: bigint }
   >();
   for (const day of days) {
     const total = byCurrency.get(day.currency) ?? {
       ordersPlaced: 0,
       ordersCancelled: 0,
-      placed: 0,
-      paid: 0,
-      refunded: 0,
+      placed: 0n,
+      paid: 0n,
+      refunded: 0n,
     };
     byCurrency.set(day.currency, {
       ordersPlaced: total.ordersPlaced + day.ordersPlaced,
       ordersCancelled: total.ordersCancelled + day.ordersCancelled,
-      placed: total.placed + day.revenuePlaced,
-      paid: total.paid + day.revenuePaid,
-      refunded: total.refunded + day.revenueRefunded,
+      placed: total.placed + BigInt(day.revenuePlaced),
+      paid: total.paid + BigInt(day.revenuePaid),
+      refunded: total.refunded + BigInt(day.revenueRefunded),
     });
   }
   return [...byCurrency].map(([currency, t]) => ({

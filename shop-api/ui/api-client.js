@@ -22,7 +22,7 @@ export const PROFILE = 'web/v1';
  *   shipment: Shipment | null, placedAt: string, updatedAt: string, cancelledAt?: string, cancelReason?: string
  * }} Order
  * @typedef {{ items: Order[], nextCursor: string | null }} OrderPage
- * @typedef {'accepted' | 'processed' | 'rejected' | 'parked'} RequestStatus
+ * @typedef {'accepted' | 'waiting' | 'processed' | 'rejected' | 'parked'} RequestStatus
  * @typedef {{ requestId: string, status: RequestStatus, reason?: string, resultIds?: string[] }} RequestState
  * @typedef {{
  *   day: string, currency: string, ordersPlaced: number, ordersCancelled: number, revenuePlaced: string,
@@ -137,9 +137,11 @@ async function read(path) {
 
 /**
  * @param {string} requestId
- * @returns {Promise<Reply<RequestState | null>>} null while the synchronizer has not seen the request
+ * @param {number} [waitSeconds] let the gateway hold the answer until the request has an outcome (or is waiting)
+ * @returns {Promise<Reply<RequestState | null>>}
  */
-export const fetchRequest = (requestId) => read(`/requests/${encodeURIComponent(requestId)}`);
+export const fetchRequest = (requestId, waitSeconds = 0) =>
+  read(`/requests/${encodeURIComponent(requestId)}${waitSeconds > 0 ? `?wait=${waitSeconds}` : ''}`);
 
 /**
  * @param {string} orderId

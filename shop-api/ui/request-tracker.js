@@ -6,6 +6,8 @@ import { append, h, sleep } from './dom.js';
 
 export const POLL_INTERVAL_MS = 500;
 export const GIVE_UP_AFTER_MS = 120_000;
+/** How long the gateway may hold a status answer (`?wait=`), within its MAX_REQUEST_WAIT_SECONDS. */
+const HOLD_SECONDS = 10;
 const MAX_ENTRIES = 50;
 
 /**
@@ -20,6 +22,7 @@ const BADGES = {
   failed: 'not sent',
   sent: 'sent',
   accepted: 'accepted',
+  waiting: 'waiting',
   processed: 'processed',
   rejected: 'rejected',
   parked: 'parked',
@@ -38,6 +41,8 @@ function describe(state) {
   switch (state.status) {
     case 'accepted':
       return 'Stored by the gateway; a processor is working on it.';
+    case 'waiting':
+      return `Waiting: ${state.reason ?? 'a precondition is not met yet'}; it is retried until it is.`;
     case 'processed':
       return state.resultIds?.length ? `Done: ${state.resultIds.join(', ')}.` : 'Done.';
     case 'rejected':
@@ -91,12 +96,17 @@ export function createRequestTracker(list, onChange) {
   async function follow(entry, item, requestId) {
     const deadline = Date.now() + GIVE_UP_AFTER_MS;
     while (!isFinal(entry.status)) {
-      await sleep(POLL_INTERVAL_MS);
-      const reply = await fetchRequest(requestId);
+      // The gateway holds the answer until the request has an outcome; a waiting one is asked again shortly.
+      const reply = await fetchRequest(requestId, HOLD_SECONDS);
       if (!reply.ok) {
         update(entry, item, { detail: `Cannot read its status right now (${reply.message}); retrying.` });
+        await sleep(POLL_INTERVAL_MS);
       } else if (reply.value) {
         update(entry, item, { status: reply.value.status, detail: describe(reply.value) });
+        if (reply.value.status === 'waiting' || reply.value.status === 'accepted')
+          await sleep(POLL_INTERVAL_MS);
+      } else {
+        await sleep(POLL_INTERVAL_MS);
       }
       if (!isFinal(entry.status) && Date.now() > deadline) {
         update(entry, item, { status: 'stalled', detail: 'No outcome yet; look at the order again later.' });

@@ -9,6 +9,7 @@ import {
   shopDataProcessed,
   shopDataReceived,
   shopDataRejected,
+  shopDataWaiting,
 } from '../testing/shop-events';
 import type { RequestDocument } from './request-document';
 import { requestsProjection } from './requests-projection';
@@ -188,7 +189,30 @@ describe('requests read model', () => {
       'ShopDataReceived',
       'ShopDataProcessed',
       'ShopDataRejected',
+      'ShopDataWaiting',
       'ShopDataParked',
     ]);
+  });
+
+  it('shows a request waiting for its predecessor with the reason, and keeps it when the message is parked', () => {
+    const waiting = { ...accepted, status: 'waiting', reason: 'order o-1 is not known yet' } as const;
+    given(shopDataReceived(), shopDataWaiting()).then({ ...waiting, updatedAt: '2026-11-23T10:00:01.000Z' });
+    given(shopDataReceived(), shopDataWaiting(), shopDataParked()).then({
+      ...waiting,
+      status: 'parked',
+      updatedAt: '2026-11-23T10:01:00.000Z',
+    });
+    given(shopDataReceived(), shopDataWaiting(), shopDataProcessed()).then({
+      ...accepted,
+      status: 'processed',
+      resultIds: ['o-1'],
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
+    given(shopDataReceived(), shopDataProcessed(), shopDataWaiting()).then({
+      ...accepted,
+      status: 'processed',
+      resultIds: ['o-1'],
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
   });
 });

@@ -6,7 +6,7 @@ import {
   paymentRefundedData,
 } from '../event-schemas';
 import type { ProjectedEvent, Projection } from '../projection';
-import { addUnits, emptySalesDay, salesDayId, type SalesDayDocument } from './sales-day-document';
+import { addMinor, addUnits, emptySalesDay, salesDayId, type SalesDayDocument } from './sales-day-document';
 
 export const SALES_DAILY_EVENT_TYPES = [
   'OrderPlaced',
@@ -32,7 +32,7 @@ function salesEffectOf(event: ProjectedEvent): SalesEffect | undefined {
         add: (doc) => ({
           ...doc,
           ordersPlaced: doc.ordersPlaced + 1,
-          revenuePlaced: doc.revenuePlaced + data.total,
+          revenuePlaced: addMinor(doc.revenuePlaced, data.total),
           unitsBySku: addUnits(doc.unitsBySku, data.lines),
         }),
       };
@@ -50,7 +50,7 @@ function salesEffectOf(event: ProjectedEvent): SalesEffect | undefined {
       return {
         day: utcDayOf(data.recordedAt),
         currency: data.currency,
-        add: (doc) => ({ ...doc, revenuePaid: doc.revenuePaid + data.amount }),
+        add: (doc) => ({ ...doc, revenuePaid: addMinor(doc.revenuePaid, data.amount) }),
       };
     }
     case 'PaymentRefunded': {
@@ -58,7 +58,7 @@ function salesEffectOf(event: ProjectedEvent): SalesEffect | undefined {
       return {
         day: utcDayOf(data.refundedAt),
         currency: data.currency,
-        add: (doc) => ({ ...doc, revenueRefunded: doc.revenueRefunded + data.amount }),
+        add: (doc) => ({ ...doc, revenueRefunded: addMinor(doc.revenueRefunded, data.amount) }),
       };
     }
     default:

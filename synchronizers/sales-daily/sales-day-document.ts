@@ -9,9 +9,10 @@ export interface SalesDayDocument extends ReadModelDocument {
   readonly currency: string;
   readonly ordersPlaced: number;
   readonly ordersCancelled: number;
-  readonly revenuePlaced: number;
-  readonly revenuePaid: number;
-  readonly revenueRefunded: number;
+  /** Integer minor units as decimal digits: a day's sum may pass 2^53, where a double is no longer exact. */
+  readonly revenuePlaced: string;
+  readonly revenuePaid: string;
+  readonly revenueRefunded: string;
   readonly unitsBySku: Readonly<Record<string, number>>;
 }
 
@@ -24,12 +25,17 @@ export function emptySalesDay(day: string, currency: string): SalesDayDocument {
     currency,
     ordersPlaced: 0,
     ordersCancelled: 0,
-    revenuePlaced: 0,
-    revenuePaid: 0,
-    revenueRefunded: 0,
+    revenuePlaced: '0',
+    revenuePaid: '0',
+    revenueRefunded: '0',
     unitsBySku: {},
     _position: 0,
   };
+}
+
+/** Exact sum of minor units; also reads documents written when revenue was a number. */
+export function addMinor(sum: string | number, amount: number): string {
+  return (BigInt(sum) + BigInt(amount)).toString();
 }
 
 /**

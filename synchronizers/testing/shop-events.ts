@@ -5,6 +5,7 @@ import {
   type ShopDataProcessed,
   type ShopDataReceivedMetadata,
   type ShopDataRejected,
+  type ShopDataWaiting,
 } from '../../processing/requests/events';
 import type { OrderShipped, ShipmentDelivered } from '../../processing/shipping/events';
 import type { ProjectedEvent } from '../projection';
@@ -167,6 +168,19 @@ export function shopDataRejected(given: Partial<Data<ShopDataRejected>> = {}): E
     ...given,
   };
   return { type: 'ShopDataRejected', streamId: `request-${data.requestId}`, data };
+}
+
+export function shopDataWaiting(given: Partial<Data<ShopDataWaiting>> = {}): EventDraft {
+  const data: Data<ShopDataWaiting> = {
+    requestId: 'r-1',
+    inputEventId: 'in-1',
+    applies: 'Payment',
+    profile: 'web/v1',
+    reason: 'order o-1 is not known yet',
+    waitingAt: '2026-11-23T10:00:01.000Z',
+    ...given,
+  };
+  return { type: 'ShopDataWaiting', streamId: `request-${data.requestId}`, data };
 }
 
 /** As the runner hands it over: the park link's stream and created time, the resolved request. */

@@ -23,7 +23,7 @@ describe('the web UI sends an order through the three steps', () => {
 
   beforeAll(async () => {
     [pipeline, browser] = await Promise.all([
-      startPipeline({ staticDir: UI_DIR, maxRetryCount: MAX_RETRIES }),
+      startPipeline({ staticDir: UI_DIR, maxRetryCount: MAX_RETRIES, waitWindowMs: 1000 }),
       launchBrowser(),
     ]);
     ({ page, pageErrors } = await openUi(browser, pipeline.url));

@@ -14,7 +14,7 @@ describe('npm run admin', () => {
   const admin = (...args: string[]): Promise<Finished> => runToEnd(ADMIN, args, env);
 
   beforeAll(async () => {
-    pipeline = await startPipeline({ maxRetryCount: 1 });
+    pipeline = await startPipeline({ maxRetryCount: 1, waitWindowMs: 300 });
     env = {
       ESDB_CONNECTION_STRING: pipeline.eventstore.connectionString,
       MONGO_URL: `${pipeline.mongo.url}/shop`,

@@ -39,6 +39,7 @@ describe('the services operated as processes', () => {
         ...common,
         PROCESSING_PORT: '0',
         PROCESSING_MAX_RETRY: '1',
+        PROCESSING_WAIT_WINDOW_MS: '300',
       }),
       synchronizers: startService('synchronizers/main.ts', {
         ...common,
@@ -113,7 +114,7 @@ describe('the services operated as processes', () => {
         orderId: 'o-ops-2',
         lines: [{ sku: 'SKU-1', quantity: -1, unitPrice: '12.50' }],
       });
-      // PROCESSING_MAX_RETRY is 1: one retry, then parked.
+      // PROCESSING_WAIT_WINDOW_MS is 300: a few retries, then parked.
       const early = await postJson(services.shopApi.url, API, {
         applies: 'Payment',
         source: 'web',
@@ -163,10 +164,11 @@ describe('the services operated as processes', () => {
         sample(metrics, 'processing_messages_total', { outcome: 'processed', service: 'processing' }),
       ).toBe(1);
       expect(sample(metrics, 'processing_messages_total', { outcome: 'rejected' })).toBe(1);
-      expect(sample(metrics, 'processing_messages_total', { outcome: 'retried' })).toBe(1);
+      // The early payment waits twice (after 0 and 100 ms of the 300 ms window), then it is parked.
+      expect(sample(metrics, 'processing_messages_total', { outcome: 'waiting' })).toBe(2);
       expect(sample(metrics, 'processing_messages_total', { outcome: 'parked' })).toBe(1);
-      // Each delivery is timed: placed, rejected, and the early payment twice (first try and the retry).
-      expect(sample(metrics, 'processing_duration_seconds_count')).toBe(4);
+      // Each delivery is timed: placed, rejected, and the early payment three times.
+      expect(sample(metrics, 'processing_duration_seconds_count')).toBe(5);
       expect(sample(metrics, 'processing_in_flight')).toBe(0);
     });
 

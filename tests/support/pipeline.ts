@@ -8,7 +8,6 @@ import { createMetricsRegistry } from '../../lib/metrics';
 import { startProcessor, type Processor } from '../../processing/host/processor';
 import { createShopApi } from '../../shop-api/app';
 import { eventStoreInputPublisher } from '../../shop-api/ingest/input-publisher';
-import { queryRoutes } from '../../shop-api/queries/query-routes';
 import { mongoReadStore } from '../../shop-api/queries/read-store';
 import { startSynchronizers, type Synchronizers } from '../../synchronizers/host/synchronizers';
 
@@ -40,7 +39,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     registry: createMetricsRegistry('shop-api'),
     maxBodyBytes: 1024 * 1024,
     checks: {},
-    queryRoutes: queryRoutes(mongoReadStore(db), logger),
+    readStore: mongoReadStore(db),
     staticDir: options.staticDir,
   });
   const api = await listen(app, 0, '127.0.0.1', 'PORT');
