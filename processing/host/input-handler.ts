@@ -77,7 +77,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
       return { action: 'retry', reason, afterMs: retryDelayMs(retryCount) };
     }
 
-    async function settled(): Promise<Settlement> {
+    function settled(): Settlement {
       recordedWaits.delete(event.eventId);
       return { action: 'ack' };
     }
@@ -91,7 +91,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
         });
         messages.inc({ outcome: 'rejected' });
         log.info({ reason: adapted.reason }, 'input rejected: cannot be mapped');
-        return await settled();
+        return settled();
       }
       const outcome = await handleCommand(
         deps.store,
@@ -107,7 +107,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
         });
         messages.inc({ outcome: 'rejected' });
         log.info({ reason: outcome.reason }, 'input rejected by a business rule');
-        return await settled();
+        return settled();
       }
       await deps.outcomes.record({
         type: 'ShopDataProcessed',
@@ -120,7 +120,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
       });
       messages.inc({ outcome: 'processed' });
       log.debug({ stream: outcome.stream, eventCount: outcome.eventCount }, 'input processed');
-      return await settled();
+      return settled();
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       log.warn({ err: error, retryCount }, 'technical failure while handling input');

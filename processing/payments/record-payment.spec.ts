@@ -6,7 +6,6 @@ import {
   orderCancelled,
   orderPlaced,
   paid,
-  paymentRecorded,
   recordPayment,
   refunded,
 } from '../testing/shop-fixtures';
