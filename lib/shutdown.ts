@@ -6,7 +6,8 @@ export type CloseHandler = () => Promise<void> | void;
  * How long one close step may take before the shutdown goes on without it. Every step a service registers
  * either stops taking work, where whatever was left unsettled is safe to leave (processors ack only after the
  * append, so the server redelivers; projections resume from their checkpoint and are replay-safe), or releases
- * connections, which exiting releases anyway. So a step that passes its bound is logged with its duration and
+ * connections and files, which exiting releases anyway (the embedded servers write before they acknowledge, and
+ * take over a lock a dead process left). So a step that passes its bound is logged with its duration and
  * left behind, and does not make the exit code 1: a client library whose close hangs (`@eventstore/db-client`
  * 6.2.1's `dispose()` waits without limit for every call it still tracks) must not turn a clean Ctrl-C into a
  * failure, nor hold it for seconds.
