@@ -23,6 +23,9 @@ module.exports = {
   testMatch: [
     // appends, reads, $all, catch-up and filtered subscriptions, persistent groups (ack, park, replay)
     '<rootDir>/tests/ops/eventstore-client.spec.ts',
+    // the read models' writes: position-guarded bulk replaces, checkpoint upserts, keyset pages, unique indexes,
+    // the rebuild's rename over the live collection
+    '<rootDir>/tests/ops/mongo-client.spec.ts',
     // the readiness probe leaves no call open for the client's dispose()
     '<rootDir>/tests/ops/readiness-check.spec.ts',
     // the pipeline end to end (gateway, processor, synchronizers, read models in MongoDB) driven by the admin CLI
