@@ -68,7 +68,7 @@ describe('Ctrl-C on npm start', () => {
   });
 
   afterAll(() => {
-    // Only if the test failed: nothing it started may outlive it.
+    // Only when the test failed before everything was gone: nothing it started may outlive it.
     for (const pid of pids) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -111,6 +111,8 @@ describe('Ctrl-C on npm start', () => {
     const code = await start.exited;
     await allGone(pids, 30_000);
     const stoppedMs = Date.now() - signalled;
+    // All gone: nothing for afterAll to kill (their pids may already belong to someone else).
+    pids = [];
     const timedOut = start.lines.filter((line) => line.includes('close step timed out'));
     process.stdout.write(
       `ctrl-c: every process gone ${stoppedMs} ms after SIGINT, exit code ${code}, ` +
