@@ -85,17 +85,22 @@ export function isUnavailable(error: unknown): boolean {
   return code === 'ECONNREFUSED' || code === 14 || code === 4;
 }
 
-/** Readiness: a cheap read that only succeeds when the store answers. */
+/**
+ * Readiness: a cheap read that only succeeds when the store answers. It reads to the end (at most one event)
+ * rather than breaking out: the client tracks every call until it finishes, and `dispose()` waits without limit
+ * for a read left half-consumed, so an abandoned probe would hold up the service's shutdown.
+ */
 export function eventStoreCheck(client: EventStoreDBClient, deadlineMs = 2000): () => Promise<Check> {
   return async () => {
     try {
-      for await (const _ of client.readAll({
+      const read = client.readAll({
         direction: 'backwards',
         fromPosition: 'end',
         maxCount: 1,
         deadline: deadlineMs,
-      })) {
-        break;
+      });
+      for await (const _ of read) {
+        // maxCount 1: the loop ends after one event, when the server ends the call
       }
       return { ok: true };
     } catch (error) {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { counter, histogram } from './metrics';
+import { CLOSE_STEP_TIMEOUT_MS } from './shutdown';
 
 export interface Check {
   readonly ok: boolean;
@@ -53,7 +54,8 @@ export function opsRoutes(registry: Registry, checks: Record<string, ReadinessCh
   return router;
 }
 
-export const CLOSE_GRACE_MS = 2000;
+/** In-flight requests get this long once close() began: well within a close step's bound (CLOSE_STEP_TIMEOUT_MS). */
+export const CLOSE_GRACE_MS = CLOSE_STEP_TIMEOUT_MS / 2;
 
 export interface Listening {
   readonly port: number;

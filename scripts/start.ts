@@ -1,16 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { loadConfig, SETTINGS } from '../lib/config';
+import {
+  DEVSTACK_USAGE,
+  parseDevstackArgs,
+  UsageError,
+  type DevstackOptions,
+} from '../devstack/devstack-args';
+import { loadConfig } from '../lib/config';
 
 /**
- * `npm start`: the embedded servers (unless ESDB_CONNECTION_STRING / MONGO_URL point elsewhere), the gateway,
- * two processors and the synchronizers, each its own process with its name before every line it prints.
+ * `npm start [-- devstack flags]`: the embedded servers (unless ESDB_CONNECTION_STRING / MONGO_URL point
+ * elsewhere), the gateway, two processors and the synchronizers, each its own process with its name before every
+ * line it prints. Flags go to the embedded servers (`--esdb-port`, `--mongo-port`, `--db`, `--dbpath`, `--mem-db`).
  */
 const ROOT = path.resolve(__dirname, '..');
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
-const PROCESSOR_PORTS = ['3001', '3003'];
+/** The second processor listens two ports above PROCESSING_PORT: 3001 and 3003, around the synchronizers' 3002. */
+const SECOND_PROCESSOR_OFFSET = 2;
 
 interface Service {
   readonly name: string;
@@ -53,17 +61,24 @@ function start(
   return service;
 }
 
+/** SIGTERM (a no-op for a process already stopping), SIGKILL if it is still there after STOP_TIMEOUT_MS. */
+async function stop(service: Service): Promise<number | null> {
+  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
+  const timer = setTimeout(() => service.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  const code = await service.exited;
+  clearTimeout(timer);
+  return code;
+}
+
+/** Exits with `exitCode`, or 1 when any process did not stop cleanly (exit code other than 0). */
 async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
-  // Services first, newest first; the servers they depend on last.
-  for (const service of [...services].reverse()) {
-    if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
-    const timer = setTimeout(() => service.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await service.exited;
-    clearTimeout(timer);
-  }
-  process.exit(exitCode);
+  // The services together (each drains on its own), the servers they depend on after them.
+  const servers = services.filter((s) => s.name === 'devstack');
+  const codes = await Promise.all(services.filter((s) => !servers.includes(s)).map(stop));
+  codes.push(...(await Promise.all(servers.map(stop))));
+  process.exit(codes.every((code) => code === 0) ? exitCode : 1);
 }
 
 async function waitUntilReady(name: string, url: string): Promise<void> {
@@ -89,27 +104,49 @@ function waitForLine(service: Service, text: string): Promise<void> {
   });
 }
 
+/** The embedded servers' flags, checked before anything starts; `--help` prints them. */
+function devstackOptions(args: readonly string[]): DevstackOptions {
+  try {
+    const parsed = parseDevstackArgs(args);
+    if (parsed !== 'help') return parsed;
+    process.stdout.write(
+      `npm start -- [options]: the options go to the embedded servers\n${DEVSTACK_USAGE}\n`,
+    );
+    process.exit(0);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`start: ${error.message}\n${DEVSTACK_USAGE}\n`);
+    process.exit(2);
+  }
+}
+
 async function main(): Promise<void> {
   // `on`, not `once`: Ctrl-C arrives both from the terminal and relayed by npm; a second one must not kill this
   // process and orphan the services while they drain.
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   const config = loadConfig(['shopApiPort', 'processingPort', 'synchronizersPort']);
+  const devstackArgs = process.argv.slice(2);
+  const devstack = devstackOptions(devstackArgs);
   const external = {
     esdb: process.env.ESDB_CONNECTION_STRING || undefined,
     mongo: process.env.MONGO_URL || undefined,
   };
   if (!external.esdb || !external.mongo) {
-    const args = [...(external.esdb ? ['--no-esdb'] : []), ...(external.mongo ? ['--no-mongo'] : [])];
+    const args = [
+      ...devstackArgs,
+      ...(external.esdb ? ['--no-esdb'] : []),
+      ...(external.mongo ? ['--no-mongo'] : []),
+    ];
     await waitForLine(start('devstack', 'devstack/main.ts', args, {}, true), 'devstack ready');
   }
   const env = {
-    ESDB_CONNECTION_STRING: external.esdb ?? SETTINGS.esdbConnectionString.fallback!,
-    MONGO_URL: external.mongo ?? SETTINGS.mongoUrl.fallback!,
+    ESDB_CONNECTION_STRING: external.esdb ?? `esdb://localhost:${devstack.esdbPort}?tls=false`,
+    MONGO_URL: external.mongo ?? `mongodb://localhost:${devstack.mongoPort}/shop`,
   };
   start('shop-api', 'shop-api/main.ts', [], env);
-  PROCESSOR_PORTS.forEach((port, i) =>
-    start(`processing-${i + 1}`, 'processing/main.ts', [], { ...env, PROCESSING_PORT: port }),
+  [config.processingPort, config.processingPort + SECOND_PROCESSOR_OFFSET].forEach((port, i) =>
+    start(`processing-${i + 1}`, 'processing/main.ts', [], { ...env, PROCESSING_PORT: String(port) }),
   );
   start('synchronizers', 'synchronizers/main.ts', [], env);
   await waitUntilReady('shop-api', `http://127.0.0.1:${config.shopApiPort}/ready`);

@@ -22,14 +22,15 @@ export async function measureLag(
 ): Promise<Lag> {
   let events = 0;
   let oldest: string | undefined;
-  for await (const resolved of client.readAll({
-    direction: BACKWARDS,
-    fromPosition: END,
-    maxCount: LAG_SCAN_LIMIT,
-  })) {
+  const read = client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: LAG_SCAN_LIMIT });
+  for await (const resolved of read) {
     const stored = toStoredEvent(resolved);
     if (!stored || stored.position === undefined) continue;
-    if (handledUpTo !== undefined && stored.position <= handledUpTo) break;
+    if (handledUpTo !== undefined && stored.position <= handledUpTo) {
+      // Cancel before leaving: the client's dispose() waits without limit for every read left open.
+      await read.cancel();
+      break;
+    }
     if (!relevant(stored.type, stored.streamId)) continue;
     events++;
     oldest = stored.created;

@@ -1,5 +1,6 @@
 import { eventually, http, postJson } from '../support/http-client';
-import { startPipeline, type Pipeline } from '../support/pipeline';
+import { GROUP, INPUT_STREAM, startPipeline, type Pipeline } from '../support/pipeline';
+import { uniqueName } from '../support/test-servers';
 import { closedPort, runToEnd, type Finished } from './processes';
 
 // Each test spawns the CLI a few times (a tsx start-up each), on a machine shared with other work.
@@ -7,6 +8,9 @@ jest.setTimeout(90_000);
 
 const API = '/shop/api/v1';
 const ADMIN = 'admin/main.ts';
+// Ids of their own, so the spec can share a real server with others (npm run test:servers).
+const ORDER = uniqueName('o-late');
+const PAYMENT = uniqueName('p-late');
 
 describe('npm run admin', () => {
   let pipeline: Pipeline;
@@ -16,8 +20,10 @@ describe('npm run admin', () => {
   beforeAll(async () => {
     pipeline = await startPipeline({ maxRetryCount: 1, waitWindowMs: 300 });
     env = {
-      ESDB_CONNECTION_STRING: pipeline.eventstore.connectionString,
-      MONGO_URL: `${pipeline.mongo.url}/shop`,
+      ESDB_CONNECTION_STRING: pipeline.esdbConnectionString,
+      MONGO_URL: pipeline.mongoUrl,
+      INPUT_STREAM,
+      PROCESSING_GROUP: GROUP,
     };
   });
   afterAll(() => pipeline.stop());
@@ -110,7 +116,7 @@ describe('npm run admin', () => {
       const result = await runs.noGroup;
       expect(result.code).toBe(1);
       expect(result.stderr.trim()).toBe(
-        'No subscription group "nobody" on stream "shop-input": start a processor (npm run processing) once to ' +
+        `No subscription group "nobody" on stream "${INPUT_STREAM}": start a processor (npm run processing) once to ` +
           'create it, or check INPUT_STREAM / PROCESSING_GROUP.',
       );
     });
@@ -120,8 +126,8 @@ describe('npm run admin', () => {
     it('lists a payment parked for an order that never came, and replays it once the order exists', async () => {
       const paid = await send('Payment', {
         action: 'pay',
-        paymentId: 'p-late',
-        orderId: 'o-late',
+        paymentId: PAYMENT,
+        orderId: ORDER,
         amount: '10.00',
         currency: 'EUR',
         method: 'card',
@@ -131,7 +137,7 @@ describe('npm run admin', () => {
 
       const [info, listed] = await Promise.all([admin('subscription', 'info'), admin('parked', 'list')]);
       expect(info.code).toBe(0);
-      expect(info.stdout).toMatch(/group:\s+shop-processing on shop-input/);
+      expect(info.stdout).toMatch(new RegExp(`group:\\s+${GROUP} on ${INPUT_STREAM}\n`));
       expect(info.stdout).toMatch(/consumers:\s+1\n/);
       expect(info.stdout).toMatch(/parked messages:\s+1\n/);
       expect(info.stdout).toMatch(/last checkpoint:\s+revision/);
@@ -145,18 +151,18 @@ describe('npm run admin', () => {
 
       await send('Order', {
         action: 'place',
-        orderId: 'o-late',
+        orderId: ORDER,
         customer: { id: 'c-9', name: 'Grace', email: 'grace@example.com' },
         lines: [{ sku: 'SKU-9', quantity: 1, unitPrice: '10.00' }],
         currency: 'EUR',
         shippingAddress: { line1: '9 Side St', city: 'Paris', postcode: '75001', country: 'FR' },
       });
-      await orderStatus('o-late', 'Placed');
+      await orderStatus(ORDER, 'Placed');
 
       const replayed = await admin('parked', 'replay');
       expect(replayed.code).toBe(0);
-      expect(replayed.stdout.trim()).toBe('Replaying 1 parked message to group "shop-processing".');
-      await orderStatus('o-late', 'Paid');
+      expect(replayed.stdout.trim()).toBe(`Replaying 1 parked message to group "${GROUP}".`);
+      await orderStatus(ORDER, 'Paid');
       await requestStatus(requestId, 'processed');
 
       const [after, again] = await Promise.all([admin('parked', 'list'), admin('parked', 'replay')]);
@@ -167,7 +173,7 @@ describe('npm run admin', () => {
 
   describe('projections', () => {
     it('shows each read model with its checkpoint and lag', async () => {
-      await orderStatus('o-late', 'Paid');
+      await orderStatus(ORDER, 'Paid');
       const result = await admin('projections', 'status');
       expect(result.code).toBe(0);
       const lines = result.stdout.trim().split('\n');
@@ -181,18 +187,18 @@ describe('npm run admin', () => {
     });
 
     it('verifies a read model, finds a tampered document, and a rebuild repairs it', async () => {
-      await orderStatus('o-late', 'Paid');
+      await orderStatus(ORDER, 'Paid');
       const clean = await admin('projections', 'verify', 'orders');
       expect(clean.stdout).toMatch(/^orders matches its history: \d+ documents? checked/);
       expect(clean.code).toBe(0);
 
       await pipeline.db
         .collection('orders')
-        .updateOne({ _id: 'o-late' as never }, { $set: { status: 'Cancelled' } });
+        .updateOne({ _id: ORDER as never }, { $set: { status: 'Cancelled' } });
       const tampered = await admin('projections', 'verify', 'orders');
       expect(tampered.code).toBe(1);
       expect(tampered.stderr).toContain('orders differs from its history: 1 difference (1 different)');
-      expect(tampered.stderr).toMatch(/o-late\s+different\s+status/);
+      expect(tampered.stderr).toMatch(new RegExp(`${ORDER}\\s+different\\s+status`));
       expect(tampered.stderr).toContain('npm run admin -- projections rebuild orders');
 
       const rebuilt = await admin('projections', 'rebuild', 'orders');
@@ -200,7 +206,7 @@ describe('npm run admin', () => {
       expect(rebuilt.stdout).toMatch(
         /^Rebuilt orders: \d+ events applied, \d+ documents?, up to position \d+/,
       );
-      const order = await pipeline.db.collection('orders').findOne({ _id: 'o-late' as never });
+      const order = await pipeline.db.collection('orders').findOne({ _id: ORDER as never });
       expect(order?.status).toBe('Paid');
     });
   });

@@ -1,7 +1,3 @@
-import { EventStoreDBClient } from '@eventstore/db-client';
-import { MongoClient } from 'mongodb';
-import { startEventStore } from '../../devstack/eventstore';
-import { startMongo } from '../../devstack/mongo';
 import { listen } from '../../lib/http';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
@@ -10,10 +6,11 @@ import { createShopApi } from '../../shop-api/app';
 import { eventStoreInputPublisher } from '../../shop-api/ingest/input-publisher';
 import { mongoReadStore } from '../../shop-api/queries/read-store';
 import { startSynchronizers, type Synchronizers } from '../../synchronizers/host/synchronizers';
+import { openTestEventStore, openTestMongo, uniqueName } from './test-servers';
 
-export const INPUT_STREAM = 'shop-input';
-export const GROUP = 'shop-processing';
-export const REFUNDS_GROUP = 'shop-refunds';
+export const INPUT_STREAM = uniqueName('shop-input');
+export const GROUP = uniqueName('shop-processing');
+export const REFUNDS_GROUP = uniqueName('shop-refunds');
 
 export interface PipelineOptions {
   readonly processors?: number;
@@ -28,11 +25,10 @@ export interface PipelineOptions {
 /** The whole product in one test process: both embedded servers, gateway, processors, synchronizers. */
 export async function startPipeline(options: PipelineOptions = {}) {
   const logger = createLogger('test', { level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const eventstore = await startEventStore({ port: 0, logger });
-  const mongo = await startMongo({ port: 0, logger });
-  const client = EventStoreDBClient.connectionString(eventstore.connectionString);
-  const mongoClient = new MongoClient(`${mongo.url}/shop`);
-  const db = mongoClient.db();
+  const eventstore = await openTestEventStore();
+  const mongo = await openTestMongo();
+  const { client } = eventstore;
+  const { db } = mongo;
   const app = createShopApi({
     publisher: eventStoreInputPublisher(client, INPUT_STREAM),
     logger,
@@ -73,8 +69,9 @@ export async function startPipeline(options: PipelineOptions = {}) {
     url: `http://127.0.0.1:${api.port}`,
     client,
     db,
-    eventstore,
-    mongo,
+    /** For service processes and the admin CLI: ESDB_CONNECTION_STRING and MONGO_URL of this pipeline. */
+    esdbConnectionString: eventstore.connectionString,
+    mongoUrl: mongo.url,
     processors,
     synchronizers,
     logger,
@@ -82,8 +79,6 @@ export async function startPipeline(options: PipelineOptions = {}) {
       await api.close();
       for (const processor of processors) await processor.stop();
       await synchronizers?.stop();
-      await client.dispose();
-      await mongoClient.close();
       await mongo.close();
       await eventstore.close();
     },

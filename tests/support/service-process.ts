@@ -9,25 +9,47 @@ export interface ServiceProcess {
   readonly lines: string[];
   /** Resolves with the first JSON log line whose msg matches. */
   waitForLog(msg: string, timeoutMs?: number): Promise<Record<string, unknown>>;
+  /** Resolves with the first line (JSON or not) that contains `text`. */
+  waitForLine(text: string, timeoutMs?: number): Promise<string>;
   /** Resolves when the process has exited, with its exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+export interface ServiceProcessOptions {
+  readonly args?: readonly string[];
+  /** Its own process group (pid = group id), as a terminal starts a command: signal it with `-pid`. */
+  readonly processGroup?: boolean;
+}
+
 /** Runs one service (`shop-api`, `processing`, `synchronizers`, ...) as its own process, as production does. */
-export function startServiceProcess(entry: string, env: Record<string, string>): ServiceProcess {
+export function startServiceProcess(
+  entry: string,
+  env: Record<string, string>,
+  options: ServiceProcessOptions = {},
+): ServiceProcess {
   // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a second process, so a signal sent to
   // it (SIGKILL above all) would not reach the service.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, entry), ...(options.args ?? [])],
+    {
+      cwd: ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup ?? false,
+    },
+  );
   const lines: string[] = [];
   const logged: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
+  const lineWaiters: { text: string; resolve: (line: string) => void }[] = [];
   const onLine = (line: string) => {
     lines.push(line);
+    for (const waiter of lineWaiters.filter((w) => line.includes(w.text))) {
+      lineWaiters.splice(lineWaiters.indexOf(waiter), 1);
+      waiter.resolve(line);
+    }
     let parsed: Record<string, unknown> | undefined;
     try {
       parsed = JSON.parse(line) as Record<string, unknown>;
@@ -60,6 +82,26 @@ export function startServiceProcess(entry: string, env: Record<string, string>):
         );
         waiters.push({
           msg,
+          resolve: (line) => {
+            clearTimeout(timer);
+            resolve(line);
+          },
+        });
+      });
+    },
+    waitForLine(text, timeoutMs = 60_000) {
+      const earlier = lines.find((line) => line.includes(text));
+      if (earlier !== undefined) return Promise.resolve(earlier);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`${entry} did not print "${text}" within ${timeoutMs} ms:\n${lines.join('\n')}`),
+            ),
+          timeoutMs,
+        );
+        lineWaiters.push({
+          text,
           resolve: (line) => {
             clearTimeout(timer);
             resolve(line);
