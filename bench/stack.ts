@@ -100,7 +100,7 @@ export function startShopApi(options: ServiceEnv): Promise<ServiceHandle> {
   return startService('shop-api', 'shop-api/main.ts', 'PORT', '/ready', options);
 }
 
-/** Waits for `/health` only: `/ready` also waits for the facts cache, which is part of what is measured. */
+/** Waits for `/health` only, so joining the groups is part of what is measured. */
 export function startProcessing(name: string, options: ServiceEnv): Promise<ServiceHandle> {
   return startService(name, 'processing/main.ts', 'PROCESSING_PORT', '/health', options);
 }
