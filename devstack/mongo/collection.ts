@@ -1,8 +1,8 @@
 import { ObjectId, type Document } from 'bson';
-import { Query } from 'mingo';
 import { compareKeys } from './bson-order';
 import { commandError } from './errors';
 import { createIndexState, describeIndex, ID_INDEX_NAME, indexKeysFor, type IndexState } from './index-spec';
+import { newQuery, type EvalOptions } from './mingo-context';
 import { chooseIndex } from './query-planner';
 import { simpleMatcher } from './simple-match';
 
@@ -52,6 +52,19 @@ function withIdFirst(doc: Document): Document {
 function validateId(doc: Document): void {
   if (Array.isArray(doc._id)) throw commandError('InvalidIdField', "The '_id' value cannot be of type array");
   if (doc._id instanceof RegExp) throw commandError('InvalidIdField', "can't use a regex for _id");
+}
+
+/** The predicate for a filter: the cheap equality matcher when it applies, mingo's matcher otherwise. */
+export function matcherFor(
+  filter: Document,
+  collated: boolean,
+  options?: EvalOptions,
+): (doc: Document) => boolean {
+  if (Object.keys(filter).length === 0) return () => true;
+  const simple = collated ? undefined : simpleMatcher(filter);
+  if (simple) return simple;
+  const query = newQuery(filter, options);
+  return (doc) => query.test(doc);
 }
 
 /** One collection: documents by record id, plus its ordered indexes (always `_id_`). */
@@ -197,18 +210,19 @@ export class Collection {
     return { candidates, stats };
   }
 
-  /** Documents matching `filter`, in index or natural order; a scan stops once `limit` documents matched. */
-  match(filter: Document, limit = Number.POSITIVE_INFINITY): { matches: Candidate[]; stats: ScanStats } {
-    const everything = Object.keys(filter).length === 0;
-    const test = everything
-      ? () => true
-      : (simpleMatcher(filter) ??
-        (
-          (query: Query) => (doc: Document) =>
-            query.test(doc)
-        )(new Query(filter)));
+  /**
+   * Documents matching `filter`, in index or natural order; a scan stops once `limit` documents matched. Under a
+   * non-simple collation string comparisons differ from the (binary) index order, so the collection is scanned.
+   */
+  match(
+    filter: Document,
+    limit = Number.POSITIVE_INFINITY,
+    options?: EvalOptions,
+  ): { matches: Candidate[]; stats: ScanStats } {
+    const collated = options?.collation?.strings !== undefined;
+    const test = matcherFor(filter, collated, options);
     const matches: Candidate[] = [];
-    if (!chooseIndex(filter, this.indexes.values())) {
+    if (collated || !chooseIndex(filter, this.indexes.values())) {
       let docsExamined = 0;
       for (const [rid, doc] of this.records) {
         if (matches.length >= limit) break;

@@ -1,4 +1,5 @@
 import type { Document } from 'bson';
+import { arithmetic, isDecimal } from './bson-numbers';
 import { compareValues, typeClass } from './bson-order';
 import { isPlainObject } from './field-paths';
 
@@ -62,11 +63,15 @@ function editFor(op: string, arg: unknown): Edit | undefined {
     case '$unset':
       return () => ({ remove: true });
     case '$inc':
-      if (typeof arg !== 'number') return undefined;
-      return (current) => (current === undefined ? { value: arg } : { value: (current as number) + arg });
+      if (typeof arg === 'number')
+        return (current) => ({ value: current === undefined ? arg : arithmetic('add', current, arg) });
+      if (!isDecimal(arg)) return undefined;
+      return (current) => ({ value: arithmetic('add', current ?? 0, arg) });
     case '$mul':
-      if (typeof arg !== 'number') return undefined;
-      return (current) => ({ value: current === undefined ? 0 : (current as number) * arg });
+      if (typeof arg !== 'number' && !isDecimal(arg)) return undefined;
+      return (current) => ({
+        value: current === undefined && !isDecimal(arg) ? 0 : arithmetic('multiply', current ?? 0, arg),
+      });
     case '$min':
       return (current, present) => (!present || compareValues(arg, current) < 0 ? { value: arg } : undefined);
     case '$max':
@@ -98,8 +103,7 @@ export function tryFastUpdate(
       if (path.includes('$') || /\.\d+(\.|$)/.test(path) || /^\d+(\.|$)/.test(path)) return undefined;
       const edit = editFor(op, arg);
       if (!edit) return undefined;
-      if ((op === '$inc' || op === '$mul') && !['number', 'undefined'].includes(typeof lookup(doc, path)))
-        return undefined;
+      if ((op === '$inc' || op === '$mul') && !plainNumberOrMissing(lookup(doc, path))) return undefined;
       edits.push([path, edit]);
     }
   }
@@ -116,4 +120,9 @@ function lookup(doc: Document, path: string): unknown {
     current = current[part];
   }
   return current;
+}
+
+// Long keeps its own width through the general updater; doubles and decimals are handled here.
+function plainNumberOrMissing(value: unknown): boolean {
+  return value === undefined || typeof value === 'number' || isDecimal(value);
 }

@@ -1,7 +1,8 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import type { Query } from 'mingo/query';
 import { commandError } from './errors';
 import { indexValuesAt } from './field-paths';
+import { newQuery } from './mingo-context';
 import { OrderedIndex } from './ordered-index';
 
 export const ID_INDEX_NAME = '_id_';
@@ -60,7 +61,7 @@ export function createIndexState(spec: Document): IndexState {
     fields: Object.keys(key),
     unique: spec.unique === true || name === ID_INDEX_NAME,
     sparse: spec.sparse === true,
-    partial: partialFilter ? new Query(partialFilter) : undefined,
+    partial: partialFilter ? newQuery(partialFilter) : undefined,
     options,
     tree: new OrderedIndex(),
     multikey: false,

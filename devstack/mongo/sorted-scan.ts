@@ -1,11 +1,10 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import { compareKeys } from './bson-order';
-import type { Candidate, Collection, ScanStats } from './collection';
+import { matcherFor, type Candidate, type Collection, type ScanStats } from './collection';
 import type { IndexState } from './index-spec';
 import type { IndexEntry } from './ordered-index';
 import { chooseIndex, equalityPrefix } from './query-planner';
-import { simpleMatcher } from './simple-match';
+import type { EvalOptions } from './mingo-context';
 
 const NO_DIRECTIONS: readonly number[] = [];
 
@@ -52,7 +51,9 @@ export function matchInSortOrder(
   filter: Document,
   sort: Document,
   wanted: number,
+  options?: EvalOptions,
 ): { matches: Candidate[]; stats: ScanStats } | undefined {
+  if (options?.collation?.strings) return undefined;
   const sortFields = Object.keys(sort);
   const directions = Object.values(sort);
   if (!directions.every((d) => d === directions[0] && (d === 1 || d === -1))) return undefined;
@@ -62,13 +63,7 @@ export function matchInSortOrder(
   // Another index is better when it is the filter's only narrowing, or it pins down a unique key.
   const otherIndex = filterPlan && filterPlan.index !== plan.index;
   if (otherIndex && (plan.prefix.length === 0 || filterPlan.index.unique)) return undefined;
-  const simple = Object.keys(filter).length === 0 ? () => true : simpleMatcher(filter);
-  const test =
-    simple ??
-    (
-      (q: Query) => (d: Document) =>
-        q.test(d)
-    )(new Query(filter));
+  const test = matcherFor(filter, false, options);
   const matches: Candidate[] = [];
   const stats: ScanStats = {
     stage: 'IXSCAN',

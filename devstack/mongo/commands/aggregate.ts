@@ -1,15 +1,14 @@
 import type { Document } from 'bson';
-import { Aggregator, ProcessingMode } from 'mingo';
 import type { Catalog } from '../catalog';
 import type { ScanStats } from '../collection';
-import { commandError } from '../errors';
+import { commandError, evaluationError } from '../errors';
+import { newAggregator, ProcessingMode, type EvalOptions } from '../mingo-context';
 import { isPlainObject } from '../field-paths';
 import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
 import { explainStats } from './query-runner';
 import { cursorDocument } from '../cursors';
 import { writeMerge } from './merge-stage';
 
-const UNKNOWN_STAGE = /unregistered pipeline operator (\$\w+)/;
 // Stages that never write into their input documents (checked against mingo 7); any other stage (e.g. $set of
 // a nested path) may, so the stored documents are copied first.
 const NON_MUTATING_STAGES = new Set([
@@ -35,6 +34,7 @@ function sourceDocuments(
   ctx: CommandContext,
   name: string | undefined,
   pipeline: Document[],
+  options: EvalOptions,
 ): {
   docs: Document[];
   rest: Document[];
@@ -56,7 +56,7 @@ function sourceDocuments(
     return { docs: matches.map((m) => m.doc), rest: pipeline, stats, filter: {} };
   }
   // The leading $match runs against the collection so it can use an index, as MongoDB's planner does.
-  const { matches, stats } = collection.match(filter);
+  const { matches, stats } = collection.match(filter, Number.POSITIVE_INFINITY, options);
   return { docs: matches.map((m) => m.doc), rest: pipeline.slice(1), stats, filter };
 }
 
@@ -83,6 +83,7 @@ export function runPipeline(
   ctx: CommandContext,
   name: string | undefined,
   pipeline: Document[],
+  options: EvalOptions = {},
 ): {
   results: Document[];
   stats: ScanStats;
@@ -91,22 +92,22 @@ export function runPipeline(
   const last = pipeline[pipeline.length - 1];
   const outStage = last && Object.keys(last).some((k) => SERVER_HANDLED_STAGES.has(k)) ? last : undefined;
   const body = outStage ? pipeline.slice(0, -1) : pipeline;
-  const { docs, rest, stats, filter } = sourceDocuments(ctx, name, body);
+  const { docs, rest, stats, filter } = sourceDocuments(ctx, name, body, options);
   recordScan(ctx, stats);
   let results: Document[];
   try {
-    results = new Aggregator(rest, {
+    results = newAggregator(rest, {
+      ...options,
       collectionResolver: resolver(ctx.catalog, ctx.db),
       processingMode: rest.every((stage) => NON_MUTATING_STAGES.has(Object.keys(stage)[0] ?? ''))
         ? ProcessingMode.CLONE_OFF
         : ProcessingMode.CLONE_INPUT,
     }).run<Document>(docs);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const stage = UNKNOWN_STAGE.exec(message)?.[1];
-    if (stage)
-      throw commandError('UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${stage}'`);
-    throw commandError('BadValue', message);
+    throw (
+      evaluationError(error) ??
+      commandError('BadValue', error instanceof Error ? error.message : String(error))
+    );
   }
   if (outStage) {
     if ('$merge' in outStage) writeMerge(ctx, outStage.$merge, results);

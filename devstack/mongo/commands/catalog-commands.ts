@@ -1,11 +1,11 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import type { Collection } from '../collection';
 import { cursorDocument } from '../cursors';
 import { bsonSize } from '../document-clone';
 import { commandError } from '../errors';
 import { isPlainObject } from '../field-paths';
 import { defaultIndexName } from '../index-spec';
+import { newQuery } from '../mingo-context';
 import { collectionName, type CommandContext, type CommandHandler } from './context';
 
 const CREATE_OPTION_FIELDS = [
@@ -51,7 +51,7 @@ const listDatabases: CommandHandler = (body, ctx) => {
     return { name, sizeOnDisk: size, empty: collections.every((c) => c.size === 0) };
   });
   if (isPlainObject(body.filter)) {
-    const query = new Query(body.filter);
+    const query = newQuery(body.filter);
     databases = databases.filter((d) => query.test(d));
   }
   if (body.nameOnly === true) return { databases: databases.map(({ name }) => ({ name })), ok: 1 };
@@ -68,7 +68,7 @@ const listCollections: CommandHandler = (body, ctx) => {
     idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
   }));
   if (isPlainObject(body.filter)) {
-    const query = new Query(body.filter);
+    const query = newQuery(body.filter);
     infos = infos.filter((info) => query.test(info));
   }
   if (body.nameOnly === true)

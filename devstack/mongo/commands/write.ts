@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import type { Collection } from '../collection';
-import { commandError, MongoCommandError } from '../errors';
+import { commandError, evaluationError } from '../errors';
 import { isPlainObject } from '../field-paths';
 import { applyUpdate, updateKind } from '../update-apply';
 import { ensureId, upsertSeed } from '../upsert-seed';
@@ -23,8 +23,9 @@ function runBatch<T>(
     try {
       run(statements[i] as T, i);
     } catch (error) {
-      if (!(error instanceof MongoCommandError)) throw error;
-      outcome.writeErrors.push(error.toWriteError(i));
+      const known = evaluationError(error);
+      if (!known) throw error;
+      outcome.writeErrors.push(known.toWriteError(i));
       if (ordered) break;
     }
   }
