@@ -35,6 +35,7 @@ export const ERROR_CODES = {
   UnknownField: 40415,
   MissingField: 40414,
   UndefinedVariable: 17276,
+  InvalidVariableName: 16870,
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
 } as const;
@@ -45,6 +46,7 @@ const LOCATION_CODES = new Set<ErrorCodeName>([
   'UnknownField',
   'MissingField',
   'UndefinedVariable',
+  'InvalidVariableName',
 ]);
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;

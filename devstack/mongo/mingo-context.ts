@@ -1,6 +1,6 @@
 import type { Document } from 'bson';
 import { Aggregator as MingoAggregator } from 'mingo/aggregator';
-import { Context, ProcessingMode } from 'mingo/core';
+import { Context, evalExpr, ProcessingMode } from 'mingo/core';
 import * as mingoAccumulators from 'mingo/operators/accumulator';
 import * as mingoExpressions from 'mingo/operators/expression';
 import * as mingoPipeline from 'mingo/operators/pipeline';
@@ -10,7 +10,9 @@ import * as mingoWindow from 'mingo/operators/window';
 import { Query as MingoQuery } from 'mingo/query';
 import type { CollationSpec, CollectionResolver, Options } from 'mingo/types/types';
 import { update as mingoUpdater } from 'mingo/updater';
-import type { Collation } from './collation';
+import { parseCollation, type Collation } from './collation';
+import { commandError } from './errors';
+import { isPlainObject } from './field-paths';
 import {
   accumulatorOperators,
   expressionOperators,
@@ -66,6 +68,44 @@ export function applyMingoUpdate(
     cloneMode: 'deep',
     queryOptions: optionsFor(options),
   });
+}
+
+// mongod's rule for user variable names: a lowercase or non-ASCII first character, then letters, digits, `_`.
+const USER_VARIABLE = /^[a-z\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*$/;
+
+/**
+ * A command's `let`: each value is an expression evaluated once, before the command runs, as mongod does
+ * (`{total: {$add: [1, 2]}}` binds `$$total` to 3).
+ */
+export function letVariables(value: unknown, command: string): Document | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isPlainObject(value)) {
+    throw commandError(
+      'TypeMismatch',
+      `BSON field '${command}.let' is the wrong type '${Array.isArray(value) ? 'array' : typeof value}', expected type 'object'`,
+    );
+  }
+  const options = optionsFor();
+  const variables: Document = {};
+  for (const [name, expr] of Object.entries(value)) {
+    if (!USER_VARIABLE.test(name)) {
+      throw commandError(
+        'InvalidVariableName',
+        `'${name}' starts with an invalid character for a user variable name`,
+      );
+    }
+    variables[name] = evalExpr({}, expr, options as Options);
+  }
+  return variables;
+}
+
+/** The `let` variables and collation of a command, as the options its evaluation runs with. */
+export function commandEvalOptions(body: Document, command: string, extra?: Document): EvalOptions {
+  const variables = letVariables(body.let, command);
+  return {
+    variables: extra ? { ...variables, ...extra } : variables,
+    collation: parseCollation(body.collation, command),
+  };
 }
 
 export { ProcessingMode };

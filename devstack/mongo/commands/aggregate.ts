@@ -2,10 +2,10 @@ import type { Document } from 'bson';
 import type { Catalog } from '../catalog';
 import type { ScanStats } from '../collection';
 import { commandError, evaluationError } from '../errors';
-import { newAggregator, ProcessingMode, type EvalOptions } from '../mingo-context';
+import { commandEvalOptions, newAggregator, ProcessingMode, type EvalOptions } from '../mingo-context';
 import { isPlainObject } from '../field-paths';
 import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
-import { explainStats } from './query-runner';
+import { explainStats, withCollectionCollation } from './query-runner';
 import { cursorDocument } from '../cursors';
 import { writeMerge } from './merge-stage';
 
@@ -138,8 +138,13 @@ export const aggregate: CommandHandler = (body, ctx) => {
       "The 'cursor' option is required, except for aggregate with the explain argument",
     );
   }
+  const given = commandEvalOptions(body, 'aggregate');
+  const options = withCollectionCollation(
+    given,
+    name === undefined ? undefined : ctx.catalog.get(ctx.db, name),
+  );
   ctx.counters.opcounters.command += 1;
-  const { results, stats, filter } = runPipeline(ctx, name, pipeline as Document[]);
+  const { results, stats, filter } = runPipeline(ctx, name, pipeline as Document[], options);
   if (explain) return explainStats(`${ctx.db}.${name ?? '$cmd.aggregate'}`, stats, results.length, filter);
   const batchSize =
     isPlainObject(cursor) && typeof cursor.batchSize === 'number' ? cursor.batchSize : undefined;

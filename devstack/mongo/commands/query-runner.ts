@@ -2,6 +2,7 @@ import type { Document } from 'bson';
 import type { Collection, ScanStats } from '../collection';
 import { commandError } from '../errors';
 import { isPlainObject } from '../field-paths';
+import { effectiveCollation } from '../collation';
 import { newQuery, type EvalOptions } from '../mingo-context';
 import { sortDocuments } from '../sort-order';
 import { matchInSortOrder } from '../sorted-scan';
@@ -48,6 +49,15 @@ export function project(
   }
 }
 
+/** The command's evaluation options with the collection's default collation when the command gave none. */
+export function withCollectionCollation(
+  options: EvalOptions | undefined,
+  collection: Collection | undefined,
+): EvalOptions | undefined {
+  const collation = effectiveCollation(options?.collation, collection?.options);
+  return collation === options?.collation ? options : { ...options, collation };
+}
+
 export function validateFilter(filter: unknown, what = 'filter'): Document {
   if (filter === undefined || filter === null) return {};
   if (!isPlainObject(filter)) throw commandError('TypeMismatch', `${what} must be an object`);
@@ -63,7 +73,7 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Fin
   if (!collection) return { docs: [], stats: { ...EMPTY_STATS } };
   const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
   const wanted = spec.limit ? (spec.skip ?? 0) + spec.limit : 0;
-  const { options } = spec;
+  const options = withCollectionCollation(spec.options, collection);
   const found =
     (sort && wanted > 0 ? matchInSortOrder(collection, spec.filter, sort, wanted, options) : undefined) ??
     collection.match(spec.filter, Number.POSITIVE_INFINITY, options);

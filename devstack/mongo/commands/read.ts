@@ -11,7 +11,14 @@ import {
   type CommandContext,
   type CommandHandler,
 } from './context';
-import { explainStats, runFind, validateFilter, type FindSpec } from './query-runner';
+import { commandEvalOptions } from '../mingo-context';
+import {
+  explainStats,
+  runFind,
+  validateFilter,
+  withCollectionCollation,
+  type FindSpec,
+} from './query-runner';
 
 function findSpec(body: Document): FindSpec {
   return {
@@ -20,6 +27,7 @@ function findSpec(body: Document): FindSpec {
     projection: optionalDocument(body, 'projection', 'find'),
     skip: optionalNumber(body, 'skip', 'find'),
     limit: optionalNumber(body, 'limit', 'find'),
+    options: commandEvalOptions(body, 'find'),
   };
 }
 
@@ -69,7 +77,7 @@ function countMatches(
   const found =
     Object.keys(filter).length === 0
       ? { docs: [], stats: { stage: 'COLLSCAN' as const, keysExamined: 0, docsExamined: 0 } }
-      : runFind(collection, { filter });
+      : runFind(collection, { filter, options: commandEvalOptions(body, 'count') });
   const total = Object.keys(filter).length === 0 ? (collection?.size ?? 0) : found.docs.length;
   recordScan(ctx, found.stats);
   const afterSkip = Math.max(0, total - skip);
@@ -90,13 +98,16 @@ function distinctValues(
   if (typeof key !== 'string')
     throw commandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
   const filter = validateFilter(body.query, 'query');
-  const found = runFind(ctx.catalog.get(ctx.db, name), { filter });
+  const collection = ctx.catalog.get(ctx.db, name);
+  const options = withCollectionCollation(commandEvalOptions(body, 'distinct'), collection);
+  const strings = options?.collation?.strings;
+  const found = runFind(collection, { filter, options });
   recordScan(ctx, found.stats);
   const all: unknown[] = [];
   for (const doc of found.docs)
     for (const v of indexValuesAt(doc, key).values) if (v !== undefined) all.push(v);
-  all.sort(compareValues);
-  const values = all.filter((v, i) => i === 0 || compareValues(all[i - 1], v) !== 0);
+  all.sort((a, b) => compareValues(a, b, strings));
+  const values = all.filter((v, i) => i === 0 || compareValues(all[i - 1], v, strings) !== 0);
   return { values, found, filter };
 }
 

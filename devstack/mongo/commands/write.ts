@@ -2,10 +2,12 @@ import type { Document } from 'bson';
 import type { Collection } from '../collection';
 import { commandError, evaluationError } from '../errors';
 import { isPlainObject } from '../field-paths';
+import { parseCollation } from '../collation';
+import { letVariables, type EvalOptions } from '../mingo-context';
 import { applyUpdate, updateKind } from '../update-apply';
 import { ensureId, upsertSeed } from '../upsert-seed';
 import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
-import { validateFilter } from './query-runner';
+import { validateFilter, withCollectionCollation } from './query-runner';
 
 interface BatchOutcome {
   n: number;
@@ -67,6 +69,7 @@ interface UpdateStatement {
   readonly upsert: boolean;
   readonly multi: boolean;
   readonly arrayFilters?: Document[];
+  readonly eval?: EvalOptions;
 }
 
 export interface UpdateResult {
@@ -77,8 +80,9 @@ export interface UpdateResult {
   readonly after?: Document;
 }
 
-function parseUpdateStatement(s: Document): UpdateStatement {
+function parseUpdateStatement(s: Document, variables: Document | undefined): UpdateStatement {
   if (!isPlainObject(s)) throw commandError('FailedToParse', 'update statement must be an object');
+  const constants = letVariables(s.c, 'update.updates');
   const arrayFilters = s.arrayFilters;
   if (arrayFilters !== undefined && !Array.isArray(arrayFilters)) {
     throw commandError(
@@ -95,6 +99,10 @@ function parseUpdateStatement(s: Document): UpdateStatement {
     upsert: s.upsert === true,
     multi: s.multi === true,
     arrayFilters: arrayFilters as Document[] | undefined,
+    eval: {
+      variables: constants ? { ...variables, ...constants } : variables,
+      collation: parseCollation(s.collation, 'update.updates'),
+    },
   };
 }
 
@@ -105,7 +113,8 @@ export function applyUpdateStatement(
   ctx: CommandContext,
 ): UpdateResult {
   const kind = updateKind(s.u);
-  const { matches: targets, stats } = collection.match(s.q, s.multi ? undefined : 1);
+  const options = withCollectionCollation(s.eval, collection);
+  const { matches: targets, stats } = collection.match(s.q, s.multi ? undefined : 1, options);
   recordScan(ctx, stats);
   let modified = 0;
   let before: Document | undefined;
@@ -115,6 +124,7 @@ export function applyUpdateStatement(
       arrayFilters: s.arrayFilters,
       query: s.q,
       inserting: false,
+      eval: options,
     });
     before ??= target.doc;
     after ??= result.doc;
@@ -124,7 +134,12 @@ export function applyUpdateStatement(
   }
   if (targets.length > 0 || !s.upsert) return { matched: targets.length, modified, before, after };
   const seed = upsertSeed(s.q, kind === 'replacement');
-  const built = applyUpdate(seed, s.u, { arrayFilters: s.arrayFilters, query: s.q, inserting: true });
+  const built = applyUpdate(seed, s.u, {
+    arrayFilters: s.arrayFilters,
+    query: s.q,
+    inserting: true,
+    eval: options,
+  });
   const inserted = collection.insert(ensureId(built.doc));
   return { matched: 0, modified: 0, upsertedId: inserted._id, after: inserted };
 }
@@ -132,12 +147,17 @@ export function applyUpdateStatement(
 export const update: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'update');
   const statements = statementsOf(body, 'updates', 'update');
+  const variables = letVariables(body.let, 'update');
+  // `sort` on an update statement arrived with MongoDB 8.0; 7.0's command parser rejects the whole command.
+  if (statements.some((s) => isPlainObject(s) && s.sort !== undefined)) {
+    throw commandError('UnknownField', "BSON field 'update.updates.sort' is an unknown field.");
+  }
   const collection = ctx.catalog.getOrCreate(ctx.db, name);
   const outcome: BatchOutcome = { n: 0, writeErrors: [] };
   let nModified = 0;
   const upserted: Document[] = [];
   runBatch(statements, body.ordered !== false, outcome, (raw, index) => {
-    const result = applyUpdateStatement(collection, parseUpdateStatement(raw), ctx);
+    const result = applyUpdateStatement(collection, parseUpdateStatement(raw, variables), ctx);
     if (result.upsertedId !== undefined) {
       upserted.push({ index, _id: result.upsertedId });
       outcome.n += 1;
@@ -155,6 +175,7 @@ export const deleteCommand: CommandHandler = (body, ctx) => {
   const statements = statementsOf(body, 'deletes', 'delete');
   const collection = ctx.catalog.get(ctx.db, name);
   const outcome: BatchOutcome = { n: 0, writeErrors: [] };
+  const variables = letVariables(body.let, 'delete');
   runBatch(statements, body.ordered !== false, outcome, (s) => {
     if (!isPlainObject(s)) throw commandError('FailedToParse', 'delete statement must be an object');
     const limit = s.limit;
@@ -164,8 +185,13 @@ export const deleteCommand: CommandHandler = (body, ctx) => {
         `The limit field in delete objects must be 0 or 1. Got ${String(limit)}`,
       );
     }
+    const options = { variables, collation: parseCollation(s.collation, 'delete.deletes') };
     if (!collection) return;
-    const { matches, stats } = collection.match(validateFilter(s.q, 'q'), limit === 1 ? 1 : undefined);
+    const { matches, stats } = collection.match(
+      validateFilter(s.q, 'q'),
+      limit === 1 ? 1 : undefined,
+      withCollectionCollation(options, collection),
+    );
     recordScan(ctx, stats);
     for (const match of matches) {
       collection.remove(match.rid);
