@@ -3,6 +3,7 @@ import { compareKeys } from './bson-order';
 import { commandError } from './errors';
 import { createIndexState, describeIndex, ID_INDEX_NAME, indexKeysFor, type IndexState } from './index-spec';
 import { newQuery, type EvalOptions } from './mingo-context';
+import { isPlainObject } from './field-paths';
 import { chooseIndex } from './query-planner';
 import { simpleMatcher } from './simple-match';
 
@@ -49,9 +50,27 @@ function withIdFirst(doc: Document): Document {
   return { _id: _id as unknown, ...rest };
 }
 
+function dollarPrefixedIn(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  for (const [key, nested] of Object.entries(value)) {
+    if (key.startsWith('$')) return key;
+    const inner = dollarPrefixedIn(nested);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 function validateId(doc: Document): void {
-  if (Array.isArray(doc._id)) throw commandError('InvalidIdField', "The '_id' value cannot be of type array");
-  if (doc._id instanceof RegExp) throw commandError('InvalidIdField', "can't use a regex for _id");
+  const id = doc._id as unknown;
+  if (Array.isArray(id)) throw commandError('InvalidIdField', "The '_id' value cannot be of type array");
+  if (id instanceof RegExp) throw commandError('InvalidIdField', "can't use a regex for _id");
+  const dollar = typeof id === 'object' && id !== null ? dollarPrefixedIn(id) : undefined;
+  if (dollar) {
+    throw commandError(
+      'DollarPrefixedFieldName',
+      `_id fields may not contain '$'-prefixed fields: ${dollar} is not valid for storage.`,
+    );
+  }
 }
 
 /** The predicate for a filter: the cheap equality matcher when it applies, mingo's matcher otherwise. */
@@ -109,7 +128,8 @@ export class Collection {
     }
   }
 
-  private duplicateKey(index: IndexState, tuple: readonly unknown[]): Error {
+  /** The E11000 error mongod reports for a second entry of `tuple` in a unique index. */
+  duplicateKey(index: IndexState, tuple: readonly unknown[]): Error {
     const keyValue: Document = {};
     index.fields.forEach((field, i) => (keyValue[field] = tuple[i] ?? null));
     const shown = index.fields.map((f, i) => `${f}: ${showValue(tuple[i])}`).join(', ');

@@ -36,6 +36,8 @@ export const ERROR_CODES = {
   MissingField: 40414,
   UndefinedVariable: 17276,
   InvalidVariableName: 16870,
+  MergeOnFieldNotUnique: 51183,
+  MergeOnFieldMissing: 51132,
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
 } as const;
@@ -47,6 +49,8 @@ const LOCATION_CODES = new Set<ErrorCodeName>([
   'MissingField',
   'UndefinedVariable',
   'InvalidVariableName',
+  'MergeOnFieldNotUnique',
+  'MergeOnFieldMissing',
 ]);
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;
