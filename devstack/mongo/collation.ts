@@ -27,9 +27,18 @@ const SENSITIVITY: Record<number, 'base' | 'accent' | 'variant'> = { 1: 'base', 
 const cache = new Map<string, Collation>();
 const MAX_CACHED = 64;
 
+function supported(locale: string): boolean {
+  try {
+    return Intl.Collator.supportedLocalesOf(locale).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 function build(spec: Document): Collation {
-  const locale = spec.locale as string;
-  if (Intl.Collator.supportedLocalesOf(locale).length === 0) {
+  // MongoDB names locales ICU-style (`en_US`, `zh_Hant`); Intl wants BCP 47 tags.
+  const locale = (spec.locale as string).replace(/_/g, '-');
+  if (!supported(locale)) {
     throw commandError('BadValue', `Field 'locale' is invalid in: ${JSON.stringify(spec)}`);
   }
   const strength = (spec.strength as number | undefined) ?? 3;

@@ -1,5 +1,6 @@
 import { ObjectId, type Document } from 'bson';
 import { compareKeys } from './bson-order';
+import { parseCollation } from './collation';
 import { commandError } from './errors';
 import { createIndexState, describeIndex, ID_INDEX_NAME, indexKeysFor, type IndexState } from './index-spec';
 import { newQuery, type EvalOptions } from './mingo-context';
@@ -261,6 +262,11 @@ export class Collection {
 
   createIndex(spec: Document): CreateIndexOutcome {
     const index = createIndexState(spec);
+    const collation = parseCollation(spec.collation ?? this.options.collation, 'createIndexes');
+    if (collation?.strings && index.unique) {
+      // Uniqueness under a collation needs collation keys in the index; this server's keys are binary.
+      throw commandError('NotImplemented', 'unique indexes with a non-simple collation are not supported');
+    }
     for (const existing of this.indexes.values()) {
       const sameKey = JSON.stringify(existing.key) === JSON.stringify(index.key);
       if (existing.name === index.name) {

@@ -1,5 +1,6 @@
 import type { Document } from 'bson';
 import type { Collection } from '../collection';
+import { parseCollation } from '../collation';
 import { cursorDocument } from '../cursors';
 import { bsonSize } from '../document-clone';
 import { commandError } from '../errors';
@@ -80,6 +81,7 @@ const listCollections: CommandHandler = (body, ctx) => {
 
 const create: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'create');
+  parseCollation(body.collation, 'create');
   const options: Document = {};
   for (const field of CREATE_OPTION_FIELDS)
     if (body[field] !== undefined) options[field] = body[field] as unknown;
