@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   CannotIndexParallelArrays: 171,
   Unauthorized: 13,
   DocumentValidationFailure: 121,
+  ViewDepthLimitExceeded: 45,
   CommandNotSupportedOnView: 166,
   OptionNotSupportedOnView: 167,
   InvalidViewDefinition: 182,

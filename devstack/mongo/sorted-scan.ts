@@ -1,10 +1,11 @@
 import type { Document } from 'bson';
 import { compareKeys } from './bson-order';
-import { matcherFor, type Candidate, type Collection, type ScanStats } from './collection';
+import type { Candidate, Collection, ScanStats } from './collection';
 import type { IndexState } from './index-spec';
 import type { IndexEntry } from './ordered-index';
 import { chooseIndex, equalityPrefix } from './query-planner';
 import type { EvalOptions } from './mingo-context';
+import { matcherFor } from './simple-match';
 
 const NO_DIRECTIONS: readonly number[] = [];
 
@@ -21,7 +22,7 @@ interface SortPlan {
 function sortPlan(collection: Collection, filter: Document, sortFields: string[]): SortPlan | undefined {
   let best: SortPlan | undefined;
   for (const index of collection.indexes.values()) {
-    if (index.multikey || index.sparse || index.partial) continue;
+    if (index.multikey || index.sparse || index.partial || index.options.hidden === true) continue;
     const prefix = equalityPrefix(filter, index.fields).slice(0, index.fields.length - sortFields.length);
     const rest = index.fields.slice(prefix.length, prefix.length + sortFields.length);
     if (rest.length !== sortFields.length || !sortFields.every((f, n) => rest[n] === f)) continue;

@@ -1,5 +1,4 @@
 import type { Document } from 'bson';
-import type { Catalog } from '../catalog';
 import type { ScanStats } from '../collection';
 import { commandError, evaluationError } from '../errors';
 import { commandEvalOptions, newAggregator, ProcessingMode, type EvalOptions } from '../mingo-context';
@@ -8,6 +7,7 @@ import { collectionName, recordScan, type CommandContext, type CommandHandler } 
 import { explainStats, withCollectionCollation } from './query-runner';
 import { cursorDocument } from '../cursors';
 import { writeMerge } from './merge-stage';
+import { resolveView } from './views';
 
 // Stages that never write into their input documents (checked against mingo 7); any other stage (e.g. $set of
 // a nested path) may, so the stored documents are copied first.
@@ -60,8 +60,11 @@ function sourceDocuments(
   return { docs: matches.map((m) => m.doc), rest: pipeline.slice(1), stats, filter };
 }
 
-function resolver(catalog: Catalog, db: string) {
-  return (name: string): Document[] => [...(catalog.get(db, name)?.records.values() ?? [])];
+function resolver(ctx: CommandContext) {
+  return (name: string): Document[] => {
+    if (resolveView(ctx.catalog, ctx.db, name)) return runPipeline(ctx, name, []).results;
+    return [...(ctx.catalog.get(ctx.db, name)?.records.values() ?? [])];
+  };
 }
 
 function writeOut(ctx: CommandContext, stage: Document, results: Document[]): void {
@@ -70,7 +73,7 @@ function writeOut(ctx: CommandContext, stage: Document, results: Document[]): vo
   const name = isPlainObject(target) && typeof target.coll === 'string' ? target.coll : target;
   if (typeof name !== 'string')
     throw commandError('FailedToParse', '$out only supports a string or object argument');
-  const previous = ctx.catalog.get(db, name);
+  const previous = ctx.catalog.writable(db, name);
   const indexes = previous?.listIndexes().filter((spec) => spec.name !== '_id_') ?? [];
   ctx.catalog.drop(db, name);
   const collection = ctx.catalog.create(db, name).collection;
@@ -91,14 +94,17 @@ export function runPipeline(
 } {
   const last = pipeline[pipeline.length - 1];
   const outStage = last && Object.keys(last).some((k) => SERVER_HANDLED_STAGES.has(k)) ? last : undefined;
-  const body = outStage ? pipeline.slice(0, -1) : pipeline;
-  const { docs, rest, stats, filter } = sourceDocuments(ctx, name, body, options);
+  const given = outStage ? pipeline.slice(0, -1) : pipeline;
+  // A view's pipeline runs first, on the collection the view (or the views below it) is defined on.
+  const view = name === undefined ? undefined : resolveView(ctx.catalog, ctx.db, name);
+  const body = view ? [...view.pipeline, ...given] : given;
+  const { docs, rest, stats, filter } = sourceDocuments(ctx, view?.source ?? name, body, options);
   recordScan(ctx, stats);
   let results: Document[];
   try {
     results = newAggregator(rest, {
       ...options,
-      collectionResolver: resolver(ctx.catalog, ctx.db),
+      collectionResolver: resolver(ctx),
       processingMode: rest.every((stage) => NON_MUTATING_STAGES.has(Object.keys(stage)[0] ?? ''))
         ? ProcessingMode.CLONE_OFF
         : ProcessingMode.CLONE_INPUT,

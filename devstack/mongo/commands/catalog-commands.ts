@@ -7,7 +7,10 @@ import { commandError } from '../errors';
 import { isPlainObject } from '../field-paths';
 import { defaultIndexName } from '../index-spec';
 import { newQuery } from '../mingo-context';
+import { validateValidationOptions } from '../validation';
+import { collMod } from './coll-mod';
 import { collectionName, type CommandContext, type CommandHandler } from './context';
+import { viewOptions } from './views';
 
 const CREATE_OPTION_FIELDS = [
   'capped',
@@ -40,7 +43,7 @@ function dataSize(collection: Collection): number {
 }
 
 function requireCollection(ctx: CommandContext, name: string): Collection {
-  const collection = ctx.catalog.get(ctx.db, name);
+  const collection = ctx.catalog.writable(ctx.db, name);
   if (!collection) throw commandError('NamespaceNotFound', `ns does not exist: ${ctx.db}.${name}`);
   return collection;
 }
@@ -61,19 +64,23 @@ const listDatabases: CommandHandler = (body, ctx) => {
 };
 
 const listCollections: CommandHandler = (body, ctx) => {
-  let infos: Document[] = ctx.catalog.collections(ctx.db).map((c) => ({
-    name: c.name,
-    type: 'collection',
-    options: c.options,
-    info: { readOnly: false },
-    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-  }));
+  let infos: Document[] = ctx.catalog.collections(ctx.db).map((c) =>
+    c.isView
+      ? { name: c.name, type: 'view', options: c.options, info: { readOnly: true } }
+      : {
+          name: c.name,
+          type: 'collection',
+          options: c.options,
+          info: { readOnly: false },
+          idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+        },
+  );
   if (isPlainObject(body.filter)) {
     const query = newQuery(body.filter);
     infos = infos.filter((info) => query.test(info));
   }
   if (body.nameOnly === true)
-    infos = infos.map((info) => ({ name: info.name as string, type: 'collection' }));
+    infos = infos.map((info) => ({ name: info.name as string, type: info.type as string }));
   const cursor = isPlainObject(body.cursor) ? body.cursor : {};
   const batchSize = typeof cursor.batchSize === 'number' ? cursor.batchSize : undefined;
   return cursorDocument(ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, infos, batchSize), true);
@@ -81,7 +88,15 @@ const listCollections: CommandHandler = (body, ctx) => {
 
 const create: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'create');
+  if (body.viewOn !== undefined || body.pipeline !== undefined) {
+    const options = viewOptions(body, `${ctx.db}.${name}`);
+    if (ctx.catalog.get(ctx.db, name))
+      throw commandError('NamespaceExists', `Namespace ${ctx.db}.${name} already exists`);
+    ctx.catalog.create(ctx.db, name, options);
+    return { ok: 1 };
+  }
   parseCollation(body.collation, 'create');
+  validateValidationOptions(body, 'create');
   const options: Document = {};
   for (const field of CREATE_OPTION_FIELDS)
     if (body[field] !== undefined) options[field] = body[field] as unknown;
@@ -194,7 +209,8 @@ const collStats: CommandHandler = (body, ctx) => {
 };
 
 const dbStats: CommandHandler = (_body, ctx) => {
-  const collections = ctx.catalog.collections(ctx.db);
+  const all = ctx.catalog.collections(ctx.db);
+  const collections = all.filter((c) => !c.isView);
   const objects = collections.reduce((sum, c) => sum + c.size, 0);
   const size = collections.reduce((sum, c) => sum + dataSize(c), 0);
   const indexes = collections.reduce((sum, c) => sum + c.indexes.size, 0);
@@ -206,7 +222,7 @@ const dbStats: CommandHandler = (_body, ctx) => {
   return {
     db: ctx.db,
     collections: collections.length,
-    views: 0,
+    views: all.length - collections.length,
     objects,
     avgObjSize: objects > 0 ? size / objects : 0,
     dataSize: size,
@@ -231,4 +247,5 @@ export const catalogCommands: Record<string, CommandHandler> = {
   dropIndexes,
   collStats,
   dbStats,
+  collMod,
 };

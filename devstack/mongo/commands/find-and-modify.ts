@@ -29,7 +29,7 @@ export const findAndModify: CommandHandler = (body, ctx) => {
   }
   if (hasUpdate) updateKind(body.update);
   const given = commandEvalOptions(body, command);
-  const collection = remove ? ctx.catalog.get(ctx.db, name) : ctx.catalog.getOrCreate(ctx.db, name);
+  const collection = remove ? ctx.catalog.writable(ctx.db, name) : ctx.catalog.getOrCreate(ctx.db, name);
   const options = withCollectionCollation(given, collection);
   const found = runFind(collection, { filter, sort, limit: 1, options });
   recordScan(ctx, found.stats);

@@ -17,8 +17,11 @@ import {
   runFind,
   validateFilter,
   withCollectionCollation,
+  type FindResult,
   type FindSpec,
 } from './query-runner';
+import { runPipeline } from './aggregate';
+import { findAsPipeline, resolveView } from './views';
 
 function findSpec(body: Document): FindSpec {
   return {
@@ -31,6 +34,13 @@ function findSpec(body: Document): FindSpec {
   };
 }
 
+/** A find on a collection, or on a view as the aggregation mongod rewrites it into. */
+function findDocuments(ctx: CommandContext, name: string, spec: FindSpec): FindResult {
+  if (!resolveView(ctx.catalog, ctx.db, name)) return runFind(ctx.catalog.get(ctx.db, name), spec);
+  const { results, stats } = runPipeline(ctx, name, findAsPipeline(spec), spec.options);
+  return { docs: results, stats };
+}
+
 export const find: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'find');
   const spec = findSpec(body);
@@ -38,7 +48,7 @@ export const find: CommandHandler = (body, ctx) => {
   if (batchSize !== undefined && batchSize < 0)
     throw commandError('BadValue', 'BatchSize value must be non-negative');
   ctx.counters.opcounters.query += 1;
-  const { docs, stats } = runFind(ctx.catalog.get(ctx.db, name), spec);
+  const { docs, stats } = findDocuments(ctx, name, spec);
   recordScan(ctx, stats);
   const reply = ctx.cursors.open(`${ctx.db}.${name}`, docs, batchSize, body.singleBatch === true);
   return cursorDocument(reply, true);
@@ -74,11 +84,11 @@ function countMatches(
   const limit = Math.abs(optionalNumber(body, 'limit', 'count') ?? 0);
   const collection = ctx.catalog.get(ctx.db, name);
   // An unfiltered count is the collection's size, as mongod answers it from metadata.
-  const found =
-    Object.keys(filter).length === 0
-      ? { docs: [], stats: { stage: 'COLLSCAN' as const, keysExamined: 0, docsExamined: 0 } }
-      : runFind(collection, { filter, options: commandEvalOptions(body, 'count') });
-  const total = Object.keys(filter).length === 0 ? (collection?.size ?? 0) : found.docs.length;
+  const fromMetadata = Object.keys(filter).length === 0 && !collection?.isView;
+  const found = fromMetadata
+    ? { docs: [], stats: { stage: 'COLLSCAN' as const, keysExamined: 0, docsExamined: 0 } }
+    : findDocuments(ctx, name, { filter, options: commandEvalOptions(body, 'count') });
+  const total = fromMetadata ? (collection?.size ?? 0) : found.docs.length;
   recordScan(ctx, found.stats);
   const afterSkip = Math.max(0, total - skip);
   return { n: limit > 0 ? Math.min(limit, afterSkip) : afterSkip, filter, found };
@@ -101,7 +111,7 @@ function distinctValues(
   const collection = ctx.catalog.get(ctx.db, name);
   const options = withCollectionCollation(commandEvalOptions(body, 'distinct'), collection);
   const strings = options?.collation?.strings;
-  const found = runFind(collection, { filter, options });
+  const found = findDocuments(ctx, name, { filter, options });
   recordScan(ctx, found.stats);
   const all: unknown[] = [];
   for (const doc of found.docs)
@@ -123,7 +133,7 @@ export const explain: CommandHandler = (body, ctx) => {
   if (command === 'find') {
     const name = collectionName(cmd, 'find');
     const spec = findSpec(cmd);
-    const { docs, stats } = runFind(ctx.catalog.get(ctx.db, name), spec);
+    const { docs, stats } = findDocuments(ctx, name, spec);
     return explainStats(`${ctx.db}.${name}`, stats, docs.length, spec.filter);
   }
   if (command === 'count') {

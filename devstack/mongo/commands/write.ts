@@ -173,7 +173,7 @@ export const update: CommandHandler = (body, ctx) => {
 export const deleteCommand: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'delete');
   const statements = statementsOf(body, 'deletes', 'delete');
-  const collection = ctx.catalog.get(ctx.db, name);
+  const collection = ctx.catalog.writable(ctx.db, name);
   const outcome: BatchOutcome = { n: 0, writeErrors: [] };
   const variables = letVariables(body.let, 'delete');
   runBatch(statements, body.ordered !== false, outcome, (s) => {
