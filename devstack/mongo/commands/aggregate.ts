@@ -67,7 +67,7 @@ function resolver(ctx: CommandContext) {
   };
 }
 
-function writeOut(ctx: CommandContext, stage: Document, results: Document[]): void {
+function writeOut(ctx: CommandContext, stage: Document, results: Document[], validate: boolean): void {
   const target = stage.$out as unknown;
   const db = isPlainObject(target) && typeof target.db === 'string' ? target.db : ctx.db;
   const name = isPlainObject(target) && typeof target.coll === 'string' ? target.coll : target;
@@ -78,7 +78,7 @@ function writeOut(ctx: CommandContext, stage: Document, results: Document[]): vo
   ctx.catalog.drop(db, name);
   const collection = ctx.catalog.create(db, name).collection;
   for (const spec of indexes) collection.createIndex(spec);
-  for (const doc of results) collection.insert(doc);
+  for (const doc of results) collection.insert(doc, validate);
 }
 
 /** Runs a pipeline: the leading $match through the collection's indexes, the rest through mingo. */
@@ -87,6 +87,7 @@ export function runPipeline(
   name: string | undefined,
   pipeline: Document[],
   options: EvalOptions = {},
+  validate = true,
 ): {
   results: Document[];
   stats: ScanStats;
@@ -116,8 +117,8 @@ export function runPipeline(
     );
   }
   if (outStage) {
-    if ('$merge' in outStage) writeMerge(ctx, outStage.$merge, results);
-    else writeOut(ctx, outStage, results);
+    if ('$merge' in outStage) writeMerge(ctx, outStage.$merge, results, validate);
+    else writeOut(ctx, outStage, results, validate);
     return { results: [], stats, filter };
   }
   return { results, stats, filter };
@@ -150,7 +151,13 @@ export const aggregate: CommandHandler = (body, ctx) => {
     name === undefined ? undefined : ctx.catalog.get(ctx.db, name),
   );
   ctx.counters.opcounters.command += 1;
-  const { results, stats, filter } = runPipeline(ctx, name, pipeline as Document[], options);
+  const { results, stats, filter } = runPipeline(
+    ctx,
+    name,
+    pipeline as Document[],
+    options,
+    body.bypassDocumentValidation !== true,
+  );
   if (explain) return explainStats(`${ctx.db}.${name ?? '$cmd.aggregate'}`, stats, results.length, filter);
   const batchSize =
     isPlainObject(cursor) && typeof cursor.batchSize === 'number' ? cursor.batchSize : undefined;

@@ -3,6 +3,7 @@ import { commandError } from '../errors';
 import { commandEvalOptions } from '../mingo-context';
 import { applyUpdate, updateKind } from '../update-apply';
 import { ensureId, upsertSeed } from '../upsert-seed';
+import { validates } from './write';
 import { collectionName, optionalDocument, recordScan, type CommandHandler } from './context';
 import { project, runFind, validateFilter, withCollectionCollation } from './query-runner';
 
@@ -54,7 +55,7 @@ export const findAndModify: CommandHandler = (body, ctx) => {
       inserting: false,
       eval: options,
     });
-    const stored = result.modified ? collection.replace(rid, result.doc) : target;
+    const stored = result.modified ? collection.replace(rid, result.doc, validates(body)) : target;
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: shown(returnNew ? stored : target),
@@ -69,7 +70,7 @@ export const findAndModify: CommandHandler = (body, ctx) => {
     inserting: true,
     eval: options,
   });
-  const inserted = collection.insert(ensureId(built.doc));
+  const inserted = collection.insert(ensureId(built.doc), validates(body));
   return {
     lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id as unknown },
     value: returnNew ? shown(inserted) : null,

@@ -53,7 +53,7 @@ function joinIndex(collection: Collection | undefined, on: readonly string[]): I
 }
 
 /** `$merge` as the last stage: each result replaces, merges into, keeps or inserts a document of the target. */
-export function writeMerge(ctx: CommandContext, arg: unknown, results: Document[]): void {
+export function writeMerge(ctx: CommandContext, arg: unknown, results: Document[], validate: boolean): void {
   const spec = parseMerge(arg, ctx.db);
   joinIndex(ctx.catalog.get(spec.db, spec.coll), spec.on);
   const collection = ctx.catalog.getOrCreate(spec.db, spec.coll);
@@ -78,7 +78,7 @@ export function writeMerge(ctx: CommandContext, arg: unknown, results: Document[
           `$merge could not find a matching document in the target collection for ${JSON.stringify(filter)}`,
         );
       }
-      if (spec.whenNotMatched === 'insert') collection.insert(doc);
+      if (spec.whenNotMatched === 'insert') collection.insert(doc, validate);
       continue;
     }
     // mongod inserts and lets the join index refuse the duplicate.
@@ -93,6 +93,6 @@ export function writeMerge(ctx: CommandContext, arg: unknown, results: Document[
       spec.whenMatched === 'replace'
         ? { _id: existing.doc._id as unknown, ...fields }
         : { ...existing.doc, ...fields };
-    collection.replace(existing.rid, next);
+    collection.replace(existing.rid, next, validate);
   }
 }

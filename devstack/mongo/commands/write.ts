@@ -33,6 +33,11 @@ function runBatch<T>(
   }
 }
 
+/** Document validation applies unless the command sets `bypassDocumentValidation: true`. */
+export function validates(body: Document): boolean {
+  return body.bypassDocumentValidation !== true;
+}
+
 function statementsOf(body: Document, field: string, command: string): Document[] {
   const value = body[field] as unknown;
   if (!Array.isArray(value))
@@ -56,7 +61,7 @@ export const insert: CommandHandler = (body, ctx) => {
   const outcome: BatchOutcome = { n: 0, writeErrors: [] };
   runBatch(documents, body.ordered !== false, outcome, (doc) => {
     if (!isPlainObject(doc)) throw commandError('TypeMismatch', 'insert documents must be objects');
-    collection.insert(doc);
+    collection.insert(doc, validates(body));
     outcome.n += 1;
   });
   ctx.counters.opcounters.insert += outcome.n;
@@ -70,6 +75,8 @@ interface UpdateStatement {
   readonly multi: boolean;
   readonly arrayFilters?: Document[];
   readonly eval?: EvalOptions;
+  /** False with the command's `bypassDocumentValidation: true`. */
+  readonly validate: boolean;
 }
 
 export interface UpdateResult {
@@ -80,7 +87,11 @@ export interface UpdateResult {
   readonly after?: Document;
 }
 
-function parseUpdateStatement(s: Document, variables: Document | undefined): UpdateStatement {
+function parseUpdateStatement(
+  s: Document,
+  variables: Document | undefined,
+  validate: boolean,
+): UpdateStatement {
   if (!isPlainObject(s)) throw commandError('FailedToParse', 'update statement must be an object');
   const constants = letVariables(s.c, 'update.updates');
   const arrayFilters = s.arrayFilters;
@@ -103,6 +114,7 @@ function parseUpdateStatement(s: Document, variables: Document | undefined): Upd
       variables: constants ? { ...variables, ...constants } : variables,
       collation: parseCollation(s.collation, 'update.updates'),
     },
+    validate,
   };
 }
 
@@ -129,7 +141,7 @@ export function applyUpdateStatement(
     before ??= target.doc;
     after ??= result.doc;
     if (!result.modified) continue;
-    after = collection.replace(target.rid, result.doc);
+    after = collection.replace(target.rid, result.doc, s.validate);
     modified += 1;
   }
   if (targets.length > 0 || !s.upsert) return { matched: targets.length, modified, before, after };
@@ -140,7 +152,7 @@ export function applyUpdateStatement(
     inserting: true,
     eval: options,
   });
-  const inserted = collection.insert(ensureId(built.doc));
+  const inserted = collection.insert(ensureId(built.doc), s.validate);
   return { matched: 0, modified: 0, upsertedId: inserted._id, after: inserted };
 }
 
@@ -157,7 +169,11 @@ export const update: CommandHandler = (body, ctx) => {
   let nModified = 0;
   const upserted: Document[] = [];
   runBatch(statements, body.ordered !== false, outcome, (raw, index) => {
-    const result = applyUpdateStatement(collection, parseUpdateStatement(raw, variables), ctx);
+    const result = applyUpdateStatement(
+      collection,
+      parseUpdateStatement(raw, variables, validates(body)),
+      ctx,
+    );
     if (result.upsertedId !== undefined) {
       upserted.push({ index, _id: result.upsertedId });
       outcome.n += 1;
