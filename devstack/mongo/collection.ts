@@ -271,7 +271,7 @@ export class Collection {
   }
 
   /** collMod of an index option; journaled as the index's new definition. */
-  setIndexOption(index: IndexState, option: 'hidden' | 'expireAfterSeconds', value: unknown): void {
+  setIndexOption(index: IndexState, option: 'hidden', value: unknown): void {
     index.options[option] = value;
     this.sink?.dropIndex(this.ns, index.name);
     this.sink?.createIndex(this.ns, describeIndex(index));

@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   InvalidVariableName: 16870,
   MergeOnFieldNotUnique: 51183,
   MergeOnFieldMissing: 51132,
+  ChangeStreamNotSupported: 40573,
+  NoQueryExecutionPlans: 291,
   BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
 } as const;
@@ -52,6 +54,7 @@ const LOCATION_CODES = new Set<ErrorCodeName>([
   'InvalidVariableName',
   'MergeOnFieldNotUnique',
   'MergeOnFieldMissing',
+  'ChangeStreamNotSupported',
 ]);
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;
@@ -89,6 +92,29 @@ export function commandError(codeName: ErrorCodeName, message: string, extra?: D
 
 const UNDEFINED_VARIABLE = /^Use of undefined variable: (.*)$/;
 const UNKNOWN_STAGE = /^unregistered pipeline operator (\$\w+)/;
+const UNKNOWN_QUERY_OPERATOR = /^unknown (?:top level |query )operator:? (\$\w+)/;
+
+// What mongod answers for features mingo does not have: a standalone has no change streams, and text and
+// geo queries need indexes this server cannot build.
+function unsupportedFeature(
+  stage: string | undefined,
+  operator: string | undefined,
+): MongoCommandError | undefined {
+  if (stage === '$changeStream') {
+    return commandError(
+      'ChangeStreamNotSupported',
+      'The $changeStream stage is only supported on replica sets',
+    );
+  }
+  if (operator === '$text') return commandError('IndexNotFound', 'text index required for $text query');
+  if (operator === '$near' || operator === '$nearSphere' || stage === '$geoNear') {
+    return commandError('NoQueryExecutionPlans', 'unable to find index for $geoNear query');
+  }
+  if (operator === '$geoWithin' || operator === '$geoIntersects') {
+    return commandError('NotImplemented', `${operator} is not supported by devstack-mongo`);
+  }
+  return undefined;
+}
 
 /**
  * The MongoDB error for a failure while evaluating a client's query, update or pipeline: mingo rejects bad
@@ -103,6 +129,8 @@ export function evaluationError(error: unknown): MongoCommandError | undefined {
   if (variable !== undefined)
     return commandError('UndefinedVariable', `Use of undefined variable: ${variable}`);
   const stage = UNKNOWN_STAGE.exec(message)?.[1];
+  const unsupported = unsupportedFeature(stage, UNKNOWN_QUERY_OPERATOR.exec(message)?.[1]);
+  if (unsupported) return unsupported;
   if (stage) return commandError('UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${stage}'`);
   return commandError('BadValue', message);
 }

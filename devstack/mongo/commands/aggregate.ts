@@ -4,7 +4,7 @@ import { commandError, evaluationError } from '../errors';
 import { commandEvalOptions, newAggregator, ProcessingMode, type EvalOptions } from '../mingo-context';
 import { isPlainObject } from '../field-paths';
 import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
-import { explainStats, withCollectionCollation } from './query-runner';
+import { checkHint, explainStats, withCollectionCollation } from './query-runner';
 import { cursorDocument } from '../cursors';
 import { writeMerge } from './merge-stage';
 import { resolveView } from './views';
@@ -29,6 +29,31 @@ const NON_MUTATING_STAGES = new Set([
   '$bucketAuto',
 ]);
 const SERVER_HANDLED_STAGES = new Set(['$out', '$merge']);
+// Stages that compare values to group or join them: mingo does that by binary equality only.
+const GROUPING_STAGES = new Set([
+  '$group',
+  '$bucket',
+  '$bucketAuto',
+  '$sortByCount',
+  '$setWindowFields',
+  '$lookup',
+  '$graphLookup',
+]);
+
+function refuseCollatedGrouping(pipeline: Document[]): void {
+  for (const stage of pipeline) {
+    const [name, arg] = Object.entries(stage)[0] ?? [];
+    if (name !== undefined && GROUPING_STAGES.has(name)) {
+      throw commandError(
+        'NotImplemented',
+        `${name} under a non-simple collation is not supported by devstack-mongo`,
+      );
+    }
+    if (name === '$facet' && isPlainObject(arg)) {
+      for (const sub of Object.values(arg)) if (Array.isArray(sub)) refuseCollatedGrouping(sub as Document[]);
+    }
+  }
+}
 
 function sourceDocuments(
   ctx: CommandContext,
@@ -146,10 +171,12 @@ export const aggregate: CommandHandler = (body, ctx) => {
     );
   }
   const given = commandEvalOptions(body, 'aggregate');
+  checkHint(name === undefined ? undefined : ctx.catalog.get(ctx.db, name), body.hint);
   const options = withCollectionCollation(
     given,
     name === undefined ? undefined : ctx.catalog.get(ctx.db, name),
   );
+  if (options?.collation?.strings) refuseCollatedGrouping(pipeline as Document[]);
   ctx.counters.opcounters.command += 1;
   const { results, stats, filter } = runPipeline(
     ctx,

@@ -12,14 +12,18 @@ import { collMod } from './coll-mod';
 import { collectionName, type CommandContext, type CommandHandler } from './context';
 import { viewOptions } from './views';
 
-const CREATE_OPTION_FIELDS = [
+const CREATE_OPTION_FIELDS = ['validator', 'validationLevel', 'validationAction', 'collation'];
+
+// Options of mongod's create this server cannot honour; `capped: false` is the default and accepted.
+const UNSUPPORTED_CREATE_OPTIONS = [
   'capped',
-  'size',
-  'max',
-  'validator',
-  'validationLevel',
-  'validationAction',
-  'collation',
+  'timeseries',
+  'clusteredIndex',
+  'expireAfterSeconds',
+  'changeStreamPreAndPostImages',
+  'encryptedFields',
+  'storageEngine',
+  'indexOptionDefaults',
 ];
 
 const SIZE_SAMPLE = 100;
@@ -95,15 +99,24 @@ const create: CommandHandler = (body, ctx) => {
     ctx.catalog.create(ctx.db, name, options);
     return { ok: 1 };
   }
-  parseCollation(body.collation, 'create');
-  validateValidationOptions(body, 'create');
   const options: Document = {};
   for (const field of CREATE_OPTION_FIELDS)
     if (body[field] !== undefined) options[field] = body[field] as unknown;
-  const { collection, created } = ctx.catalog.create(ctx.db, name, options);
-  if (!created && JSON.stringify(collection.options) !== JSON.stringify(options)) {
-    throw commandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
+  const existing = ctx.catalog.get(ctx.db, name);
+  if (existing) {
+    if (JSON.stringify(existing.options) !== JSON.stringify(options)) {
+      throw commandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
+    }
+    return { ok: 1 };
   }
+  for (const field of UNSUPPORTED_CREATE_OPTIONS) {
+    if (body[field] !== undefined && body[field] !== false) {
+      throw commandError('NotImplemented', `create option '${field}' is not supported by devstack-mongo`);
+    }
+  }
+  parseCollation(body.collation, 'create');
+  validateValidationOptions(body, 'create');
+  ctx.catalog.create(ctx.db, name, options);
   return { ok: 1 };
 };
 

@@ -34,7 +34,7 @@ function findIndex(collection: Collection, spec: Document): IndexState {
   return index;
 }
 
-/** collMod `index: {name | keyPattern, hidden?, expireAfterSeconds?}`: returns the old and new values. */
+/** collMod `index: {name | keyPattern, hidden}`: returns the old and new values. */
 function modifyIndex(collection: Collection, spec: unknown): Document {
   if (!isPlainObject(spec))
     throw commandError(
@@ -42,23 +42,24 @@ function modifyIndex(collection: Collection, spec: unknown): Document {
       "BSON field 'collMod.index' is the wrong type, expected type 'object'",
     );
   const index = findIndex(collection, spec);
-  const reply: Document = {};
-  for (const option of ['hidden', 'expireAfterSeconds'] as const) {
-    const value = spec[option];
-    if (value === undefined) continue;
-    if (option === 'hidden' && typeof value !== 'boolean')
-      throw commandError('TypeMismatch', "collMod 'hidden' must be a boolean");
-    if (option === 'expireAfterSeconds' && typeof value !== 'number')
-      throw commandError('TypeMismatch', "collMod 'expireAfterSeconds' must be a number");
-    if (option === 'hidden' && index.name === '_id_') throw commandError('BadValue', "can't hide _id index");
-    reply[`${option}_old`] = (index.options[option] as unknown) ?? (option === 'hidden' ? false : undefined);
-    reply[`${option}_new`] = value;
-    collection.setIndexOption(index, option, value);
+  if (spec.expireAfterSeconds !== undefined) {
+    throw commandError(
+      'NotImplemented',
+      'TTL indexes (expireAfterSeconds) are not supported by devstack-mongo',
+    );
   }
+  const reply: Document = {};
+  const hidden = spec.hidden;
+  if (hidden === undefined) return reply;
+  if (typeof hidden !== 'boolean') throw commandError('TypeMismatch', "collMod 'hidden' must be a boolean");
+  if (index.name === '_id_') throw commandError('BadValue', "can't hide _id index");
+  reply.hidden_old = (index.options.hidden as boolean | undefined) ?? false;
+  reply.hidden_new = hidden;
+  collection.setIndexOption(index, 'hidden', hidden);
   return reply;
 }
 
-/** collMod: a collection's validation rules, a view's definition, an index's `hidden` / `expireAfterSeconds`. */
+/** collMod: a collection's validation rules, a view's definition, an index's `hidden`. */
 export const collMod: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'collMod');
   for (const field of Object.keys(body)) {

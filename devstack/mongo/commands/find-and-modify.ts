@@ -5,7 +5,7 @@ import { applyUpdate, updateKind } from '../update-apply';
 import { ensureId, upsertSeed } from '../upsert-seed';
 import { validates } from './write';
 import { collectionName, optionalDocument, recordScan, type CommandHandler } from './context';
-import { project, runFind, validateFilter, withCollectionCollation } from './query-runner';
+import { checkHint, project, runFind, validateFilter, withCollectionCollation } from './query-runner';
 
 /** findAndModify: one document (the first in `sort` order) updated, replaced, upserted or removed. */
 export const findAndModify: CommandHandler = (body, ctx) => {
@@ -31,6 +31,7 @@ export const findAndModify: CommandHandler = (body, ctx) => {
   if (hasUpdate) updateKind(body.update);
   const given = commandEvalOptions(body, command);
   const collection = remove ? ctx.catalog.writable(ctx.db, name) : ctx.catalog.getOrCreate(ctx.db, name);
+  checkHint(collection, body.hint);
   const options = withCollectionCollation(given, collection);
   const found = runFind(collection, { filter, sort, limit: 1, options });
   recordScan(ctx, found.stats);

@@ -58,6 +58,19 @@ export function withCollectionCollation(
   return collation === options?.collation ? options : { ...options, collation };
 }
 
+/**
+ * A `hint` must name an existing index (by name or key pattern) or be `{$natural: ±1}`, as mongod checks; the
+ * plan itself is still this server's choice, which returns the same documents.
+ */
+export function checkHint(collection: Collection | undefined, hint: unknown): void {
+  if (hint === undefined || hint === null || hint === '' || !collection) return;
+  if (isPlainObject(hint) && Object.keys(hint).length === 1 && '$natural' in hint) return;
+  const matches = [...collection.indexes.values()].some((index) =>
+    typeof hint === 'string' ? index.name === hint : JSON.stringify(index.key) === JSON.stringify(hint),
+  );
+  if (!matches) throw commandError('BadValue', 'hint provided does not correspond to an existing index');
+}
+
 export function validateFilter(filter: unknown, what = 'filter'): Document {
   if (filter === undefined || filter === null) return {};
   if (!isPlainObject(filter)) throw commandError('TypeMismatch', `${what} must be an object`);

@@ -13,6 +13,7 @@ import {
 } from './context';
 import { commandEvalOptions } from '../mingo-context';
 import {
+  checkHint,
   explainStats,
   runFind,
   validateFilter,
@@ -47,6 +48,14 @@ export const find: CommandHandler = (body, ctx) => {
   const batchSize = optionalNumber(body, 'batchSize', 'find');
   if (batchSize !== undefined && batchSize < 0)
     throw commandError('BadValue', 'BatchSize value must be non-negative');
+  if (body.tailable === true) {
+    // Tailable cursors need a capped collection, and this server has none.
+    throw commandError(
+      'BadValue',
+      `error processing query: ns=${ctx.db}.${name} tailable cursor requested on non capped collection`,
+    );
+  }
+  checkHint(ctx.catalog.get(ctx.db, name), body.hint);
   ctx.counters.opcounters.query += 1;
   const { docs, stats } = findDocuments(ctx, name, spec);
   recordScan(ctx, stats);
@@ -83,6 +92,7 @@ function countMatches(
   const skip = optionalNumber(body, 'skip', 'count') ?? 0;
   const limit = Math.abs(optionalNumber(body, 'limit', 'count') ?? 0);
   const collection = ctx.catalog.get(ctx.db, name);
+  checkHint(collection, body.hint);
   // An unfiltered count is the collection's size, as mongod answers it from metadata.
   const fromMetadata = Object.keys(filter).length === 0 && !collection?.isView;
   const found = fromMetadata

@@ -7,7 +7,7 @@ import { letVariables, type EvalOptions } from '../mingo-context';
 import { applyUpdate, updateKind } from '../update-apply';
 import { ensureId, upsertSeed } from '../upsert-seed';
 import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
-import { validateFilter, withCollectionCollation } from './query-runner';
+import { checkHint, validateFilter, withCollectionCollation } from './query-runner';
 
 interface BatchOutcome {
   n: number;
@@ -77,6 +77,7 @@ interface UpdateStatement {
   readonly eval?: EvalOptions;
   /** False with the command's `bypassDocumentValidation: true`. */
   readonly validate: boolean;
+  readonly hint?: unknown;
 }
 
 export interface UpdateResult {
@@ -115,6 +116,7 @@ function parseUpdateStatement(
       collation: parseCollation(s.collation, 'update.updates'),
     },
     validate,
+    hint: s.hint,
   };
 }
 
@@ -125,6 +127,7 @@ export function applyUpdateStatement(
   ctx: CommandContext,
 ): UpdateResult {
   const kind = updateKind(s.u);
+  checkHint(collection, s.hint);
   const options = withCollectionCollation(s.eval, collection);
   const { matches: targets, stats } = collection.match(s.q, s.multi ? undefined : 1, options);
   recordScan(ctx, stats);
@@ -203,6 +206,7 @@ export const deleteCommand: CommandHandler = (body, ctx) => {
     }
     const options = { variables, collation: parseCollation(s.collation, 'delete.deletes') };
     if (!collection) return;
+    checkHint(collection, s.hint);
     const { matches, stats } = collection.match(
       validateFilter(s.q, 'q'),
       limit === 1 ? 1 : undefined,
