@@ -40,10 +40,16 @@ const GROUPING_STAGES = new Set([
   '$graphLookup',
 ]);
 
+// A $group on a constant key (countDocuments' `{_id: 1, n: {$sum: 1}}`) compares no strings, unless $addToSet.
+function constantGroup(arg: unknown): boolean {
+  if (!isPlainObject(arg)) return false;
+  return !JSON.stringify(arg._id ?? null).includes('"$') && !JSON.stringify(arg).includes('"$addToSet"');
+}
+
 function refuseCollatedGrouping(pipeline: Document[]): void {
   for (const stage of pipeline) {
     const [name, arg] = Object.entries(stage)[0] ?? [];
-    if (name !== undefined && GROUPING_STAGES.has(name)) {
+    if (name !== undefined && GROUPING_STAGES.has(name) && !(name === '$group' && constantGroup(arg))) {
       throw commandError(
         'NotImplemented',
         `${name} under a non-simple collation is not supported by devstack-mongo`,

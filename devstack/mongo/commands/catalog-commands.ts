@@ -104,7 +104,8 @@ const create: CommandHandler = (body, ctx) => {
     if (body[field] !== undefined) options[field] = body[field] as unknown;
   const existing = ctx.catalog.get(ctx.db, name);
   if (existing) {
-    if (JSON.stringify(existing.options) !== JSON.stringify(options)) {
+    const asked = UNSUPPORTED_CREATE_OPTIONS.some((f) => body[f] !== undefined && body[f] !== false);
+    if (asked || JSON.stringify(existing.options) !== JSON.stringify(options)) {
       throw commandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
     }
     return { ok: 1 };
