@@ -97,18 +97,19 @@ describe('let variables', () => {
 
   it('answers an undefined variable with the error mongod gives, never InternalError', async () => {
     const filter = { $expr: { $eq: ['$qty', '$$nope'] } };
-    for (const failure of [
-      serverError(stock().find(filter).toArray()),
-      serverError(stock().updateOne(filter, { $set: { x: 1 } })),
-      serverError(stock().deleteOne(filter)),
-      serverError(
-        stock()
-          .aggregate([{ $match: filter }])
-          .toArray(),
-      ),
-      serverError(stock().findOneAndUpdate(filter, { $set: { x: 1 } })),
+    for (const attempt of [
+      () => serverError(stock().find(filter).toArray()),
+      () => serverError(stock().updateOne(filter, { $set: { x: 1 } })),
+      () => serverError(stock().deleteOne(filter)),
+      () =>
+        serverError(
+          stock()
+            .aggregate([{ $match: filter }])
+            .toArray(),
+        ),
+      () => serverError(stock().findOneAndUpdate(filter, { $set: { x: 1 } })),
     ]) {
-      expect(await failure).toMatchObject({ code: 17276, codeName: 'Location17276' });
+      expect(await attempt()).toMatchObject({ code: 17276, codeName: 'Location17276' });
     }
   });
 

@@ -58,14 +58,14 @@ describe('read-only views', () => {
 
   it('refuses writes and indexes with CommandNotSupportedOnView', async () => {
     const paid = db.collection('paid');
-    for (const failure of [
-      serverError(paid.insertOne({ x: 1 })),
-      serverError(paid.updateOne({}, { $set: { x: 1 } })),
-      serverError(paid.deleteMany({})),
-      serverError(paid.findOneAndUpdate({}, { $set: { x: 1 } })),
-      serverError(paid.createIndex({ x: 1 })),
+    for (const attempt of [
+      () => serverError(paid.insertOne({ x: 1 })),
+      () => serverError(paid.updateOne({}, { $set: { x: 1 } })),
+      () => serverError(paid.deleteMany({})),
+      () => serverError(paid.findOneAndUpdate({}, { $set: { x: 1 } })),
+      () => serverError(paid.createIndex({ x: 1 })),
     ]) {
-      expect(await failure).toMatchObject({ code: 166, codeName: 'CommandNotSupportedOnView' });
+      expect(await attempt()).toMatchObject({ code: 166, codeName: 'CommandNotSupportedOnView' });
     }
     expect(await db.collection('orders').countDocuments({ x: 1 })).toBe(0);
   });

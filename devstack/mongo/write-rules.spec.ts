@@ -14,11 +14,11 @@ describe('sort on updateOne / replaceOne', () => {
   it('is refused as MongoDB 7.0 refuses it (the option came with 8.0)', async () => {
     const c = db.collection('sorted');
     await c.insertMany([{ n: 1 }, { n: 2 }]);
-    for (const failure of [
-      serverError(c.updateOne({}, { $set: { hit: true } }, { sort: { n: -1 } })),
-      serverError(c.replaceOne({}, { n: 3 }, { sort: { n: 1 } })),
+    for (const attempt of [
+      () => serverError(c.updateOne({}, { $set: { hit: true } }, { sort: { n: -1 } })),
+      () => serverError(c.replaceOne({}, { n: 3 }, { sort: { n: 1 } })),
     ]) {
-      expect(await failure).toMatchObject({
+      expect(await attempt()).toMatchObject({
         code: 40415,
         codeName: 'Location40415',
         message: "BSON field 'update.updates.sort' is an unknown field.",
@@ -42,12 +42,13 @@ describe('$-prefixed field names inside _id', () => {
   });
 
   it('refuses upserts and replacements that would store one', async () => {
-    for (const failure of [
-      serverError(c().updateOne({ x: 1 }, { $set: { _id: { $invalid: 1 } } }, { upsert: true })),
-      serverError(c().updateOne({ x: 1 }, { $setOnInsert: { _id: { $invalid: 1 } } }, { upsert: true })),
-      serverError(c().replaceOne({ x: 1 }, { _id: { $invalid: 1 } }, { upsert: true })),
+    for (const attempt of [
+      () => serverError(c().updateOne({ x: 1 }, { $set: { _id: { $invalid: 1 } } }, { upsert: true })),
+      () =>
+        serverError(c().updateOne({ x: 1 }, { $setOnInsert: { _id: { $invalid: 1 } } }, { upsert: true })),
+      () => serverError(c().replaceOne({ x: 1 }, { _id: { $invalid: 1 } }, { upsert: true })),
     ]) {
-      expect(await failure).toMatchObject({ code: 52, codeName: 'DollarPrefixedFieldName' });
+      expect(await attempt()).toMatchObject({ code: 52, codeName: 'DollarPrefixedFieldName' });
     }
     expect(await c().countDocuments()).toBe(0);
   });
