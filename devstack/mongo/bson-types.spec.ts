@@ -83,6 +83,67 @@ describe('Decimal128 on the query, update and aggregation paths', () => {
   });
 });
 
+describe('Decimal128 beyond plain paths and plain numbers', () => {
+  const ledger = () => db.collection('ledger');
+
+  beforeAll(async () => {
+    await ledger().insertOne({
+      _id: 1 as never,
+      lines: [dec('1.50'), 2],
+      oid: new ObjectId('64b7f0000000000000000002'),
+      n: 3,
+    });
+  });
+
+  it('applies $inc, $mul, $min and $max with BSON arithmetic and order on array elements', async () => {
+    await ledger().updateOne(
+      { _id: 1 as never },
+      { $inc: { 'lines.0': dec('1.25') }, $mul: { 'lines.1': dec('1.5') } },
+    );
+    await ledger().updateOne({ _id: 1 as never }, { $max: { n: dec('10') } });
+    await ledger().updateOne({ _id: 1 as never }, { $min: { 'lines.0': 1 } });
+    const doc = await ledger().findOne({ _id: 1 as never });
+    expect(doc?.lines).toEqual([1, dec('3.0')]);
+    expect(doc?.n).toEqual(dec('10'));
+  });
+
+  it('runs numeric and type expressions on decimals, as MongoDB types them', async () => {
+    const [row] = await ledger()
+      .aggregate([
+        {
+          $project: {
+            _id: 0,
+            rounded: { $round: [{ $literal: dec('2.345') }, 1] },
+            abs: { $abs: { $literal: dec('-4.5') } },
+            asDecimal: { $toDecimal: '2.50' },
+            asDouble: { $toDouble: '$n' },
+            type: { $type: '$n' },
+            oidType: { $type: '$oid' },
+            isNumber: { $isNumber: '$n' },
+          },
+        },
+      ])
+      .toArray();
+    expect(row).toEqual({
+      rounded: dec('2.3'),
+      abs: dec('4.5'),
+      asDecimal: dec('2.50'),
+      asDouble: 10,
+      type: 'decimal',
+      oidType: 'objectId',
+      isNumber: true,
+    });
+  });
+
+  it('matches $type queries by BSON type name, number and the number alias', async () => {
+    expect(await ledger().countDocuments({ n: { $type: 'decimal' } })).toBe(1);
+    expect(await ledger().countDocuments({ n: { $type: 19 } })).toBe(1);
+    expect(await ledger().countDocuments({ n: { $type: 'number' } })).toBe(1);
+    expect(await ledger().countDocuments({ oid: { $type: 'objectId' } })).toBe(1);
+    expect(await ledger().countDocuments({ n: { $type: 'double' } })).toBe(0);
+  });
+});
+
 describe('one BSON order for sorts with and without an index', () => {
   const mixed = () => db.collection('mixed');
   const values = [

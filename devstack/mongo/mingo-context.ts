@@ -11,6 +11,7 @@ import { Query as MingoQuery } from 'mingo/query';
 import type { CollationSpec, CollectionResolver, Options } from 'mingo/types/types';
 import { update as mingoUpdater } from 'mingo/updater';
 import { parseCollation, type Collation } from './collation';
+import { decimalExpressionOperators, decimalQueryOperators } from './mingo-decimal-operators';
 import { commandError } from './errors';
 import { isPlainObject } from './field-paths';
 import {
@@ -23,10 +24,10 @@ import {
 // Built once: mingo's `Query`/`Aggregator` from the package root merge a context on every construction.
 const CONTEXT = Context.init({
   accumulator: { ...mingoAccumulators, ...accumulatorOperators },
-  expression: { ...mingoExpressions, ...expressionOperators },
+  expression: { ...mingoExpressions, ...decimalExpressionOperators, ...expressionOperators },
   pipeline: { ...mingoPipeline, ...pipelineOperators },
   projection: { ...mingoProjection },
-  query: { ...mingoQuery, ...queryOperators },
+  query: { ...mingoQuery, ...decimalQueryOperators, ...queryOperators },
   window: { ...mingoWindow },
 });
 

@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import { compareValues, typeClass, TYPE_CLASS } from './bson-order';
 import { cloneDocument, sameDocument } from './document-clone';
 import { commandError, MongoCommandError } from './errors';
-import { tryFastUpdate } from './fast-update';
+import { bsonOperatorsAsSet, tryFastUpdate } from './fast-update';
 import { isPlainObject, setPath, valueAt } from './field-paths';
 import { applyMingoUpdate, newAggregator, type EvalOptions } from './mingo-context';
 
@@ -188,7 +188,7 @@ function applyOperators(doc: Document, update: Document, options: UpdateOptions)
   if (options.inserting && $setOnInsert) {
     given.$set = { ...((given.$set as Document | undefined) ?? {}), ...$setOnInsert };
   }
-  const operators = withoutIdAssignment(given, next, options.inserting);
+  const operators = bsonOperatorsAsSet(withoutIdAssignment(given, next, options.inserting), next);
   startMissingPushArrays(operators, next);
   let changed: string[] = [];
   if (Object.keys(operators).length > 0) {
