@@ -1,4 +1,8 @@
-import type { Db } from 'mongodb';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient, type Db } from 'mongodb';
+import { startMongo } from './index';
 import { openTestDb, serverError } from './test-db';
 
 let db: Db;
@@ -84,5 +88,32 @@ describe('read-only views', () => {
     expect((await db.collection('big').find().toArray()).map((d) => d._id as unknown)).toEqual([2]);
     expect(await db.collection('big').drop()).toBe(true);
     expect((await db.listCollections({ name: 'big' }).toArray()).length).toBe(0);
+  });
+});
+
+describe('views with persistence', () => {
+  it('survive a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'devstack-mongo-views-'));
+    try {
+      for (const round of [1, 2]) {
+        const server = await startMongo({ port: 0, dbPath: dir });
+        const client = new MongoClient(server.url);
+        try {
+          const pdb = client.db('p');
+          if (round === 1) {
+            await pdb.collection('src').insertMany([{ k: 1 }, { k: 2 }]);
+            await pdb.createCollection('ones', { viewOn: 'src', pipeline: [{ $match: { k: 1 } }] });
+          } else {
+            expect(await pdb.collection('ones').countDocuments()).toBe(1);
+            expect((await pdb.listCollections({ name: 'ones' }).toArray())[0]?.type).toBe('view');
+          }
+        } finally {
+          await client.close();
+          await server.close();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
