@@ -161,3 +161,19 @@ export function arithmetic(op: Operation, a: unknown, b: unknown): unknown {
   if (isDecimal(a) || isDecimal(b)) return decimalArithmetic(op, a, b);
   return numberArithmetic(op, toNumber(a), toNumber(b));
 }
+
+/** One text per numeric value, whatever its type: 2, 2.0, Long(2) and Decimal128("2.00") share "2e0". */
+export function numericKey(value: unknown): string {
+  if (typeof value === 'number' && Number.isInteger(value) && Number.isSafeInteger(value))
+    return `${value}e0`;
+  const e = exactOf(value);
+  if (e.kind === 'nan') return 'NaN';
+  if (e.kind === 'inf') return e.negative ? '-Infinity' : 'Infinity';
+  let { coef, exp } = e;
+  if (coef === 0n) return '0e0';
+  while (coef % 10n === 0n) {
+    coef /= 10n;
+    exp += 1;
+  }
+  return `${coef.toString()}e${exp}`;
+}

@@ -144,6 +144,29 @@ describe('Decimal128 beyond plain paths and plain numbers', () => {
   });
 });
 
+describe('$group keys compare as MongoDB compares them', () => {
+  it('puts equal numbers of different types in one group, and missing with null', async () => {
+    const c = db.collection('grouped');
+    await c.insertMany([
+      { price: 7, q: 1 },
+      { price: dec('7.00'), q: 2 },
+      { price: dec('7.0'), q: 3 },
+      { price: 7.5, q: 4 },
+      { q: 5 },
+      { price: null, q: 6 },
+    ]);
+    const groups = await c
+      .aggregate([{ $group: { _id: '$price', q: { $sum: '$q' }, n: { $sum: 1 } } }, { $sort: { q: 1 } }])
+      .toArray();
+    expect(groups.map((g) => [g.q as number, g.n as number])).toEqual([
+      [4, 1],
+      [6, 3],
+      [11, 2],
+    ]);
+    expect(groups[2]?._id).toBeNull();
+  });
+});
+
 describe('one BSON order for sorts with and without an index', () => {
   const mixed = () => db.collection('mixed');
   const values = [

@@ -8,6 +8,7 @@ import { compareValues, TYPE_CLASS, typeClass, type StringOrder } from './bson-o
 import { parseCollation } from './collation';
 import { commandError } from './errors';
 import { matchValuesAt } from './field-paths';
+import { $group } from './group-stage';
 import { sortDocuments } from './sort-order';
 
 /**
@@ -216,6 +217,7 @@ export const accumulatorOperators = {
 };
 
 export const pipelineOperators = {
+  $group,
   $sort: (coll: Iterator, spec: unknown, options: Options): Iterator => {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
       throw commandError('TypeMismatch', 'the $sort key specification must be an object');
