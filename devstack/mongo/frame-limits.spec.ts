@@ -142,6 +142,15 @@ describe('declared lengths are checked before anything is buffered or decoded', 
     expect(await client.db('limits').collection('big').countDocuments()).toBe(0);
   });
 
+  it('an OP_MSG with an unknown required flag bit closes the connection', async () => {
+    const bytes = encodeOpMsg(1, 0, { ping: 1, $db: 'admin' });
+    bytes.writeUInt32LE(1 << 4, 16);
+    expect(await exchange(bytes)).toBe('closed');
+    const optional = encodeOpMsg(1, 0, { ping: 1, $db: 'admin' });
+    optional.writeUInt32LE(1 << 16, 16);
+    expect(replyDocument(await exchange(optional))).toEqual({ ok: 1 });
+  });
+
   it('a connection that claims a large message and trickles it does not hold up other clients', async () => {
     const socket = await rawSocket();
     socket.on('error', () => undefined);

@@ -15,6 +15,9 @@ const MAX_BSON_INTERNAL_BYTES = MAX_BSON_OBJECT_BYTES + 16 * 1024;
 
 const FLAG_CHECKSUM_PRESENT = 1 << 0;
 const FLAG_MORE_TO_COME = 1 << 1;
+// The low 16 flag bits are "required": a receiver must fail on one it does not know (OP_MSG specification).
+const REQUIRED_FLAG_BITS = 0xffff;
+const KNOWN_REQUIRED_FLAGS = FLAG_CHECKSUM_PRESENT | FLAG_MORE_TO_COME;
 const SECTION_BODY = 0;
 const SECTION_DOCUMENT_SEQUENCE = 1;
 const CHECKSUM_BYTES = 4;
@@ -82,6 +85,9 @@ function readDocument(buffer: Buffer, offset: number, limit: number): { doc: Doc
 
 function parseOpMsg(message: Buffer, header: MessageHeader): ParseResult {
   const flags = message.readUInt32LE(HEADER_BYTES);
+  if ((flags & REQUIRED_FLAG_BITS & ~KNOWN_REQUIRED_FLAGS) !== 0) {
+    return { ok: false, reason: `OP_MSG has unknown required flag bits ${flags.toString(16)}` };
+  }
   const limit = message.length - (flags & FLAG_CHECKSUM_PRESENT ? CHECKSUM_BYTES : 0);
   let offset = HEADER_BYTES + 4;
   let body: Document | undefined;
