@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { evalExpr } from 'mingo/core';
 import { $push } from 'mingo/operators/accumulator';
+import * as mingoPipeline from 'mingo/operators/pipeline';
 import { Lazy, type Iterator } from 'mingo/lazy';
 import type { Options } from 'mingo/types/types';
 import { arithmetic, isDecimal, isNumeric } from './bson-numbers';
@@ -41,6 +42,8 @@ function inList(value: unknown, list: readonly unknown[], strings: StringOrder):
   }
   return false;
 }
+
+type PipelineFn = (coll: Iterator, spec: unknown, options: Options) => Iterator;
 
 type ValueTest = (value: unknown, operand: unknown, strings: StringOrder) => boolean;
 
@@ -216,8 +219,19 @@ export const accumulatorOperators = {
     extreme(accumulated(coll, expr, options), (c) => c > 0, options),
 };
 
+// mingo's $project emits `_id` after the projected fields; mongod keeps it first.
+function idFirst(doc: Document): Document {
+  if (!('_id' in doc) || Object.keys(doc)[0] === '_id') return doc;
+  const { _id, ...rest } = doc;
+  return { _id: _id as unknown, ...rest };
+}
+
+const mingoProject = (mingoPipeline as unknown as Record<string, PipelineFn>).$project as PipelineFn;
+
 export const pipelineOperators = {
   $group,
+  $project: (coll: Iterator, spec: unknown, options: Options): Iterator =>
+    mingoProject(coll, spec, options).map((doc) => idFirst(doc as Document)),
   $sort: (coll: Iterator, spec: unknown, options: Options): Iterator => {
     if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
       throw commandError('TypeMismatch', 'the $sort key specification must be an object');
