@@ -45,6 +45,32 @@ function inList(value: unknown, list: readonly unknown[], strings: StringOrder):
 
 type PipelineFn = (coll: Iterator, spec: unknown, options: Options) => Iterator;
 
+function isPrimitive(value: unknown): value is string | number | boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+}
+
+/**
+ * `$in` / `$nin`: strings, numbers and booleans of the list are looked up in a set (a projector asks for
+ * hundreds of `_id`s at once); everything else — regexes, documents, other BSON types, a collation — is
+ * compared one by one.
+ */
+function membership(selector: string, operand: unknown, options: Options, op: '$in' | '$nin') {
+  const list = requireArray(operand, op);
+  const strings = stringsOf(options);
+  const primitives = new Set<unknown>();
+  const others: unknown[] = [];
+  for (const candidate of list) {
+    if (!strings && isPrimitive(candidate)) primitives.add(candidate);
+    else others.push(candidate);
+  }
+  const test: ValueTest = (value) => {
+    if (isPrimitive(value) && primitives.has(value)) return true;
+    // A Decimal128 or Long may equal a plain number of the list.
+    return inList(value, isPrimitive(value) ? others : list, strings);
+  };
+  return fieldOperator(test, op === '$nin')(selector, list, options);
+}
+
 type ValueTest = (value: unknown, operand: unknown, strings: StringOrder) => boolean;
 
 function fieldOperator(test: ValueTest, negate = false) {
@@ -76,17 +102,9 @@ export const queryOperators = {
   $lt: fieldOperator(range((c) => c < 0)),
   $lte: fieldOperator(range((c) => c <= 0)),
   $in: (selector: string, operand: unknown, options: Options) =>
-    fieldOperator((v, list, s) => inList(v, list as unknown[], s))(
-      selector,
-      requireArray(operand, '$in'),
-      options,
-    ),
+    membership(selector, operand, options, '$in'),
   $nin: (selector: string, operand: unknown, options: Options) =>
-    fieldOperator((v, list, s) => inList(v, list as unknown[], s), true)(
-      selector,
-      requireArray(operand, '$nin'),
-      options,
-    ),
+    membership(selector, operand, options, '$nin'),
 };
 
 function twoArguments(obj: unknown, expr: unknown, options: Options, op: string): [unknown, unknown] {
