@@ -203,6 +203,10 @@ describe('one BSON order for sorts with and without an index', () => {
       .find({}, { sort: { v: -1 }, limit: 20, projection: { _id: 1 } })
       .toArray();
     expect(reversed.map((d) => d._id)).toEqual([...expected].reverse());
+    const natural = await mixed()
+      .find({}, { sort: { $natural: -1 }, projection: { _id: 1 } })
+      .toArray();
+    expect(natural.map((d) => d._id as unknown)).toEqual(values.map((_, i) => i).reverse());
     const aggregated = await mixed()
       .aggregate([{ $sort: { v: 1 } }, { $project: { _id: 1 } }])
       .toArray();

@@ -61,6 +61,10 @@ export function sortDocuments<T extends Document>(
   strings?: StringOrder,
 ): T[] {
   const fields = sortFields(spec);
+  const [first] = fields;
+  // `$natural` is storage order, which is the order documents arrive in here.
+  if (fields.length === 1 && first?.[0] === '$natural')
+    return first[1] === -1 ? [...docs].reverse() : [...docs];
   const decorated = docs.map((doc, at) => ({
     doc,
     at,
