@@ -22,7 +22,7 @@ const FIELDS: Record<string, (v: unknown) => boolean> = {
   backwards: (v) => typeof v === 'boolean',
   version: (v) => typeof v === 'string',
 };
-const SENSITIVITY: Record<number, 'base' | 'accent' | 'variant'> = { 1: 'base', 2: 'accent' };
+const SENSITIVITY: Record<number, 'base' | 'accent' | 'case' | 'variant'> = { 1: 'base', 2: 'accent' };
 // Collators are costly to build and commands repeat the same few collations.
 const cache = new Map<string, Collation>();
 const MAX_CACHED = 64;
@@ -43,7 +43,8 @@ function build(spec: Document): Collation {
   }
   const strength = (spec.strength as number | undefined) ?? 3;
   let sensitivity = SENSITIVITY[strength] ?? 'variant';
-  if (spec.caseLevel === true && sensitivity === 'base') sensitivity = 'case' as never;
+  // caseLevel adds case to a strength that ignores it (Intl has no accent-and-case level: variant is closest).
+  if (spec.caseLevel === true) sensitivity = sensitivity === 'base' ? 'case' : 'variant';
   const collator = new Intl.Collator(locale, {
     sensitivity,
     caseFirst: spec.caseFirst === 'upper' ? 'upper' : spec.caseFirst === 'lower' ? 'lower' : 'false',
