@@ -171,3 +171,14 @@ describe('count and distinct', () => {
     expect(await db.collection('orders').distinct('lines.sku', { customer: 'c1' })).toEqual(['A', 'C']);
   });
 });
+
+describe('$project', () => {
+  it('keeps _id as the first field, as mongod does', async () => {
+    const [doc] = await db
+      .collection('orders')
+      .aggregate([{ $match: { _id: 'o1' } }, { $project: { total: 1, twice: { $multiply: ['$total', 2] } } }])
+      .toArray();
+    expect(doc).toEqual({ _id: 'o1', total: 2500, twice: 5000 });
+    expect(Object.keys(doc ?? {})).toEqual(['_id', 'total', 'twice']);
+  });
+});

@@ -1,4 +1,5 @@
-import type { Binary, Decimal128, Long, ObjectId, Timestamp } from 'bson';
+import type { Binary, ObjectId, Timestamp } from 'bson';
+import { compareExact, isDecimal, toNumber } from './bson-numbers';
 
 /**
  * MongoDB's comparison order across BSON types (MinKey < null < numbers < strings < objects < arrays < binData
@@ -70,18 +71,6 @@ export function typeClass(value: unknown): TypeClass {
   }
 }
 
-export function toNumber(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  if (typeof value === 'object' && value !== null) {
-    const tag = bsonType(value);
-    if (tag === 'Long') return (value as Long).toNumber();
-    if (tag === 'Decimal128') return Number.parseFloat((value as Decimal128).toString());
-    if (tag === 'Int32' || tag === 'Double') return (value as { value: number }).value;
-  }
-  return Number.NaN;
-}
-
 function sign(n: number): -1 | 0 | 1 {
   return n < 0 ? -1 : n > 0 ? 1 : 0;
 }
@@ -113,7 +102,14 @@ function compareObjectIds(a: ObjectId, b: ObjectId): -1 | 0 | 1 {
   return compareBytes(a.id, b.id);
 }
 
-function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>): -1 | 0 | 1 {
+/** Compares strings under a collation (MongoDB's `collation` option); undefined means binary order. */
+export type StringOrder = ((a: string, b: string) => number) | undefined;
+
+function compareObjects(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  strings: StringOrder,
+): -1 | 0 | 1 {
   const ak = Object.keys(a);
   const bk = Object.keys(b);
   const n = Math.min(ak.length, bk.length);
@@ -126,16 +122,16 @@ function compareObjects(a: Record<string, unknown>, b: Record<string, unknown>):
     if (byType !== 0) return byType;
     const byName = compareStrings(ka, kb);
     if (byName !== 0) return byName;
-    const byValue = compareValues(va, vb);
+    const byValue = compareValues(va, vb, strings);
     if (byValue !== 0) return byValue;
   }
   return sign(ak.length - bk.length);
 }
 
-function compareArrays(a: unknown[], b: unknown[]): -1 | 0 | 1 {
+function compareArrays(a: unknown[], b: unknown[], strings: StringOrder): -1 | 0 | 1 {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i += 1) {
-    const c = compareValues(a[i], b[i]);
+    const c = compareValues(a[i], b[i], strings);
     if (c !== 0) return c;
   }
   return sign(a.length - b.length);
@@ -147,10 +143,16 @@ function regexParts(value: unknown): [string, string] {
   return [r.pattern, r.options];
 }
 
-/** Total order of BSON values as MongoDB's indexes and sort use it. */
-export function compareValues(a: unknown, b: unknown): -1 | 0 | 1 {
+/**
+ * Total order of BSON values as MongoDB's indexes, sort and comparison operators use it — the one comparison
+ * function of this server. `strings` applies a collation to string comparisons.
+ */
+export function compareValues(a: unknown, b: unknown, strings?: StringOrder): -1 | 0 | 1 {
   // Fast path for the common index keys (strings, finite numbers); same result as the general path.
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') {
+    if (strings) return sign(strings(a, b));
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   if (typeof a === 'number' && typeof b === 'number' && !Number.isNaN(a) && !Number.isNaN(b))
     return a < b ? -1 : a > b ? 1 : 0;
   const ca = typeClass(a);
@@ -162,13 +164,14 @@ export function compareValues(a: unknown, b: unknown): -1 | 0 | 1 {
     case TYPE_CLASS.maxKey:
       return 0;
     case TYPE_CLASS.number:
+      if (isDecimal(a) || isDecimal(b)) return compareExact(a, b);
       return compareNumbers(toNumber(a), toNumber(b));
     case TYPE_CLASS.string:
-      return compareStrings(String(a), String(b));
+      return strings ? sign(strings(String(a), String(b))) : compareStrings(String(a), String(b));
     case TYPE_CLASS.object:
-      return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>);
+      return compareObjects(a as Record<string, unknown>, b as Record<string, unknown>, strings);
     case TYPE_CLASS.array:
-      return compareArrays(a as unknown[], b as unknown[]);
+      return compareArrays(a as unknown[], b as unknown[], strings);
     case TYPE_CLASS.binary: {
       const x = a as Binary;
       const y = b as Binary;

@@ -68,9 +68,21 @@ export class Catalog {
     return { collection, created: true };
   }
 
-  /** The collection, created implicitly as MongoDB does on first write. */
+  /** The collection, created implicitly as MongoDB does on first write; a view cannot be written. */
   getOrCreate(db: string, name: string): Collection {
-    return this.get(db, name) ?? this.create(db, name).collection;
+    return this.writable(db, name) ?? this.create(db, name).collection;
+  }
+
+  /** The collection a write or index command targets, if it exists; a view is refused as mongod does. */
+  writable(db: string, name: string): Collection | undefined {
+    const collection = this.get(db, name);
+    if (collection?.isView) {
+      throw commandError(
+        'CommandNotSupportedOnView',
+        `Namespace ${collection.ns} is a view, not a collection`,
+      );
+    }
+    return collection;
   }
 
   drop(db: string, name: string): boolean {
@@ -89,7 +101,7 @@ export class Catalog {
     }
     const target = this.create(toDb, to, source.options).collection;
     for (const spec of source.listIndexes()) if (spec.name !== '_id_') target.createIndex(spec);
-    for (const doc of source.records.values()) target.insert(doc);
+    for (const doc of source.records.values()) target.insert(doc, false);
     this.drop(db, from);
   }
 

@@ -1,10 +1,13 @@
-import { ObjectId, type Document } from 'bson';
-import { Query } from 'mingo';
+import type { Document } from 'bson';
 import { compareKeys } from './bson-order';
+import { parseCollation } from './collation';
 import { commandError } from './errors';
 import { createIndexState, describeIndex, ID_INDEX_NAME, indexKeysFor, type IndexState } from './index-spec';
+import type { EvalOptions } from './mingo-context';
 import { chooseIndex } from './query-planner';
-import { simpleMatcher } from './simple-match';
+import { matcherFor } from './simple-match';
+import { showValue, validateId, withIdFirst } from './stored-document';
+import { compileValidator, type DocumentValidator } from './validation';
 
 /** What a lookup did, reported by explain and serverStatus. */
 export interface ScanStats {
@@ -27,48 +30,47 @@ export interface ChangeSink {
   remove(ns: string, id: unknown): void;
   createIndex(ns: string, spec: Document): void;
   dropIndex(ns: string, name: string): void;
+  modifyCollection(ns: string, options: Document): void;
 }
 
 export type CreateIndexOutcome = 'created' | 'exists';
-
-function showValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value instanceof ObjectId) return `ObjectId('${value.toHexString()}')`;
-  if (value instanceof Date) return `new Date(${value.getTime()})`;
-  if (value === null || value === undefined) return 'null';
-  if (typeof value === 'object') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-    return String(value);
-  return JSON.stringify(value);
-}
-
-function withIdFirst(doc: Document): Document {
-  if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
-  if (Object.keys(doc)[0] === '_id') return doc;
-  const { _id, ...rest } = doc;
-  return { _id: _id as unknown, ...rest };
-}
-
-function validateId(doc: Document): void {
-  if (Array.isArray(doc._id)) throw commandError('InvalidIdField', "The '_id' value cannot be of type array");
-  if (doc._id instanceof RegExp) throw commandError('InvalidIdField', "can't use a regex for _id");
-}
 
 /** One collection: documents by record id, plus its ordered indexes (always `_id_`). */
 export class Collection {
   readonly records = new Map<number, Document>();
   readonly indexes = new Map<string, IndexState>();
   private nextRid = 1;
+  private currentOptions: Document;
+  private validator: DocumentValidator | undefined;
 
   constructor(
     readonly db: string,
     readonly name: string,
-    readonly options: Document,
+    options: Document,
     /** Where changes go once persistence is attached (unset while recovering). */
     public sink?: ChangeSink,
   ) {
+    this.currentOptions = options;
+    this.validator = compileValidator(options);
     const idIndex = createIndexState({ key: { _id: 1 }, name: ID_INDEX_NAME });
     this.indexes.set(idIndex.name, idIndex);
+  }
+
+  /** The options it was created with, as collMod left them (listCollections shows them). */
+  get options(): Document {
+    return this.currentOptions;
+  }
+
+  /** A view (`viewOn` + `pipeline`) holds no documents; reads run its pipeline on the source. */
+  get isView(): boolean {
+    return typeof this.currentOptions.viewOn === 'string';
+  }
+
+  /** collMod: replaces the options (validator, validation level/action, view definition). */
+  setOptions(options: Document): void {
+    this.validator = compileValidator(options);
+    this.currentOptions = options;
+    this.sink?.modifyCollection(this.ns, options);
   }
 
   get ns(): string {
@@ -96,7 +98,8 @@ export class Collection {
     }
   }
 
-  private duplicateKey(index: IndexState, tuple: readonly unknown[]): Error {
+  /** The E11000 error mongod reports for a second entry of `tuple` in a unique index. */
+  duplicateKey(index: IndexState, tuple: readonly unknown[]): Error {
     const keyValue: Document = {};
     index.fields.forEach((field, i) => (keyValue[field] = tuple[i] ?? null));
     const shown = index.fields.map((f, i) => `${f}: ${showValue(tuple[i])}`).join(', ');
@@ -116,9 +119,10 @@ export class Collection {
   }
 
   /** Inserts a document (given an `_id` first if it has none); returns the stored document. */
-  insert(input: Document): Document {
+  insert(input: Document, validate = true): Document {
     const doc = withIdFirst(input);
     validateId(doc);
+    if (validate) this.validator?.check(doc, undefined);
     const keys = this.keysOf(doc);
     const rid = this.nextRid;
     this.checkUnique(keys, rid);
@@ -129,11 +133,12 @@ export class Collection {
     return doc;
   }
 
-  replace(rid: number, input: Document): Document {
+  replace(rid: number, input: Document, validate = true): Document {
     const old = this.records.get(rid);
     if (!old) throw new Error(`record ${rid} vanished`);
     const doc = withIdFirst(input);
     validateId(doc);
+    if (validate) this.validator?.check(doc, old);
     const oldKeys = this.keysOf(old);
     const newKeys = this.keysOf(doc);
     this.checkUnique(newKeys, rid);
@@ -197,18 +202,19 @@ export class Collection {
     return { candidates, stats };
   }
 
-  /** Documents matching `filter`, in index or natural order; a scan stops once `limit` documents matched. */
-  match(filter: Document, limit = Number.POSITIVE_INFINITY): { matches: Candidate[]; stats: ScanStats } {
-    const everything = Object.keys(filter).length === 0;
-    const test = everything
-      ? () => true
-      : (simpleMatcher(filter) ??
-        (
-          (query: Query) => (doc: Document) =>
-            query.test(doc)
-        )(new Query(filter)));
+  /**
+   * Documents matching `filter`, in index or natural order; a scan stops once `limit` documents matched. Under a
+   * non-simple collation string comparisons differ from the (binary) index order, so the collection is scanned.
+   */
+  match(
+    filter: Document,
+    limit = Number.POSITIVE_INFINITY,
+    options?: EvalOptions,
+  ): { matches: Candidate[]; stats: ScanStats } {
+    const collated = options?.collation?.strings !== undefined;
+    const test = matcherFor(filter, collated, options);
     const matches: Candidate[] = [];
-    if (!chooseIndex(filter, this.indexes.values())) {
+    if (collated || !chooseIndex(filter, this.indexes.values())) {
       let docsExamined = 0;
       for (const [rid, doc] of this.records) {
         if (matches.length >= limit) break;
@@ -227,6 +233,11 @@ export class Collection {
 
   createIndex(spec: Document): CreateIndexOutcome {
     const index = createIndexState(spec);
+    const collation = parseCollation(spec.collation ?? this.options.collation, 'createIndexes');
+    if (collation?.strings && index.unique) {
+      // Uniqueness under a collation needs collation keys in the index; this server's keys are binary.
+      throw commandError('NotImplemented', 'unique indexes with a non-simple collation are not supported');
+    }
     for (const existing of this.indexes.values()) {
       const sameKey = JSON.stringify(existing.key) === JSON.stringify(index.key);
       if (existing.name === index.name) {
@@ -257,6 +268,13 @@ export class Collection {
     this.indexes.set(index.name, index);
     this.sink?.createIndex(this.ns, { ...describeIndex(index) });
     return 'created';
+  }
+
+  /** collMod of an index option; journaled as the index's new definition. */
+  setIndexOption(index: IndexState, option: 'hidden', value: unknown): void {
+    index.options[option] = value;
+    this.sink?.dropIndex(this.ns, index.name);
+    this.sink?.createIndex(this.ns, describeIndex(index));
   }
 
   dropIndex(name: string): void {

@@ -6,7 +6,7 @@ import { findAndModify } from './commands/find-and-modify';
 import { handshakeCommands } from './commands/handshake';
 import { readCommands } from './commands/read';
 import { writeCommands } from './commands/write';
-import { MongoCommandError } from './errors';
+import { evaluationError } from './errors';
 
 const COMMANDS: ReadonlyMap<string, CommandHandler> = new Map(
   Object.entries({
@@ -41,7 +41,8 @@ export function dispatchCommand(body: Document, ctx: CommandContext): Document {
   try {
     return handler(body, ctx);
   } catch (error) {
-    if (error instanceof MongoCommandError) return error.toReply();
+    const known = evaluationError(error);
+    if (known) return known.toReply();
     ctx.logger.error({ err: error, command: name }, 'command failed unexpectedly');
     return { ok: 0, errmsg: error instanceof Error ? error.message : String(error), ...INTERNAL_ERROR };
   }

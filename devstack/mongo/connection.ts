@@ -82,7 +82,11 @@ export class Connection {
   private handle(message: Buffer): void {
     const parsed = parseMessage(message);
     if (!parsed.ok) {
-      this.reject(parsed.reason);
+      if ('reason' in parsed) this.reject(parsed.reason);
+      else if (!parsed.moreToCome) {
+        const encode = parsed.opCode === OP_QUERY ? encodeOpReply : encodeOpMsg;
+        this.socket.write(encode(this.nextRequestId++, parsed.requestId, parsed.refusal));
+      }
       return;
     }
     const { command } = parsed;

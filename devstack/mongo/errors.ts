@@ -1,4 +1,5 @@
 import type { Document } from 'bson';
+import { MingoError } from 'mingo/util';
 
 /** MongoDB's error codes and their codeNames (as listed in the server's error_codes.yml). */
 export const ERROR_CODES = {
@@ -25,9 +26,36 @@ export const ERROR_CODES = {
   IndexKeySpecsConflict: 86,
   CannotIndexParallelArrays: 171,
   Unauthorized: 13,
+  DocumentValidationFailure: 121,
+  ViewDepthLimitExceeded: 45,
+  CommandNotSupportedOnView: 166,
+  OptionNotSupportedOnView: 167,
+  InvalidViewDefinition: 182,
+  NotImplemented: 238,
   UnrecognizedPipelineStage: 40324,
+  UnknownField: 40415,
+  MissingField: 40414,
+  UndefinedVariable: 17276,
+  InvalidVariableName: 16870,
+  MergeOnFieldNotUnique: 51183,
+  MergeOnFieldMissing: 51132,
+  ChangeStreamNotSupported: 40573,
+  NoQueryExecutionPlans: 291,
+  BSONObjectTooLarge: 10334,
   DuplicateKey: 11000,
 } as const;
+
+// Codes mongod raises from a source location rather than a named error: their codeName is `Location<code>`.
+const LOCATION_CODES = new Set<ErrorCodeName>([
+  'UnrecognizedPipelineStage',
+  'UnknownField',
+  'MissingField',
+  'UndefinedVariable',
+  'InvalidVariableName',
+  'MergeOnFieldNotUnique',
+  'MergeOnFieldMissing',
+  'ChangeStreamNotSupported',
+]);
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;
 
@@ -45,7 +73,7 @@ export class MongoCommandError extends Error {
 
   /** MongoDB names codes without a symbolic name `Location<code>`. */
   get replyCodeName(): string {
-    return this.codeName === 'UnrecognizedPipelineStage' ? `Location${this.code}` : this.codeName;
+    return LOCATION_CODES.has(this.codeName) ? `Location${this.code}` : this.codeName;
   }
 
   toReply(): Document {
@@ -60,4 +88,49 @@ export class MongoCommandError extends Error {
 
 export function commandError(codeName: ErrorCodeName, message: string, extra?: Document): MongoCommandError {
   return new MongoCommandError(codeName, message, extra);
+}
+
+const UNDEFINED_VARIABLE = /^Use of undefined variable: (.*)$/;
+const UNKNOWN_STAGE = /^unregistered pipeline operator (\$\w+)/;
+const UNKNOWN_QUERY_OPERATOR = /^unknown (?:top level |query )operator:? (\$\w+)/;
+
+// What mongod answers for features mingo does not have: a standalone has no change streams, and text and
+// geo queries need indexes this server cannot build.
+function unsupportedFeature(
+  stage: string | undefined,
+  operator: string | undefined,
+): MongoCommandError | undefined {
+  if (stage === '$changeStream') {
+    return commandError(
+      'ChangeStreamNotSupported',
+      'The $changeStream stage is only supported on replica sets',
+    );
+  }
+  if (operator === '$text') return commandError('IndexNotFound', 'text index required for $text query');
+  if (operator === '$near' || operator === '$nearSphere' || stage === '$geoNear') {
+    return commandError('NoQueryExecutionPlans', 'unable to find index for $geoNear query');
+  }
+  if (operator === '$geoWithin' || operator === '$geoIntersects') {
+    return commandError('NotImplemented', `${operator} is not supported by devstack-mongo`);
+  }
+  return undefined;
+}
+
+/**
+ * The MongoDB error for a failure while evaluating a client's query, update or pipeline: mingo rejects bad
+ * expressions with its own error type, which is the client's input error (BadValue unless mongod names it).
+ * Undefined for anything else, which is a bug of this server.
+ */
+export function evaluationError(error: unknown): MongoCommandError | undefined {
+  if (error instanceof MongoCommandError) return error;
+  if (!(error instanceof MingoError)) return undefined;
+  const message = error.message.replace(/\.$/, '');
+  const variable = UNDEFINED_VARIABLE.exec(message)?.[1];
+  if (variable !== undefined)
+    return commandError('UndefinedVariable', `Use of undefined variable: ${variable}`);
+  const stage = UNKNOWN_STAGE.exec(message)?.[1];
+  const unsupported = unsupportedFeature(stage, UNKNOWN_QUERY_OPERATOR.exec(message)?.[1]);
+  if (unsupported) return unsupported;
+  if (stage) return commandError('UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${stage}'`);
+  return commandError('BadValue', message);
 }

@@ -1,6 +1,8 @@
 import type { Document } from 'bson';
+import { arithmetic, isDecimal } from './bson-numbers';
 import { compareValues, typeClass } from './bson-order';
-import { isPlainObject } from './field-paths';
+import { commandError } from './errors';
+import { isPlainObject, valueAt } from './field-paths';
 
 const FAST_OPERATORS = new Set([
   '$set',
@@ -62,11 +64,15 @@ function editFor(op: string, arg: unknown): Edit | undefined {
     case '$unset':
       return () => ({ remove: true });
     case '$inc':
-      if (typeof arg !== 'number') return undefined;
-      return (current) => (current === undefined ? { value: arg } : { value: (current as number) + arg });
+      if (typeof arg === 'number')
+        return (current) => ({ value: current === undefined ? arg : arithmetic('add', current, arg) });
+      if (!isDecimal(arg)) return undefined;
+      return (current) => ({ value: arithmetic('add', current ?? 0, arg) });
     case '$mul':
-      if (typeof arg !== 'number') return undefined;
-      return (current) => ({ value: current === undefined ? 0 : (current as number) * arg });
+      if (typeof arg !== 'number' && !isDecimal(arg)) return undefined;
+      return (current) => ({
+        value: current === undefined && !isDecimal(arg) ? 0 : arithmetic('multiply', current ?? 0, arg),
+      });
     case '$min':
       return (current, present) => (!present || compareValues(arg, current) < 0 ? { value: arg } : undefined);
     case '$max':
@@ -98,8 +104,7 @@ export function tryFastUpdate(
       if (path.includes('$') || /\.\d+(\.|$)/.test(path) || /^\d+(\.|$)/.test(path)) return undefined;
       const edit = editFor(op, arg);
       if (!edit) return undefined;
-      if ((op === '$inc' || op === '$mul') && !['number', 'undefined'].includes(typeof lookup(doc, path)))
-        return undefined;
+      if ((op === '$inc' || op === '$mul') && !plainNumberOrMissing(lookup(doc, path))) return undefined;
       edits.push([path, edit]);
     }
   }
@@ -116,4 +121,49 @@ function lookup(doc: Document, path: string): unknown {
     current = current[part];
   }
   return current;
+}
+
+// Long keeps its own width through the general updater; doubles and decimals are handled here.
+function plainNumberOrMissing(value: unknown): boolean {
+  return value === undefined || typeof value === 'number' || isDecimal(value);
+}
+
+/**
+ * mingo's `$inc`/`$mul` take JavaScript numbers only and its `$min`/`$max` compare by JavaScript type: where a
+ * Decimal128 is involved (or, for `$min`/`$max`, on any plain path) the result is computed here with BSON's
+ * arithmetic and order and applied as a `$set` of the same path (validation has already run).
+ */
+export function bsonOperatorsAsSet(operators: Document, doc: Document): Document {
+  let result = operators;
+  const settle = (op: string, path: string, value: unknown, changes: boolean): void => {
+    const { [path]: _done, ...rest } = (result[op] as Document | undefined) ?? {};
+    result = { ...result, [op]: rest };
+    if (changes) result.$set = { ...((result.$set as Document | undefined) ?? {}), [path]: value };
+    if (Object.keys(rest).length === 0) delete result[op];
+  };
+  for (const op of ['$inc', '$mul', '$min', '$max'] as const) {
+    const args = operators[op] as Document | undefined;
+    if (!args) continue;
+    for (const [path, arg] of Object.entries(args)) {
+      const current = valueAt(doc, path);
+      const arithmeticOp = op === '$inc' || op === '$mul';
+      if (arithmeticOp && !isDecimal(arg) && !isDecimal(current)) continue;
+      if (path.includes('$')) {
+        if (arithmeticOp) {
+          throw commandError(
+            'NotImplemented',
+            `${op} of a Decimal128 through a positional path is not supported`,
+          );
+        }
+        continue;
+      }
+      if (arithmeticOp)
+        settle(op, path, arithmetic(op === '$inc' ? 'add' : 'multiply', current ?? 0, arg), true);
+      else {
+        const c = compareValues(arg, current);
+        settle(op, path, arg, current === undefined || (op === '$min' ? c < 0 : c > 0));
+      }
+    }
+  }
+  return result;
 }

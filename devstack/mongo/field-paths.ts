@@ -73,3 +73,33 @@ export function setPath(doc: Document, path: string, value: unknown): void {
   }
   current[parts[parts.length - 1] as string] = value;
 }
+
+/**
+ * The values a query predicate tests at a dotted path: arrays along the path are traversed, and an array at the
+ * end is tested both as a whole and element by element, as MongoDB's matcher does. Missing is `undefined`.
+ */
+export function matchValuesAt(doc: unknown, path: string): unknown[] {
+  if (!path.includes('.') && isPlainObject(doc)) {
+    const value = doc[path];
+    return Array.isArray(value) ? [value, ...(value as unknown[])] : [value];
+  }
+  const out: unknown[] = [];
+  const walk = (value: unknown, parts: readonly string[], i: number): void => {
+    if (i === parts.length) {
+      out.push(value);
+      if (Array.isArray(value)) for (const v of value as unknown[]) out.push(v);
+      return;
+    }
+    const part = parts[i] as string;
+    if (Array.isArray(value)) {
+      if (/^\d+$/.test(part) && Number(part) < value.length) walk(value[Number(part)], parts, i + 1);
+      for (const element of value as unknown[]) if (isPlainObject(element)) walk(element, parts, i);
+      return;
+    }
+    if (isPlainObject(value) && part in value) walk(value[part], parts, i + 1);
+    else out.push(undefined);
+  };
+  walk(doc, path.split('.'), 0);
+  if (out.length === 0) out.push(undefined);
+  return out;
+}

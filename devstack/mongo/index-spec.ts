@@ -1,7 +1,8 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
+import type { Query } from 'mingo/query';
 import { commandError } from './errors';
 import { indexValuesAt } from './field-paths';
+import { newQuery } from './mingo-context';
 import { OrderedIndex } from './ordered-index';
 
 export const ID_INDEX_NAME = '_id_';
@@ -28,7 +29,9 @@ const ECHOED_OPTIONS = [
   'collation',
   'hidden',
 ];
-const VALID_DIRECTIONS = new Set<unknown>([1, -1, 'text', '2dsphere', '2d', 'hashed']);
+const VALID_DIRECTIONS = new Set<unknown>([1, -1, 'hashed']);
+// Index types mongod has and this server does not: refused rather than built as plain ordered indexes.
+const UNSUPPORTED_TYPES = new Set<unknown>(['text', '2dsphere', '2d', 'geoHaystack', 'columnstore']);
 
 /** The default name MongoDB gives an index: `field_direction` pairs joined by `_`. */
 export function defaultIndexName(key: Document): string {
@@ -43,11 +46,20 @@ export function createIndexState(spec: Document): IndexState {
     throw commandError('BadValue', "Index spec must have a non-empty 'key' document");
   }
   for (const [field, dir] of Object.entries(key as Document)) {
+    if (UNSUPPORTED_TYPES.has(dir)) {
+      throw commandError('NotImplemented', `${String(dir)} indexes are not supported by devstack-mongo`);
+    }
     if (field === '')
       throw commandError('BadValue', 'Index key contains an illegal field name: field name empty');
     if (!VALID_DIRECTIONS.has(dir) && !(typeof dir === 'number' && dir !== 0)) {
       throw commandError('BadValue', `Values in the index key pattern can't be 0 or invalid: ${field}`);
     }
+  }
+  if (spec.expireAfterSeconds !== undefined) {
+    throw commandError(
+      'NotImplemented',
+      'TTL indexes (expireAfterSeconds) are not supported by devstack-mongo',
+    );
   }
   const name = typeof spec.name === 'string' ? spec.name : defaultIndexName(key);
   const options: Document = {};
@@ -60,7 +72,7 @@ export function createIndexState(spec: Document): IndexState {
     fields: Object.keys(key),
     unique: spec.unique === true || name === ID_INDEX_NAME,
     sparse: spec.sparse === true,
-    partial: partialFilter ? new Query(partialFilter) : undefined,
+    partial: partialFilter ? newQuery(partialFilter) : undefined,
     options,
     tree: new OrderedIndex(),
     multikey: false,

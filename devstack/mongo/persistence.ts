@@ -33,7 +33,8 @@ type JournalEntry =
   | { o: 'dc'; ns: string }
   | { o: 'dd'; db: string }
   | { o: 'ci'; ns: string; spec: Document }
-  | { o: 'di'; ns: string; name: string };
+  | { o: 'di'; ns: string; name: string }
+  | { o: 'cm'; ns: string; opts: Document };
 
 function processAlive(pid: number): boolean {
   try {
@@ -83,11 +84,15 @@ function applyEntry(catalog: Catalog, entry: JournalEntry): void {
     case 'di':
       catalog.get(db, name)?.dropIndex(entry.name);
       return;
+    case 'cm':
+      catalog.get(db, name)?.setOptions(entry.opts);
+      return;
     case 'put': {
+      // Replayed documents passed validation when they were written.
       const collection = catalog.getOrCreate(db, name);
       const rid = collection.ridOfId(entry.d._id);
-      if (rid === undefined) collection.insert(entry.d);
-      else collection.replace(rid, entry.d);
+      if (rid === undefined) collection.insert(entry.d, false);
+      else collection.replace(rid, entry.d, false);
       return;
     }
     case 'del': {
@@ -146,7 +151,7 @@ export class Persistence implements CatalogSink {
             if (spec.name !== '_id_') collection.createIndex(spec);
         } else if (record.t === 'doc') {
           const [db, name] = splitNs(record.ns as string);
-          this.catalog.getOrCreate(db, name).insert(record.d as Document);
+          this.catalog.getOrCreate(db, name).insert(record.d as Document, false);
           documents += 1;
         }
       }
@@ -246,6 +251,9 @@ export class Persistence implements CatalogSink {
   }
   dropIndex(ns: string, name: string): void {
     this.append({ o: 'di', ns, name });
+  }
+  modifyCollection(ns: string, options: Document): void {
+    this.append({ o: 'cm', ns, opts: options });
   }
   createCollection(ns: string, options: Document): void {
     this.append({ o: 'cc', ns, opts: options });

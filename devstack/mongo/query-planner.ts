@@ -142,7 +142,8 @@ function planFor(
   index: IndexState,
   conditions: Map<string, unknown[]>,
 ): { plan: IndexPlan; score: number } | undefined {
-  if (index.partial) return undefined;
+  // Hidden indexes are maintained but never chosen, as in mongod.
+  if (index.partial || index.options.hidden === true) return undefined;
   const prefix: unknown[] = [];
   for (const field of index.fields) {
     const eq = pick(conditions, field, 'eq');

@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import { compareValues, TYPE_CLASS, typeClass } from './bson-order';
 import { indexValuesAt, isPlainObject } from './field-paths';
+import { newQuery, type EvalOptions } from './mingo-context';
 
 const SIMPLE_CLASSES = new Set<number>([
   TYPE_CLASS.number,
@@ -36,4 +37,17 @@ export function simpleMatcher(filter: Document): ((doc: Document) => boolean) | 
         (v) => typeClass(v) === cls && compareValues(v, expected) === 0,
       );
     });
+}
+
+/** The predicate for a filter: the cheap equality matcher when it applies, mingo's matcher otherwise. */
+export function matcherFor(
+  filter: Document,
+  collated: boolean,
+  options?: EvalOptions,
+): (doc: Document) => boolean {
+  if (Object.keys(filter).length === 0) return () => true;
+  const simple = collated ? undefined : simpleMatcher(filter);
+  if (simple) return simple;
+  const query = newQuery(filter, options);
+  return (doc) => query.test(doc);
 }

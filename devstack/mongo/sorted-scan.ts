@@ -1,11 +1,11 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import { compareKeys } from './bson-order';
 import type { Candidate, Collection, ScanStats } from './collection';
 import type { IndexState } from './index-spec';
 import type { IndexEntry } from './ordered-index';
 import { chooseIndex, equalityPrefix } from './query-planner';
-import { simpleMatcher } from './simple-match';
+import type { EvalOptions } from './mingo-context';
+import { matcherFor } from './simple-match';
 
 const NO_DIRECTIONS: readonly number[] = [];
 
@@ -22,7 +22,7 @@ interface SortPlan {
 function sortPlan(collection: Collection, filter: Document, sortFields: string[]): SortPlan | undefined {
   let best: SortPlan | undefined;
   for (const index of collection.indexes.values()) {
-    if (index.multikey || index.sparse || index.partial) continue;
+    if (index.multikey || index.sparse || index.partial || index.options.hidden === true) continue;
     const prefix = equalityPrefix(filter, index.fields).slice(0, index.fields.length - sortFields.length);
     const rest = index.fields.slice(prefix.length, prefix.length + sortFields.length);
     if (rest.length !== sortFields.length || !sortFields.every((f, n) => rest[n] === f)) continue;
@@ -52,7 +52,9 @@ export function matchInSortOrder(
   filter: Document,
   sort: Document,
   wanted: number,
+  options?: EvalOptions,
 ): { matches: Candidate[]; stats: ScanStats } | undefined {
+  if (options?.collation?.strings) return undefined;
   const sortFields = Object.keys(sort);
   const directions = Object.values(sort);
   if (!directions.every((d) => d === directions[0] && (d === 1 || d === -1))) return undefined;
@@ -62,13 +64,7 @@ export function matchInSortOrder(
   // Another index is better when it is the filter's only narrowing, or it pins down a unique key.
   const otherIndex = filterPlan && filterPlan.index !== plan.index;
   if (otherIndex && (plan.prefix.length === 0 || filterPlan.index.unique)) return undefined;
-  const simple = Object.keys(filter).length === 0 ? () => true : simpleMatcher(filter);
-  const test =
-    simple ??
-    (
-      (q: Query) => (d: Document) =>
-        q.test(d)
-    )(new Query(filter));
+  const test = matcherFor(filter, false, options);
   const matches: Candidate[] = [];
   const stats: ScanStats = {
     stage: 'IXSCAN',

@@ -1,10 +1,10 @@
 import type { Document } from 'bson';
-import { Aggregator, update as mingoUpdate } from 'mingo';
 import { compareValues, typeClass, TYPE_CLASS } from './bson-order';
 import { cloneDocument, sameDocument } from './document-clone';
 import { commandError, MongoCommandError } from './errors';
-import { tryFastUpdate } from './fast-update';
+import { bsonOperatorsAsSet, tryFastUpdate } from './fast-update';
 import { isPlainObject, setPath, valueAt } from './field-paths';
+import { applyMingoUpdate, newAggregator, type EvalOptions } from './mingo-context';
 
 const UPDATE_OPERATORS = new Set([
   '$set',
@@ -31,6 +31,8 @@ export interface UpdateOptions {
   readonly query?: Document;
   /** True when the update builds an upserted document (applies `$setOnInsert`). */
   readonly inserting: boolean;
+  /** The command's `let` variables and collation. */
+  readonly eval?: EvalOptions;
 }
 
 export interface UpdateOutcome {
@@ -186,14 +188,14 @@ function applyOperators(doc: Document, update: Document, options: UpdateOptions)
   if (options.inserting && $setOnInsert) {
     given.$set = { ...((given.$set as Document | undefined) ?? {}), ...$setOnInsert };
   }
-  const operators = withoutIdAssignment(given, next, options.inserting);
+  const operators = bsonOperatorsAsSet(withoutIdAssignment(given, next, options.inserting), next);
   startMissingPushArrays(operators, next);
   let changed: string[] = [];
   if (Object.keys(operators).length > 0) {
     try {
       // The query only matters for the positional `$`; an upserted document need not match it.
       const query = options.inserting ? undefined : options.query;
-      changed = mingoUpdate(next, operators, options.arrayFilters, query, { cloneMode: 'deep' });
+      changed = applyMingoUpdate(next, operators, options.arrayFilters, query, options.eval);
     } catch (error) {
       if (error instanceof MongoCommandError) throw error;
       const message = error instanceof Error ? error.message : String(error);
@@ -223,10 +225,13 @@ function applyReplacement(doc: Document, replacement: Document): UpdateOutcome {
   return { doc: next, modified: !sameDocument(doc, next) };
 }
 
-function applyPipeline(doc: Document, pipeline: Document[], inserting: boolean): UpdateOutcome {
-  const [result] = new Aggregator(pipeline).run<Document>([cloneDocument(doc)]);
-  if (!result) throw commandError('BadValue', 'update pipeline produced no document');
-  assertIdUnchanged(doc, result, inserting);
+function applyPipeline(doc: Document, pipeline: Document[], options: UpdateOptions): UpdateOutcome {
+  const [output] = newAggregator(pipeline, options.eval).run<Document>([cloneDocument(doc)]);
+  if (!output) throw commandError('BadValue', 'update pipeline produced no document');
+  // A pipeline that drops `_id` (a $replaceWith without it, a $project or $unset of it) keeps the stored one.
+  const result =
+    output._id === undefined && doc._id !== undefined ? { _id: doc._id as unknown, ...output } : output;
+  assertIdUnchanged(doc, result, options.inserting);
   return { doc: result, modified: !sameDocument(doc, result) };
 }
 
@@ -234,7 +239,7 @@ function applyPipeline(doc: Document, pipeline: Document[], inserting: boolean):
 export function applyUpdate(doc: Document, update: unknown, options: UpdateOptions): UpdateOutcome {
   switch (updateKind(update)) {
     case 'pipeline':
-      return applyPipeline(doc, update as Document[], options.inserting);
+      return applyPipeline(doc, update as Document[], options);
     case 'replacement':
       return applyReplacement(doc, update as Document);
     case 'operators':

@@ -6,13 +6,22 @@ export const OP_QUERY = 2004;
 export const OP_MSG = 2013;
 
 export const HEADER_BYTES = 16;
+/** mongod's maxMessageSizeBytes: a longer length field closes the connection before anything is buffered. */
 export const MAX_MESSAGE_BYTES = 48_000_000;
+/** mongod's maxBsonObjectSize for user documents. */
+export const MAX_BSON_OBJECT_BYTES = 16 * 1024 * 1024;
+// Commands may exceed a user document by 16 KiB of envelope (mongod's BSONObjMaxInternalSize).
+const MAX_BSON_INTERNAL_BYTES = MAX_BSON_OBJECT_BYTES + 16 * 1024;
 
 const FLAG_CHECKSUM_PRESENT = 1 << 0;
 const FLAG_MORE_TO_COME = 1 << 1;
+// The low 16 flag bits are "required": a receiver must fail on one it does not know (OP_MSG specification).
+const REQUIRED_FLAG_BITS = 0xffff;
+const KNOWN_REQUIRED_FLAGS = FLAG_CHECKSUM_PRESENT | FLAG_MORE_TO_COME;
 const SECTION_BODY = 0;
 const SECTION_DOCUMENT_SEQUENCE = 1;
 const CHECKSUM_BYTES = 4;
+const BSON_OBJECT_TOO_LARGE = 10334;
 
 // Documents keep Int64 as numbers when they fit, like the shell does; cursor ids are answered as Long.
 const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
@@ -35,7 +44,16 @@ export interface IncomingCommand {
   readonly legacyDb?: string;
 }
 
-export type ParseResult = { ok: true; command: IncomingCommand } | { ok: false; reason: string };
+/**
+ * A parsed message; a malformed frame (`reason`) closes the connection, a well-framed message mongod refuses
+ * (`refusal`, e.g. a document over the size limit) is answered with that error.
+ */
+export type ParseResult =
+  | { ok: true; command: IncomingCommand }
+  | { ok: false; reason: string }
+  | { ok: false; refusal: Document; requestId: number; opCode: number; moreToCome: boolean };
+
+class DocumentTooLarge extends Error {}
 
 export function readHeader(buffer: Buffer): MessageHeader {
   return {
@@ -56,12 +74,20 @@ function readDocument(buffer: Buffer, offset: number, limit: number): { doc: Doc
   if (offset + 4 > limit) throw new Error('truncated BSON document');
   const size = buffer.readInt32LE(offset);
   if (size < 5 || offset + size > limit) throw new Error('invalid BSON document length');
+  if (size > MAX_BSON_INTERNAL_BYTES) {
+    throw new DocumentTooLarge(
+      `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_BSON_INTERNAL_BYTES}(16MB)`,
+    );
+  }
   const doc = BSON.deserialize(buffer.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
   return { doc, next: offset + size };
 }
 
 function parseOpMsg(message: Buffer, header: MessageHeader): ParseResult {
   const flags = message.readUInt32LE(HEADER_BYTES);
+  if ((flags & REQUIRED_FLAG_BITS & ~KNOWN_REQUIRED_FLAGS) !== 0) {
+    return { ok: false, reason: `OP_MSG has unknown required flag bits ${flags.toString(16)}` };
+  }
   const limit = message.length - (flags & FLAG_CHECKSUM_PRESENT ? CHECKSUM_BYTES : 0);
   let offset = HEADER_BYTES + 4;
   let body: Document | undefined;
@@ -137,6 +163,21 @@ export function parseMessage(message: Buffer): ParseResult {
     if (header.opCode === OP_QUERY) return parseOpQuery(message, header);
     return { ok: false, reason: `unsupported opCode ${header.opCode}` };
   } catch (error) {
+    if (error instanceof DocumentTooLarge) {
+      const flags = header.opCode === OP_MSG ? message.readUInt32LE(HEADER_BYTES) : 0;
+      return {
+        ok: false,
+        refusal: {
+          ok: 0,
+          errmsg: error.message,
+          code: BSON_OBJECT_TOO_LARGE,
+          codeName: 'BSONObjectTooLarge',
+        },
+        requestId: header.requestId,
+        opCode: header.opCode,
+        moreToCome: (flags & FLAG_MORE_TO_COME) !== 0,
+      };
+    }
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
 }

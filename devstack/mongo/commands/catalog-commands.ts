@@ -1,21 +1,29 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import type { Collection } from '../collection';
+import { parseCollation } from '../collation';
 import { cursorDocument } from '../cursors';
 import { bsonSize } from '../document-clone';
 import { commandError } from '../errors';
 import { isPlainObject } from '../field-paths';
 import { defaultIndexName } from '../index-spec';
+import { newQuery } from '../mingo-context';
+import { validateValidationOptions } from '../validation';
+import { collMod } from './coll-mod';
 import { collectionName, type CommandContext, type CommandHandler } from './context';
+import { viewOptions } from './views';
 
-const CREATE_OPTION_FIELDS = [
+const CREATE_OPTION_FIELDS = ['validator', 'validationLevel', 'validationAction', 'collation'];
+
+// Options of mongod's create this server cannot honour; `capped: false` is the default and accepted.
+const UNSUPPORTED_CREATE_OPTIONS = [
   'capped',
-  'size',
-  'max',
-  'validator',
-  'validationLevel',
-  'validationAction',
-  'collation',
+  'timeseries',
+  'clusteredIndex',
+  'expireAfterSeconds',
+  'changeStreamPreAndPostImages',
+  'encryptedFields',
+  'storageEngine',
+  'indexOptionDefaults',
 ];
 
 const SIZE_SAMPLE = 100;
@@ -39,7 +47,7 @@ function dataSize(collection: Collection): number {
 }
 
 function requireCollection(ctx: CommandContext, name: string): Collection {
-  const collection = ctx.catalog.get(ctx.db, name);
+  const collection = ctx.catalog.writable(ctx.db, name);
   if (!collection) throw commandError('NamespaceNotFound', `ns does not exist: ${ctx.db}.${name}`);
   return collection;
 }
@@ -51,7 +59,7 @@ const listDatabases: CommandHandler = (body, ctx) => {
     return { name, sizeOnDisk: size, empty: collections.every((c) => c.size === 0) };
   });
   if (isPlainObject(body.filter)) {
-    const query = new Query(body.filter);
+    const query = newQuery(body.filter);
     databases = databases.filter((d) => query.test(d));
   }
   if (body.nameOnly === true) return { databases: databases.map(({ name }) => ({ name })), ok: 1 };
@@ -60,19 +68,23 @@ const listDatabases: CommandHandler = (body, ctx) => {
 };
 
 const listCollections: CommandHandler = (body, ctx) => {
-  let infos: Document[] = ctx.catalog.collections(ctx.db).map((c) => ({
-    name: c.name,
-    type: 'collection',
-    options: c.options,
-    info: { readOnly: false },
-    idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-  }));
+  let infos: Document[] = ctx.catalog.collections(ctx.db).map((c) =>
+    c.isView
+      ? { name: c.name, type: 'view', options: c.options, info: { readOnly: true } }
+      : {
+          name: c.name,
+          type: 'collection',
+          options: c.options,
+          info: { readOnly: false },
+          idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+        },
+  );
   if (isPlainObject(body.filter)) {
-    const query = new Query(body.filter);
+    const query = newQuery(body.filter);
     infos = infos.filter((info) => query.test(info));
   }
   if (body.nameOnly === true)
-    infos = infos.map((info) => ({ name: info.name as string, type: 'collection' }));
+    infos = infos.map((info) => ({ name: info.name as string, type: info.type as string }));
   const cursor = isPlainObject(body.cursor) ? body.cursor : {};
   const batchSize = typeof cursor.batchSize === 'number' ? cursor.batchSize : undefined;
   return cursorDocument(ctx.cursors.open(`${ctx.db}.$cmd.listCollections`, infos, batchSize), true);
@@ -80,13 +92,32 @@ const listCollections: CommandHandler = (body, ctx) => {
 
 const create: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'create');
+  if (body.viewOn !== undefined || body.pipeline !== undefined) {
+    const options = viewOptions(body, `${ctx.db}.${name}`);
+    if (ctx.catalog.get(ctx.db, name))
+      throw commandError('NamespaceExists', `Namespace ${ctx.db}.${name} already exists`);
+    ctx.catalog.create(ctx.db, name, options);
+    return { ok: 1 };
+  }
   const options: Document = {};
   for (const field of CREATE_OPTION_FIELDS)
     if (body[field] !== undefined) options[field] = body[field] as unknown;
-  const { collection, created } = ctx.catalog.create(ctx.db, name, options);
-  if (!created && JSON.stringify(collection.options) !== JSON.stringify(options)) {
-    throw commandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
+  const existing = ctx.catalog.get(ctx.db, name);
+  if (existing) {
+    const asked = UNSUPPORTED_CREATE_OPTIONS.some((f) => body[f] !== undefined && body[f] !== false);
+    if (asked || JSON.stringify(existing.options) !== JSON.stringify(options)) {
+      throw commandError('NamespaceExists', `Collection ${ctx.db}.${name} already exists.`);
+    }
+    return { ok: 1 };
   }
+  for (const field of UNSUPPORTED_CREATE_OPTIONS) {
+    if (body[field] !== undefined && body[field] !== false) {
+      throw commandError('NotImplemented', `create option '${field}' is not supported by devstack-mongo`);
+    }
+  }
+  parseCollation(body.collation, 'create');
+  validateValidationOptions(body, 'create');
+  ctx.catalog.create(ctx.db, name, options);
   return { ok: 1 };
 };
 
@@ -192,7 +223,8 @@ const collStats: CommandHandler = (body, ctx) => {
 };
 
 const dbStats: CommandHandler = (_body, ctx) => {
-  const collections = ctx.catalog.collections(ctx.db);
+  const all = ctx.catalog.collections(ctx.db);
+  const collections = all.filter((c) => !c.isView);
   const objects = collections.reduce((sum, c) => sum + c.size, 0);
   const size = collections.reduce((sum, c) => sum + dataSize(c), 0);
   const indexes = collections.reduce((sum, c) => sum + c.indexes.size, 0);
@@ -204,7 +236,7 @@ const dbStats: CommandHandler = (_body, ctx) => {
   return {
     db: ctx.db,
     collections: collections.length,
-    views: 0,
+    views: all.length - collections.length,
     objects,
     avgObjSize: objects > 0 ? size / objects : 0,
     dataSize: size,
@@ -229,4 +261,5 @@ export const catalogCommands: Record<string, CommandHandler> = {
   dropIndexes,
   collStats,
   dbStats,
+  collMod,
 };

@@ -1,9 +1,11 @@
 import type { Document } from 'bson';
 import { commandError } from '../errors';
+import { commandEvalOptions } from '../mingo-context';
 import { applyUpdate, updateKind } from '../update-apply';
 import { ensureId, upsertSeed } from '../upsert-seed';
+import { validates } from './write';
 import { collectionName, optionalDocument, recordScan, type CommandHandler } from './context';
-import { project, runFind, validateFilter } from './query-runner';
+import { checkHint, project, runFind, validateFilter, withCollectionCollation } from './query-runner';
 
 /** findAndModify: one document (the first in `sort` order) updated, replaced, upserted or removed. */
 export const findAndModify: CommandHandler = (body, ctx) => {
@@ -27,13 +29,16 @@ export const findAndModify: CommandHandler = (body, ctx) => {
     );
   }
   if (hasUpdate) updateKind(body.update);
-  const collection = remove ? ctx.catalog.get(ctx.db, name) : ctx.catalog.getOrCreate(ctx.db, name);
-  const found = runFind(collection, { filter, sort, limit: 1 });
+  const given = commandEvalOptions(body, command);
+  const collection = remove ? ctx.catalog.writable(ctx.db, name) : ctx.catalog.getOrCreate(ctx.db, name);
+  checkHint(collection, body.hint);
+  const options = withCollectionCollation(given, collection);
+  const found = runFind(collection, { filter, sort, limit: 1, options });
   recordScan(ctx, found.stats);
   const target = found.docs[0];
   const rid = target && collection ? collection.ridOfId(target._id) : undefined;
   const shown = (doc: Document | undefined): Document | null =>
-    doc ? (project([doc], fields)[0] ?? null) : null;
+    doc ? (project([doc], fields, options)[0] ?? null) : null;
 
   if (remove) {
     ctx.counters.opcounters.delete += 1;
@@ -45,8 +50,13 @@ export const findAndModify: CommandHandler = (body, ctx) => {
   if (!collection) throw new Error('collection must exist for an update');
   const arrayFilters = body.arrayFilters as Document[] | undefined;
   if (target && rid !== undefined) {
-    const result = applyUpdate(target, body.update, { arrayFilters, query: filter, inserting: false });
-    const stored = result.modified ? collection.replace(rid, result.doc) : target;
+    const result = applyUpdate(target, body.update, {
+      arrayFilters,
+      query: filter,
+      inserting: false,
+      eval: options,
+    });
+    const stored = result.modified ? collection.replace(rid, result.doc, validates(body)) : target;
     return {
       lastErrorObject: { n: 1, updatedExisting: true },
       value: shown(returnNew ? stored : target),
@@ -55,8 +65,13 @@ export const findAndModify: CommandHandler = (body, ctx) => {
   }
   if (!upsert) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
   const seed = upsertSeed(filter, updateKind(body.update) === 'replacement');
-  const built = applyUpdate(seed, body.update, { arrayFilters, query: filter, inserting: true });
-  const inserted = collection.insert(ensureId(built.doc));
+  const built = applyUpdate(seed, body.update, {
+    arrayFilters,
+    query: filter,
+    inserting: true,
+    eval: options,
+  });
+  const inserted = collection.insert(ensureId(built.doc), validates(body));
   return {
     lastErrorObject: { n: 1, updatedExisting: false, upserted: inserted._id as unknown },
     value: returnNew ? shown(inserted) : null,

@@ -1,12 +1,13 @@
 import { Long, type Document } from 'bson';
 import { bsonSize } from '../document-clone';
+import { MAX_BSON_OBJECT_BYTES, MAX_MESSAGE_BYTES } from '../wire-protocol';
 import type { CommandContext, CommandHandler } from './context';
 
 export const SERVER_VERSION = '7.0.0';
 // MongoDB 7.0 speaks wire version 21; the driver needs >= 9 (DESIGN.md §7).
 export const MAX_WIRE_VERSION = 21;
-const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
-const MAX_MESSAGE_SIZE_BYTES = 48_000_000;
+const MAX_BSON_OBJECT_SIZE = MAX_BSON_OBJECT_BYTES;
+const MAX_MESSAGE_SIZE_BYTES = MAX_MESSAGE_BYTES;
 const MAX_WRITE_BATCH_SIZE = 100_000;
 const LOGICAL_SESSION_TIMEOUT_MINUTES = 30;
 

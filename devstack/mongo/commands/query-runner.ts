@@ -1,8 +1,10 @@
 import type { Document } from 'bson';
-import { Query } from 'mingo';
 import type { Collection, ScanStats } from '../collection';
 import { commandError } from '../errors';
 import { isPlainObject } from '../field-paths';
+import { effectiveCollation } from '../collation';
+import { newQuery, type EvalOptions } from '../mingo-context';
+import { sortDocuments } from '../sort-order';
 import { matchInSortOrder } from '../sorted-scan';
 
 export interface FindSpec {
@@ -11,6 +13,8 @@ export interface FindSpec {
   readonly projection?: Document;
   readonly skip?: number;
   readonly limit?: number;
+  /** `let` variables and the collation the command runs with. */
+  readonly options?: EvalOptions;
 }
 
 export interface FindResult {
@@ -28,16 +32,43 @@ function inDocumentOrder(original: Document, projected: Document): Document {
   return ordered;
 }
 
-export function project(docs: Document[], projection: Document | undefined): Document[] {
+export function project(
+  docs: Document[],
+  projection: Document | undefined,
+  options?: EvalOptions,
+): Document[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
   try {
+    const query = newQuery({}, options);
     return docs.map((doc) => {
-      const projected = new Query({}).find([doc], projection).next() as Document | undefined;
+      const projected = query.find([doc], projection).next() as Document | undefined;
       return inDocumentOrder(doc, projected ?? {});
     });
   } catch (error) {
     throw commandError('BadValue', error instanceof Error ? error.message : String(error));
   }
+}
+
+/** The command's evaluation options with the collection's default collation when the command gave none. */
+export function withCollectionCollation(
+  options: EvalOptions | undefined,
+  collection: Collection | undefined,
+): EvalOptions | undefined {
+  const collation = effectiveCollation(options?.collation, collection?.options);
+  return collation === options?.collation ? options : { ...options, collation };
+}
+
+/**
+ * A `hint` must name an existing index (by name or key pattern) or be `{$natural: ±1}`, as mongod checks; the
+ * plan itself is still this server's choice, which returns the same documents.
+ */
+export function checkHint(collection: Collection | undefined, hint: unknown): void {
+  if (hint === undefined || hint === null || hint === '' || !collection) return;
+  if (isPlainObject(hint) && Object.keys(hint).length === 1 && '$natural' in hint) return;
+  const matches = [...collection.indexes.values()].some((index) =>
+    typeof hint === 'string' ? index.name === hint : JSON.stringify(index.key) === JSON.stringify(hint),
+  );
+  if (!matches) throw commandError('BadValue', 'hint provided does not correspond to an existing index');
 }
 
 export function validateFilter(filter: unknown, what = 'filter'): Document {
@@ -55,30 +86,16 @@ export function runFind(collection: Collection | undefined, spec: FindSpec): Fin
   if (!collection) return { docs: [], stats: { ...EMPTY_STATS } };
   const sort = spec.sort && Object.keys(spec.sort).length > 0 ? spec.sort : undefined;
   const wanted = spec.limit ? (spec.skip ?? 0) + spec.limit : 0;
-  let found: { matches: Array<{ doc: Document }>; stats: ScanStats } | undefined;
-  try {
-    if (sort && wanted > 0) found = matchInSortOrder(collection, spec.filter, sort, wanted);
-    if (found) {
-      const start = spec.skip ?? 0;
-      const docs = found.matches.slice(start, start + (spec.limit ?? 0)).map((m) => m.doc);
-      return { docs: project(docs, spec.projection), stats: found.stats };
-    }
-    found = collection.match(spec.filter);
-  } catch (error) {
-    throw commandError('BadValue', error instanceof Error ? error.message : String(error));
-  }
+  const options = withCollectionCollation(spec.options, collection);
+  const found =
+    (sort && wanted > 0 ? matchInSortOrder(collection, spec.filter, sort, wanted, options) : undefined) ??
+    collection.match(spec.filter, Number.POSITIVE_INFINITY, options);
   let docs = found.matches.map((m) => m.doc);
-  if (sort) {
-    try {
-      docs = new Query({}).find<Document>(docs).sort(sort).all();
-    } catch (error) {
-      throw commandError('BadValue', error instanceof Error ? error.message : String(error));
-    }
-  }
+  if (sort) docs = sortDocuments(docs, sort, options?.collation?.strings);
   const start = spec.skip ?? 0;
   const end = spec.limit ? start + spec.limit : undefined;
   if (start > 0 || end !== undefined) docs = docs.slice(start, end);
-  return { docs: project(docs, spec.projection), stats: found.stats };
+  return { docs: project(docs, spec.projection, options), stats: found.stats };
 }
 
 export function explainStats(ns: string, stats: ScanStats, nReturned: number, filter: Document): Document {

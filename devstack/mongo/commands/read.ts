@@ -11,7 +11,18 @@ import {
   type CommandContext,
   type CommandHandler,
 } from './context';
-import { explainStats, runFind, validateFilter, type FindSpec } from './query-runner';
+import { commandEvalOptions } from '../mingo-context';
+import {
+  checkHint,
+  explainStats,
+  runFind,
+  validateFilter,
+  withCollectionCollation,
+  type FindResult,
+  type FindSpec,
+} from './query-runner';
+import { runPipeline } from './aggregate';
+import { findAsPipeline, resolveView } from './views';
 
 function findSpec(body: Document): FindSpec {
   return {
@@ -20,7 +31,15 @@ function findSpec(body: Document): FindSpec {
     projection: optionalDocument(body, 'projection', 'find'),
     skip: optionalNumber(body, 'skip', 'find'),
     limit: optionalNumber(body, 'limit', 'find'),
+    options: commandEvalOptions(body, 'find'),
   };
+}
+
+/** A find on a collection, or on a view as the aggregation mongod rewrites it into. */
+function findDocuments(ctx: CommandContext, name: string, spec: FindSpec): FindResult {
+  if (!resolveView(ctx.catalog, ctx.db, name)) return runFind(ctx.catalog.get(ctx.db, name), spec);
+  const { results, stats } = runPipeline(ctx, name, findAsPipeline(spec), spec.options);
+  return { docs: results, stats };
 }
 
 export const find: CommandHandler = (body, ctx) => {
@@ -29,8 +48,16 @@ export const find: CommandHandler = (body, ctx) => {
   const batchSize = optionalNumber(body, 'batchSize', 'find');
   if (batchSize !== undefined && batchSize < 0)
     throw commandError('BadValue', 'BatchSize value must be non-negative');
+  if (body.tailable === true) {
+    // Tailable cursors need a capped collection, and this server has none.
+    throw commandError(
+      'BadValue',
+      `error processing query: ns=${ctx.db}.${name} tailable cursor requested on non capped collection`,
+    );
+  }
+  checkHint(ctx.catalog.get(ctx.db, name), body.hint);
   ctx.counters.opcounters.query += 1;
-  const { docs, stats } = runFind(ctx.catalog.get(ctx.db, name), spec);
+  const { docs, stats } = findDocuments(ctx, name, spec);
   recordScan(ctx, stats);
   const reply = ctx.cursors.open(`${ctx.db}.${name}`, docs, batchSize, body.singleBatch === true);
   return cursorDocument(reply, true);
@@ -65,12 +92,13 @@ function countMatches(
   const skip = optionalNumber(body, 'skip', 'count') ?? 0;
   const limit = Math.abs(optionalNumber(body, 'limit', 'count') ?? 0);
   const collection = ctx.catalog.get(ctx.db, name);
+  checkHint(collection, body.hint);
   // An unfiltered count is the collection's size, as mongod answers it from metadata.
-  const found =
-    Object.keys(filter).length === 0
-      ? { docs: [], stats: { stage: 'COLLSCAN' as const, keysExamined: 0, docsExamined: 0 } }
-      : runFind(collection, { filter });
-  const total = Object.keys(filter).length === 0 ? (collection?.size ?? 0) : found.docs.length;
+  const fromMetadata = Object.keys(filter).length === 0 && !collection?.isView;
+  const found = fromMetadata
+    ? { docs: [], stats: { stage: 'COLLSCAN' as const, keysExamined: 0, docsExamined: 0 } }
+    : findDocuments(ctx, name, { filter, options: commandEvalOptions(body, 'count') });
+  const total = fromMetadata ? (collection?.size ?? 0) : found.docs.length;
   recordScan(ctx, found.stats);
   const afterSkip = Math.max(0, total - skip);
   return { n: limit > 0 ? Math.min(limit, afterSkip) : afterSkip, filter, found };
@@ -90,13 +118,16 @@ function distinctValues(
   if (typeof key !== 'string')
     throw commandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
   const filter = validateFilter(body.query, 'query');
-  const found = runFind(ctx.catalog.get(ctx.db, name), { filter });
+  const collection = ctx.catalog.get(ctx.db, name);
+  const options = withCollectionCollation(commandEvalOptions(body, 'distinct'), collection);
+  const strings = options?.collation?.strings;
+  const found = findDocuments(ctx, name, { filter, options });
   recordScan(ctx, found.stats);
   const all: unknown[] = [];
   for (const doc of found.docs)
     for (const v of indexValuesAt(doc, key).values) if (v !== undefined) all.push(v);
-  all.sort(compareValues);
-  const values = all.filter((v, i) => i === 0 || compareValues(all[i - 1], v) !== 0);
+  all.sort((a, b) => compareValues(a, b, strings));
+  const values = all.filter((v, i) => i === 0 || compareValues(all[i - 1], v, strings) !== 0);
   return { values, found, filter };
 }
 
@@ -112,7 +143,7 @@ export const explain: CommandHandler = (body, ctx) => {
   if (command === 'find') {
     const name = collectionName(cmd, 'find');
     const spec = findSpec(cmd);
-    const { docs, stats } = runFind(ctx.catalog.get(ctx.db, name), spec);
+    const { docs, stats } = findDocuments(ctx, name, spec);
     return explainStats(`${ctx.db}.${name}`, stats, docs.length, spec.filter);
   }
   if (command === 'count') {

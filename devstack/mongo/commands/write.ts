@@ -1,11 +1,13 @@
 import type { Document } from 'bson';
 import type { Collection } from '../collection';
-import { commandError, MongoCommandError } from '../errors';
+import { commandError, evaluationError } from '../errors';
 import { isPlainObject } from '../field-paths';
+import { parseCollation } from '../collation';
+import { letVariables, type EvalOptions } from '../mingo-context';
 import { applyUpdate, updateKind } from '../update-apply';
 import { ensureId, upsertSeed } from '../upsert-seed';
 import { collectionName, recordScan, type CommandContext, type CommandHandler } from './context';
-import { validateFilter } from './query-runner';
+import { checkHint, validateFilter, withCollectionCollation } from './query-runner';
 
 interface BatchOutcome {
   n: number;
@@ -23,11 +25,17 @@ function runBatch<T>(
     try {
       run(statements[i] as T, i);
     } catch (error) {
-      if (!(error instanceof MongoCommandError)) throw error;
-      outcome.writeErrors.push(error.toWriteError(i));
+      const known = evaluationError(error);
+      if (!known) throw error;
+      outcome.writeErrors.push(known.toWriteError(i));
       if (ordered) break;
     }
   }
+}
+
+/** Document validation applies unless the command sets `bypassDocumentValidation: true`. */
+export function validates(body: Document): boolean {
+  return body.bypassDocumentValidation !== true;
 }
 
 function statementsOf(body: Document, field: string, command: string): Document[] {
@@ -53,7 +61,7 @@ export const insert: CommandHandler = (body, ctx) => {
   const outcome: BatchOutcome = { n: 0, writeErrors: [] };
   runBatch(documents, body.ordered !== false, outcome, (doc) => {
     if (!isPlainObject(doc)) throw commandError('TypeMismatch', 'insert documents must be objects');
-    collection.insert(doc);
+    collection.insert(doc, validates(body));
     outcome.n += 1;
   });
   ctx.counters.opcounters.insert += outcome.n;
@@ -66,6 +74,10 @@ interface UpdateStatement {
   readonly upsert: boolean;
   readonly multi: boolean;
   readonly arrayFilters?: Document[];
+  readonly eval?: EvalOptions;
+  /** False with the command's `bypassDocumentValidation: true`. */
+  readonly validate: boolean;
+  readonly hint?: unknown;
 }
 
 export interface UpdateResult {
@@ -76,8 +88,13 @@ export interface UpdateResult {
   readonly after?: Document;
 }
 
-function parseUpdateStatement(s: Document): UpdateStatement {
+function parseUpdateStatement(
+  s: Document,
+  variables: Document | undefined,
+  validate: boolean,
+): UpdateStatement {
   if (!isPlainObject(s)) throw commandError('FailedToParse', 'update statement must be an object');
+  const constants = letVariables(s.c, 'update.updates');
   const arrayFilters = s.arrayFilters;
   if (arrayFilters !== undefined && !Array.isArray(arrayFilters)) {
     throw commandError(
@@ -94,6 +111,12 @@ function parseUpdateStatement(s: Document): UpdateStatement {
     upsert: s.upsert === true,
     multi: s.multi === true,
     arrayFilters: arrayFilters as Document[] | undefined,
+    eval: {
+      variables: constants ? { ...variables, ...constants } : variables,
+      collation: parseCollation(s.collation, 'update.updates'),
+    },
+    validate,
+    hint: s.hint,
   };
 }
 
@@ -104,7 +127,9 @@ export function applyUpdateStatement(
   ctx: CommandContext,
 ): UpdateResult {
   const kind = updateKind(s.u);
-  const { matches: targets, stats } = collection.match(s.q, s.multi ? undefined : 1);
+  checkHint(collection, s.hint);
+  const options = withCollectionCollation(s.eval, collection);
+  const { matches: targets, stats } = collection.match(s.q, s.multi ? undefined : 1, options);
   recordScan(ctx, stats);
   let modified = 0;
   let before: Document | undefined;
@@ -114,29 +139,44 @@ export function applyUpdateStatement(
       arrayFilters: s.arrayFilters,
       query: s.q,
       inserting: false,
+      eval: options,
     });
     before ??= target.doc;
     after ??= result.doc;
     if (!result.modified) continue;
-    after = collection.replace(target.rid, result.doc);
+    after = collection.replace(target.rid, result.doc, s.validate);
     modified += 1;
   }
   if (targets.length > 0 || !s.upsert) return { matched: targets.length, modified, before, after };
   const seed = upsertSeed(s.q, kind === 'replacement');
-  const built = applyUpdate(seed, s.u, { arrayFilters: s.arrayFilters, query: s.q, inserting: true });
-  const inserted = collection.insert(ensureId(built.doc));
+  const built = applyUpdate(seed, s.u, {
+    arrayFilters: s.arrayFilters,
+    query: s.q,
+    inserting: true,
+    eval: options,
+  });
+  const inserted = collection.insert(ensureId(built.doc), s.validate);
   return { matched: 0, modified: 0, upsertedId: inserted._id, after: inserted };
 }
 
 export const update: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'update');
   const statements = statementsOf(body, 'updates', 'update');
+  const variables = letVariables(body.let, 'update');
+  // `sort` on an update statement arrived with MongoDB 8.0; 7.0's command parser rejects the whole command.
+  if (statements.some((s) => isPlainObject(s) && s.sort !== undefined)) {
+    throw commandError('UnknownField', "BSON field 'update.updates.sort' is an unknown field.");
+  }
   const collection = ctx.catalog.getOrCreate(ctx.db, name);
   const outcome: BatchOutcome = { n: 0, writeErrors: [] };
   let nModified = 0;
   const upserted: Document[] = [];
   runBatch(statements, body.ordered !== false, outcome, (raw, index) => {
-    const result = applyUpdateStatement(collection, parseUpdateStatement(raw), ctx);
+    const result = applyUpdateStatement(
+      collection,
+      parseUpdateStatement(raw, variables, validates(body)),
+      ctx,
+    );
     if (result.upsertedId !== undefined) {
       upserted.push({ index, _id: result.upsertedId });
       outcome.n += 1;
@@ -152,8 +192,9 @@ export const update: CommandHandler = (body, ctx) => {
 export const deleteCommand: CommandHandler = (body, ctx) => {
   const name = collectionName(body, 'delete');
   const statements = statementsOf(body, 'deletes', 'delete');
-  const collection = ctx.catalog.get(ctx.db, name);
+  const collection = ctx.catalog.writable(ctx.db, name);
   const outcome: BatchOutcome = { n: 0, writeErrors: [] };
+  const variables = letVariables(body.let, 'delete');
   runBatch(statements, body.ordered !== false, outcome, (s) => {
     if (!isPlainObject(s)) throw commandError('FailedToParse', 'delete statement must be an object');
     const limit = s.limit;
@@ -163,8 +204,14 @@ export const deleteCommand: CommandHandler = (body, ctx) => {
         `The limit field in delete objects must be 0 or 1. Got ${String(limit)}`,
       );
     }
+    const options = { variables, collation: parseCollation(s.collation, 'delete.deletes') };
     if (!collection) return;
-    const { matches, stats } = collection.match(validateFilter(s.q, 'q'), limit === 1 ? 1 : undefined);
+    checkHint(collection, s.hint);
+    const { matches, stats } = collection.match(
+      validateFilter(s.q, 'q'),
+      limit === 1 ? 1 : undefined,
+      withCollectionCollation(options, collection),
+    );
     recordScan(ctx, stats);
     for (const match of matches) {
       collection.remove(match.rid);
