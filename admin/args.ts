@@ -6,7 +6,8 @@ export type AdminCommand =
   | { readonly kind: 'parked-replay' }
   | { readonly kind: 'projections-status' }
   | { readonly kind: 'projections-rebuild'; readonly readModel: string }
-  | { readonly kind: 'projections-verify'; readonly readModel: string };
+  | { readonly kind: 'projections-verify'; readonly readModel: string }
+  | { readonly kind: 'customers-forget'; readonly customerId: string };
 
 export type ParseResult =
   { readonly ok: true; readonly command: AdminCommand } | { readonly ok: false; readonly error: string };
@@ -66,6 +67,14 @@ export function parseArgs(argv: readonly string[], readModels: readonly string[]
       if (action === 'status') return noMoreArguments(rest, { kind: 'projections-status' });
       if (action === 'rebuild' || action === 'verify') {
         return parseReadModel(`projections-${action}`, rest, readModels);
+      }
+      break;
+    case 'customers':
+      if (action === 'forget') {
+        const [customerId, ...extra] = rest;
+        if (customerId === undefined || customerId === '')
+          return fail('customers forget needs a customer id');
+        return noMoreArguments(extra, { kind: 'customers-forget', customerId });
       }
       break;
     default:

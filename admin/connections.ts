@@ -9,6 +9,7 @@ export const ADMIN_SETTINGS = [
   'mongoUrl',
   'inputStream',
   'processingGroup',
+  'keysDatabase',
   'logLevel',
 ] as const;
 export type AdminConfig = Config<(typeof ADMIN_SETTINGS)[number]>;
@@ -17,6 +18,8 @@ export type AdminConfig = Config<(typeof ADMIN_SETTINGS)[number]>;
 export interface Connections {
   eventStore(): EventStoreDBClient;
   mongo(): Db;
+  /** Another database on the same MongoDB server (the customer keys live apart from the read models). */
+  mongoDatabase(name: string): Db;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,7 @@ export function lazyConnections(config: AdminConfig): Connections {
   return {
     eventStore: () => (eventStore ??= connectEventStore(config.esdbConnectionString)),
     mongo: () => (mongo ??= connectMongo(config.mongoUrl)).db,
+    mongoDatabase: (name) => (mongo ??= connectMongo(config.mongoUrl)).client.db(name),
     // Against the embedded server, dispose() sometimes never settles after a status scan; a CLI must not hang.
     async close() {
       await Promise.all([

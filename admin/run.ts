@@ -3,10 +3,12 @@ import { ConfigError, loadConfig, type Env } from '../lib/config';
 import { isUnavailable } from '../lib/eventstore';
 import { createLogger } from '../lib/logger';
 import { isMongoUnavailable } from '../lib/mongo';
+import { forgettingKeyStore } from '../lib/personal-data/key-store';
 import { readModels } from '../synchronizers/registry';
 import { parseArgs, type AdminCommand } from './args';
 import { ADMIN_SETTINGS, lazyConnections, type AdminConfig, type Connections } from './connections';
 import type { CommandOutcome } from './outcome';
+import { customersForget } from './customer-commands';
 import { parkedList, parkedReplay } from './parked-commands';
 import { projectionsRebuild, projectionsStatus, projectionsVerify } from './projection-commands';
 import { subscriptionInfo } from './subscription-commands';
@@ -56,6 +58,12 @@ function execute(
       return projectionsRebuild(projections(), projectionNamed(command.readModel));
     case 'projections-verify':
       return projectionsVerify(projections(), projectionNamed(command.readModel));
+    case 'customers-forget':
+      return customersForget(
+        forgettingKeyStore(connections.mongoDatabase(config.keysDatabase)),
+        connections.eventStore(),
+        command.customerId,
+      );
   }
 }
 

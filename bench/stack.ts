@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,8 +76,12 @@ function commonEnv(options: ServiceEnv): Record<string, string> {
     MONGO_URL: options.devstack.mongoUrl,
     INPUT_STREAM: options.inputStream ?? 'shop-input',
     PROCESSING_GROUP: options.group ?? 'shop-processing',
+    PII_MASTER_KEY: BENCH_MASTER_KEY,
   };
 }
+
+/** Fresh for every bench run, like its data. */
+const BENCH_MASTER_KEY = randomBytes(32).toString('base64');
 
 async function startService(
   name: string,

@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig, SERVICE_SETTINGS } from './config';
 
 describe('configuration from environment variables', () => {
-  it('uses the documented defaults when nothing is set', () => {
-    const config = loadConfig(SERVICE_SETTINGS.shopApi, {});
+  it('uses the documented defaults when nothing but the one required secret is set', () => {
+    const masterKey = Buffer.alloc(32, 1);
+    const config = loadConfig(SERVICE_SETTINGS.shopApi, { PII_MASTER_KEY: masterKey.toString('base64') });
     expect(config).toEqual({
       esdbConnectionString: 'esdb://localhost:2113?tls=false',
       mongoUrl: 'mongodb://localhost:27017/shop',
@@ -11,6 +12,9 @@ describe('configuration from environment variables', () => {
       inputStream: 'shop-input',
       maxBodyBytes: 1048576,
       maxRequestWaitSeconds: 30,
+      masterKey,
+      keysDatabase: 'shop-keys',
+      inputMaxAgeSeconds: 604800,
       shutdownTimeoutMs: 10000,
     });
   });

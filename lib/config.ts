@@ -24,6 +24,11 @@ const positiveInt = z.coerce.number().int().positive();
 const streamName = z.string().regex(/^[^$\s][^\s]*$/);
 const esdbUrl = z.string().regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\/.+/);
 const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\/.+/);
+const base64Key = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]{43}=$/)
+  .transform((value) => Buffer.from(value, 'base64'));
+const databaseName = z.string().regex(/^[A-Za-z0-9_-]{1,63}$/);
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Every environment variable the services read, with its default: the one place defaults live. */
@@ -66,6 +71,23 @@ export const SETTINGS = {
     positiveInt,
     'a positive number of seconds',
     '30',
+  ),
+  masterKey: setting(
+    'PII_MASTER_KEY',
+    base64Key,
+    'a 256-bit key in base64 (44 characters), e.g. from `openssl rand -base64 32`',
+  ),
+  keysDatabase: setting(
+    'PII_KEYS_DATABASE',
+    databaseName,
+    'a MongoDB database name for the customer keys',
+    'shop-keys',
+  ),
+  inputMaxAgeSeconds: setting(
+    'INPUT_MAX_AGE_SECONDS',
+    positiveInt,
+    'a positive number of seconds the raw input is kept',
+    '604800',
   ),
   readyLagEvents: setting('READY_MAX_LAG_EVENTS', positiveInt, 'a positive number of events', '1000'),
 } as const;
@@ -111,10 +133,16 @@ export const SERVICE_SETTINGS = {
     'inputStream',
     'maxBodyBytes',
     'maxRequestWaitSeconds',
+    'masterKey',
+    'keysDatabase',
+    'inputMaxAgeSeconds',
     'shutdownTimeoutMs',
   ],
   processing: [
     'esdbConnectionString',
+    'mongoUrl',
+    'masterKey',
+    'keysDatabase',
     'logLevel',
     'processingPort',
     'inputStream',

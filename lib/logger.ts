@@ -1,6 +1,9 @@
 import pino, { type Logger } from 'pino';
+import { personalLogPaths } from '../processing/personal-data/personal-fields';
 
 export type { Logger };
+
+const REDACTED_PATHS = personalLogPaths(['', '*', '*.*']);
 
 export interface LoggerOptions {
   readonly level?: string;
@@ -19,6 +22,8 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       base: { service, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Personal fields never reach a log line in plain text, wherever a logged object carries them.
+      redact: { paths: REDACTED_PATHS, censor: '[personal data]' },
     },
     options.destination ?? pino.destination({ sync: false }),
   );

@@ -1,4 +1,5 @@
 import type { Address, Customer, OrderLine } from './orders/events';
+import type { Personal } from './personal-data/sealed';
 
 /** What the adapters make of a raw message and the aggregates decide on. Money is integer minor units. */
 export interface PlaceOrder {
@@ -7,7 +8,7 @@ export interface PlaceOrder {
   readonly customer: Customer;
   readonly lines: readonly OrderLine[];
   readonly currency: string;
-  readonly shippingAddress?: Address;
+  readonly shippingAddress?: Personal<Address>;
 }
 
 export interface CancelOrder {

@@ -3,6 +3,8 @@ import { connectEventStore, eventStoreCheck } from '../lib/eventstore';
 import { listen, opsApp } from '../lib/http';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
+import { connectMongo } from '../lib/mongo';
+import { mongoKeyStore } from '../lib/personal-data/key-store';
 import { processShutdown, runService } from '../lib/service';
 import { startProcessor } from './host/processor';
 
@@ -14,6 +16,7 @@ runService(SERVICE, async () => {
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
   const client = connectEventStore(config.esdbConnectionString);
   const registry = createMetricsRegistry(SERVICE);
+  const mongo = connectMongo(config.mongoUrl);
   const processor = startProcessor({
     client,
     logger,
@@ -23,6 +26,7 @@ runService(SERVICE, async () => {
     maxRetryCount: config.maxRetryCount,
     waitWindowMs: config.waitWindowMs,
     refundsGroup: config.refundsGroup,
+    keys: mongoKeyStore(mongo.client.db(config.keysDatabase), config.masterKey),
   });
   const http = await listen(
     opsApp(registry, { eventstore: eventStoreCheck(client) }),
@@ -33,6 +37,7 @@ runService(SERVICE, async () => {
   shutdown.register('stop taking messages and settle in-flight ones', () => processor.stop());
   shutdown.register('stop ops server', () => http.close());
   shutdown.register('close event store connection', () => client.dispose());
+  shutdown.register('close key store connection', () => mongo.client.close());
   logger.info(
     { port: http.port, inputStream: config.inputStream, group: config.processingGroup },
     'processing started',

@@ -8,6 +8,7 @@ import {
   type DevstackOptions,
 } from '../devstack/devstack-args';
 import { loadConfig } from '../lib/config';
+import { localMasterKey } from './local-master-key';
 
 /**
  * `npm start [-- devstack flags]`: the embedded servers (unless ESDB_CONNECTION_STRING / MONGO_URL point
@@ -143,6 +144,8 @@ async function main(): Promise<void> {
   const env = {
     ESDB_CONNECTION_STRING: external.esdb ?? `esdb://localhost:${devstack.esdbPort}?tls=false`,
     MONGO_URL: external.mongo ?? `mongodb://localhost:${devstack.mongoPort}/shop`,
+    PII_MASTER_KEY:
+      process.env.PII_MASTER_KEY || localMasterKey(ROOT, (text) => process.stdout.write(`start: ${text}`)),
   };
   start('shop-api', 'shop-api/main.ts', [], env);
   [config.processingPort, config.processingPort + SECOND_PROCESSOR_OFFSET].forEach((port, i) =>

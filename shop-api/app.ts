@@ -5,6 +5,9 @@ import { httpMetrics, opsRoutes, type ReadinessCheck } from '../lib/http';
 import type { Logger } from '../lib/logger';
 import { problem, problemErrorHandler, sendProblem } from '../lib/problem';
 import { ingestRoute } from './ingest/ingest-route';
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import type { KeyStore } from '../lib/personal-data/key-store';
+import { forgetRoute } from './customers/forget-route';
 import type { InputPublisher } from './ingest/input-publisher';
 import { queryRoutes } from './queries/query-routes';
 import type { ReadStore } from './queries/read-store';
@@ -18,6 +21,8 @@ export interface ShopApiPorts {
   readonly checks: Record<string, ReadinessCheck>;
   /** The read models; without them the gateway runs for ingest only. */
   readonly readStore?: ReadStore;
+  /** Customer keys: to open personal fields in answers and to forget a customer. */
+  readonly personalData?: { readonly keys: KeyStore; readonly client: EventStoreDBClient };
   /** Upper bound of `?wait=` on a request's status. */
   readonly maxRequestWaitSeconds?: number;
   /** Folder of the web UI's static files. */
@@ -47,11 +52,15 @@ export function createShopApi(ports: ShopApiPorts): Express {
       accepted,
     }),
   );
+  if (ports.personalData) {
+    app.use(forgetRoute(ports.personalData.keys, ports.personalData.client, ports.logger));
+  }
   if (ports.readStore) {
     app.use(
       queryRoutes(ports.readStore, ports.logger, {
         accepted,
         maxWaitSeconds: ports.maxRequestWaitSeconds ?? DEFAULT_MAX_REQUEST_WAIT_SECONDS,
+        ...(ports.personalData ? { keys: ports.personalData.keys } : {}),
       }),
     );
   }

@@ -6,7 +6,9 @@ import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { connectMongo } from '../lib/mongo';
 import { processShutdown, runService } from '../lib/service';
+import { mongoKeyStore } from '../lib/personal-data/key-store';
 import { createShopApi } from './app';
+import { keepInputFor } from './ingest/input-retention';
 import { eventStoreInputPublisher } from './ingest/input-publisher';
 import { mongoReadStore } from './queries/read-store';
 
@@ -20,6 +22,8 @@ runService(SERVICE, async () => {
   const eventStore = connectEventStore(config.esdbConnectionString);
   const mongo = connectMongo(config.mongoUrl);
   const registry = createMetricsRegistry(SERVICE);
+  const keys = mongoKeyStore(mongo.client.db(config.keysDatabase), config.masterKey);
+  const retention = keepInputFor(eventStore, config.inputStream, config.inputMaxAgeSeconds, logger);
   const app = createShopApi({
     publisher: eventStoreInputPublisher(eventStore, config.inputStream),
     logger,
@@ -28,11 +32,13 @@ runService(SERVICE, async () => {
     // Ready means "can accept shop data": MongoDB being down only makes the query routes answer 503.
     checks: { eventstore: eventStoreCheck(eventStore) },
     readStore: mongoReadStore(mongo.db),
+    personalData: { keys, client: eventStore },
     maxRequestWaitSeconds: config.maxRequestWaitSeconds,
     staticDir: STATIC_DIR,
   });
   const http = await listen(app, config.shopApiPort, '0.0.0.0', 'PORT');
   shutdown.register('stop accepting requests', () => http.close());
+  shutdown.register('stop setting the input retention', () => retention.stop());
   shutdown.register('close connections', async () => {
     await eventStore.dispose();
     await mongo.client.close();

@@ -20,9 +20,19 @@ const timestamp = z.iso.datetime({ offset: true });
 const minorUnits = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const id = z.string().min(1);
 
+/** A personal value as processing seals it (see processing/personal-data/sealed.ts), or plain in older events. */
+const sealed = z.object({
+  $sealed: z.literal('AES-256-GCM'),
+  kid: z.string(),
+  iv: z.string(),
+  tag: z.string(),
+  data: z.string(),
+});
+const personalText = z.union([z.string(), sealed]);
+
 export const orderPlacedData: z.ZodType<OrderPlaced['data']> = z.object({
   orderId: id,
-  customer: z.object({ id, name: z.string(), email: z.string().optional() }),
+  customer: z.object({ id, name: personalText, email: personalText.optional() }),
   lines: z.array(z.object({ sku: id, quantity: z.number().int().positive(), unitPrice: minorUnits })),
   currency: z.string().length(3),
   total: minorUnits,

@@ -1,6 +1,7 @@
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
 import { v4 as uuidv4 } from 'uuid';
 import { startEventStore } from '../devstack/eventstore';
+import { startMongo } from '../devstack/mongo';
 import { createLogger } from '../lib/logger';
 import { countEventsByType } from './support/event-counts';
 import { eventually, http } from './support/http-client';
@@ -68,12 +69,15 @@ async function expectEachHandledOnce(
 
 describe('processor processes compete for the input stream', () => {
   let store: Awaited<ReturnType<typeof startEventStore>>;
+  // Processing keeps customer keys in MongoDB (to seal personal data), so it needs one too.
+  let mongo: Awaited<ReturnType<typeof startMongo>>;
   let client: EventStoreDBClient;
   const processes: ServiceProcess[] = [];
 
   const startProcessing = (group: string) => {
     const process = startServiceProcess('processing/main.ts', {
       ESDB_CONNECTION_STRING: store.connectionString,
+      MONGO_URL: `${mongo.url}/shop`,
       PROCESSING_PORT: '0',
       PROCESSING_GROUP: group,
       INPUT_STREAM: INPUT,
@@ -84,6 +88,7 @@ describe('processor processes compete for the input stream', () => {
 
   beforeAll(async () => {
     store = await startEventStore({ port: 0, logger: silent });
+    mongo = await startMongo({ port: 0, logger: silent });
     client = EventStoreDBClient.connectionString(store.connectionString);
   });
 
@@ -91,6 +96,7 @@ describe('processor processes compete for the input stream', () => {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
     await client.dispose();
     await store.close();
+    await mongo.close();
   });
 
   it('shares the work between two processes and handles every input once', async () => {

@@ -92,6 +92,7 @@ describe('processing delivers every input once in effect', () => {
       inputStream: INPUT_STREAM,
       group: 'redelivery-check',
       refundsGroup: 'redelivery-check-refunds',
+      keys: pipeline.keys,
       maxRetryCount: 1,
     });
     try {

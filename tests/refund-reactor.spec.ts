@@ -26,6 +26,7 @@ function processor(pipeline: Pipeline): Processor {
     inputStream: INPUT_STREAM,
     group: GROUP,
     refundsGroup: REFUNDS_GROUP,
+    keys: pipeline.keys,
     maxRetryCount: 5,
   });
 }

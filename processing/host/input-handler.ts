@@ -4,6 +4,7 @@ import { counter, histogram } from '../../lib/metrics';
 import type { Logger } from '../../lib/logger';
 import type { Settlement } from '../../lib/persistent-consumer';
 import { adapt } from '../adapters/registry';
+import type { ShopCommand } from '../commands';
 import { SHOP_DATA_RECEIVED } from '../requests/events';
 import type { AggregateStore } from './aggregate-store';
 import { handleCommand } from './command-handler';
@@ -16,6 +17,8 @@ export interface InputHandlerDeps {
   readonly logger: Logger;
   readonly registry: Registry;
   readonly policy: RetryPolicy;
+  /** Seals a command's personal fields before anything is decided or appended. */
+  readonly seal: (command: ShopCommand) => Promise<ShopCommand>;
   readonly now?: () => Date;
 }
 
@@ -95,7 +98,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
       }
       const outcome = await handleCommand(
         deps.store,
-        adapted.command,
+        await deps.seal(adapted.command),
         { causationId: event.eventId, correlationId: requestId },
         () => ({ now: now().toISOString() }),
       );

@@ -3,9 +3,11 @@ import type { Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger';
 import { startPersistentConsumer, type PersistentConsumer } from '../../lib/persistent-consumer';
 import { gauge } from '../../lib/metrics';
+import type { KeyStore } from '../../lib/personal-data/key-store';
 import { eventStoreAggregateStore } from './aggregate-store';
 import { createInputHandler } from './input-handler';
 import { eventStoreOutcomeRecorder } from './outcome-recorder';
+import { personalDataSealer } from './personal-data';
 import { startRefundReactor } from './refund-reactor';
 import { serverMaxRetryCount, type RetryPolicy } from './retry-policy';
 
@@ -20,6 +22,8 @@ export interface ProcessorOptions {
   readonly waitWindowMs?: number;
   readonly concurrency?: number;
   readonly messageTimeoutMs?: number;
+  /** Where customer keys live, to seal personal data. */
+  readonly keys: KeyStore;
 }
 
 export interface Processor {
@@ -51,6 +55,7 @@ export function startProcessor(options: ProcessorOptions): Processor {
     logger,
     registry,
     policy,
+    seal: personalDataSealer(options.keys),
   });
   const consumer = startPersistentConsumer({
     client,

@@ -1,3 +1,5 @@
+import type { Personal } from '../personal-data/sealed';
+
 /**
  * Events of the Order aggregate, stream `order-<orderId>`. Money is integer minor units of `currency`.
  * The order stream is the consistency boundary of every rule that spans an order's payments and shipment, so
@@ -10,10 +12,11 @@ export interface OrderLine {
   readonly unitPrice: number;
 }
 
+/** The customer's id stays plain (decisions and reports need it); name and e-mail are sealed in events. */
 export interface Customer {
   readonly id: string;
-  readonly name: string;
-  readonly email?: string;
+  readonly name: Personal<string>;
+  readonly email?: Personal<string>;
 }
 
 export interface Address {
@@ -32,7 +35,7 @@ export interface OrderPlaced {
     readonly lines: readonly OrderLine[];
     readonly currency: string;
     readonly total: number;
-    readonly shippingAddress?: Address;
+    readonly shippingAddress?: Personal<Address>;
     readonly placedAt: string;
   };
 }

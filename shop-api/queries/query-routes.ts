@@ -10,6 +10,9 @@ import {
   requestStatusQuery,
   salesReportQuery,
 } from './query-params';
+import type { KeyStore } from '../../lib/personal-data/key-store';
+import type { OrderDocument } from '../../synchronizers/orders/order-document';
+import { customerRevealer } from '../customers/reveal';
 import type { AcceptedRequests } from '../requests/accepted-requests';
 import { waitForRequest } from '../requests/request-wait';
 import type { ReadStore } from './read-store';
@@ -40,15 +43,25 @@ function validId(id: string, res: Response): boolean {
 }
 
 /** Reads of the read models. MongoDB being down is a 503 for these routes only; ingest keeps working. */
+const NO_KEYS: KeyStore = {
+  keyFor: () => Promise.reject(new Error('no key store')),
+  find: () => Promise.resolve(undefined),
+  forget: () => Promise.resolve({ outcome: 'unknown' }),
+};
+
 export interface RequestStatusOptions {
   readonly accepted: AcceptedRequests;
   /** Upper bound of `?wait=` in seconds. */
   readonly maxWaitSeconds: number;
+  /** Opens customers' sealed fields; without it they are answered as `erased`. */
+  readonly keys?: KeyStore;
 }
 
 export function queryRoutes(store: ReadStore, logger: Logger, options: RequestStatusOptions): Router {
   const router = express.Router();
   const statusQuery = requestStatusQuery(options.maxWaitSeconds);
+  const reveal = customerRevealer(options.keys ?? NO_KEYS);
+  const answer = async (doc: OrderDocument) => orderResponse(doc, await reveal(doc.customer));
 
   const guard =
     (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
@@ -75,7 +88,7 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
       if (!validId(id, res)) return;
       const doc = await store.order(id);
       if (!doc) return sendProblem(res, problem(404, 'order-not-found', `There is no order ${id} (yet).`));
-      res.json(orderResponse(doc));
+      res.json(await answer(doc));
     }),
   );
 
@@ -87,7 +100,7 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
       const page = await store.orders(query);
       const last = page.items[page.items.length - 1];
       res.json({
-        items: page.items.map(orderResponse),
+        items: await Promise.all(page.items.map(answer)),
         nextCursor: page.more && last ? encodeCursor({ placedAt: last.placedAt, id: last._id }) : null,
       });
     }),

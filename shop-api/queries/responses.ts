@@ -1,16 +1,18 @@
 import { formatAmount } from '../../processing/money/money';
 import type { ShopDataReceivedMetadata } from '../../processing/requests/events';
+import type { RevealedCustomer } from '../customers/reveal';
 import type { OrderDocument } from '../../synchronizers/orders/order-document';
 import type { RequestDocument } from '../../synchronizers/requests/request-document';
 import type { SalesDayDocument } from '../../synchronizers/sales-daily/sales-day-document';
 
 /** Read-model documents as the API shows them: camelCase, amounts as decimal strings in the major unit. */
-export function orderResponse(doc: OrderDocument) {
+/** An order as answered; `customer` with its personal fields opened (or `erased`). */
+export function orderResponse(doc: OrderDocument, customer: RevealedCustomer) {
   const money = (minor: number) => formatAmount(minor, doc.currency);
   return {
     id: doc._id,
     status: doc.status,
-    customer: doc.customer,
+    customer,
     lines: doc.lines.map((line) => ({
       sku: line.sku,
       quantity: line.quantity,

@@ -1,3 +1,4 @@
+import type { Personal } from '../../processing/personal-data/sealed';
 import type { ReadModelDocument } from '../projection';
 
 export const ORDER_STATUSES = [
@@ -10,10 +11,11 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/** As the events carry it: name and e-mail sealed, opened only when an answer is given (shop-api). */
 export interface OrderCustomer {
   readonly id: string;
-  readonly name: string;
-  readonly email?: string;
+  readonly name: Personal<string>;
+  readonly email?: Personal<string>;
 }
 
 export interface OrderLineView {

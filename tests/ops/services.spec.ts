@@ -37,6 +37,7 @@ describe('the services operated as processes', () => {
       shopApi: startService('shop-api/main.ts', { ...common, MONGO_URL: mongoUrl, PORT: '0' }),
       processing: startService('processing/main.ts', {
         ...common,
+        MONGO_URL: mongoUrl,
         PROCESSING_PORT: '0',
         PROCESSING_MAX_RETRY: '1',
         PROCESSING_WAIT_WINDOW_MS: '300',

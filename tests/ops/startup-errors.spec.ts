@@ -19,7 +19,10 @@ const stderrLines = (result: Finished) => result.stderr.trim().split('\n');
 
 describe('service start-up errors', () => {
   let occupied: { server: Server; port: number };
-  let runs: Record<'badPort' | 'badEsdb' | 'badRetries' | 'portInUse', Promise<Finished>>;
+  let runs: Record<
+    'badPort' | 'badEsdb' | 'badRetries' | 'portInUse' | 'noMasterKey' | 'badMasterKey',
+    Promise<Finished>
+  >;
 
   beforeAll(async () => {
     occupied = await occupiedPort();
@@ -30,6 +33,8 @@ describe('service start-up errors', () => {
         PROCESSING_MAX_RETRY: '-1',
         PROCESSING_PORT: '70000',
       }),
+      noMasterKey: runToEnd('processing/main.ts', [], { PII_MASTER_KEY: '' }),
+      badMasterKey: runToEnd('shop-api/main.ts', [], { PII_MASTER_KEY: 'c2hvcnQ=' }),
       portInUse: runToEnd('shop-api/main.ts', [], {
         PORT: String(occupied.port),
         ESDB_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
@@ -63,6 +68,23 @@ describe('service start-up errors', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('PROCESSING_MAX_RETRY is malformed');
     expect(lines[0]).toContain('PROCESSING_PORT is malformed');
+  });
+
+  it('stops without a master key, or with one that is not 256 bits, naming PII_MASTER_KEY', async () => {
+    const missing = await runs.noMasterKey;
+    expect(missing.code).toBe(2);
+    expect(stderrLines(missing)).toEqual([
+      expect.stringMatching(
+        /^processing: Invalid configuration: PII_MASTER_KEY is missing: expected a 256-bit key/,
+      ),
+    ]);
+    const malformed = await runs.badMasterKey;
+    expect(malformed.code).toBe(2);
+    expect(stderrLines(malformed)).toEqual([
+      expect.stringMatching(
+        /^shop-api: Invalid configuration: PII_MASTER_KEY is malformed: expected a 256-bit key/,
+      ),
+    ]);
   });
 
   it('says which port is taken and how to fix it', async () => {

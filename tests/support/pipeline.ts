@@ -6,10 +6,15 @@ import { createShopApi } from '../../shop-api/app';
 import { eventStoreInputPublisher } from '../../shop-api/ingest/input-publisher';
 import { mongoReadStore } from '../../shop-api/queries/read-store';
 import { startSynchronizers, type Synchronizers } from '../../synchronizers/host/synchronizers';
-import { openTestEventStore, openTestMongo, uniqueName } from './test-servers';
+import { mongoKeyStore } from '../../lib/personal-data/key-store';
+import { keepInputFor } from '../../shop-api/ingest/input-retention';
+import { externalServers, openTestEventStore, openTestMongo, uniqueName } from './test-servers';
+import { TEST_MASTER_KEY } from './test-keys';
 
 export const INPUT_STREAM = uniqueName('shop-input');
 export const GROUP = uniqueName('shop-processing');
+/** The gateway's default: a week. */
+export const INPUT_MAX_AGE_SECONDS = 604_800;
 export const REFUNDS_GROUP = uniqueName('shop-refunds');
 
 export interface PipelineOptions {
@@ -29,6 +34,9 @@ export async function startPipeline(options: PipelineOptions = {}) {
   const mongo = await openTestMongo();
   const { client } = eventstore;
   const { db } = mongo;
+  const keysDb = mongo.client.db(uniqueName('shop-keys'));
+  const keys = mongoKeyStore(keysDb, TEST_MASTER_KEY);
+  const retention = keepInputFor(client, INPUT_STREAM, INPUT_MAX_AGE_SECONDS, logger);
   const app = createShopApi({
     publisher: eventStoreInputPublisher(client, INPUT_STREAM),
     logger,
@@ -36,6 +44,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     maxBodyBytes: 1024 * 1024,
     checks: {},
     readStore: mongoReadStore(db),
+    personalData: { keys, client },
     staticDir: options.staticDir,
   });
   const api = await listen(app, 0, '127.0.0.1', 'PORT');
@@ -49,6 +58,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
         inputStream: INPUT_STREAM,
         group: GROUP,
         refundsGroup: REFUNDS_GROUP,
+        keys,
         maxRetryCount: options.maxRetryCount ?? 5,
         ...(options.waitWindowMs === undefined ? {} : { waitWindowMs: options.waitWindowMs }),
       }),
@@ -74,11 +84,16 @@ export async function startPipeline(options: PipelineOptions = {}) {
     mongoUrl: mongo.url,
     processors,
     synchronizers,
+    keys,
+    /** The key store's database, for service processes (PII_KEYS_DATABASE). */
+    keysDatabase: keysDb.databaseName,
     logger,
     async stop() {
+      retention.stop();
       await api.close();
       for (const processor of processors) await processor.stop();
       await synchronizers?.stop();
+      if (externalServers()) await keysDb.dropDatabase();
       await mongo.close();
       await eventstore.close();
     },

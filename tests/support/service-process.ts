@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { TEST_MASTER_KEY_BASE64 } from './test-keys';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -35,7 +36,8 @@ export function startServiceProcess(
     ['--import', 'tsx', path.join(ROOT, entry), ...(options.args ?? [])],
     {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      // Every service that handles personal data needs a master key; the run's test key unless a spec sets one.
+      env: { ...process.env, LOG_LEVEL: 'info', PII_MASTER_KEY: TEST_MASTER_KEY_BASE64, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: options.processGroup ?? false,
     },
