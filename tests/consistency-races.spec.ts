@@ -8,6 +8,8 @@ import { startPipeline, type Pipeline } from './support/pipeline';
  */
 const API = '/shop/api/v1';
 const ROUNDS = 60;
+// Each race sends a few hundred requests and waits for every one to settle; on a busy machine that takes a while.
+jest.setTimeout(120_000);
 
 type Body = Record<string, unknown>;
 const web = (applies: string, payload: Body): Body => ({
