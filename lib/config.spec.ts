@@ -12,6 +12,17 @@ describe('configuration from environment variables', () => {
       maxBodyBytes: 1048576,
       maxRequestWaitSeconds: 30,
       shutdownTimeoutMs: 10000,
+      host: '127.0.0.1',
+      headersTimeoutMs: 10000,
+      requestTimeoutMs: 30000,
+      maxJsonDepth: 32,
+      maxJsonArrayLength: 10000,
+      maxJsonStringLength: 100000,
+      maxJsonObjectKeys: 1000,
+      maxEventBytes: 1040384,
+      ingestRateLimit: 100,
+      ingestRateWindowMs: 1000,
+      corsOrigins: undefined,
     });
   });
 

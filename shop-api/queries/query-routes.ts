@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
+import { hasScope, requireScope } from '../../lib/auth/authenticate';
 import type { Logger } from '../../lib/logger';
 import { isMongoUnavailable } from '../../lib/mongo';
 import { problem, sendProblem } from '../../lib/problem';
@@ -68,33 +69,38 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
       }
     };
 
+  const read = requireScope('shop:read');
   router.get(
     `${BASE}/orders/:id`,
+    read,
     guard(async (req, res) => {
       const id = String(req.params.id);
       if (!validId(id, res)) return;
       const doc = await store.order(id);
       if (!doc) return sendProblem(res, problem(404, 'order-not-found', `There is no order ${id} (yet).`));
-      res.json(orderResponse(doc));
+      res.json(orderResponse(doc, hasScope(res, 'shop:pii')));
     }),
   );
 
   router.get(
     `${BASE}/orders`,
+    read,
     guard(async (req, res) => {
       const query = parseQuery(orderListQuery, req, res);
       if (!query) return;
       const page = await store.orders(query);
       const last = page.items[page.items.length - 1];
       res.json({
-        items: page.items.map(orderResponse),
+        items: page.items.map((doc) => orderResponse(doc, hasScope(res, 'shop:pii'))),
         nextCursor: page.more && last ? encodeCursor({ placedAt: last.placedAt, id: last._id }) : null,
       });
     }),
   );
 
+  // A sender follows the Location of its 202 with the key it posted with: shop:ingest is enough here.
   router.get(
     `${BASE}/requests/:id`,
+    requireScope('shop:read', 'shop:ingest'),
     guard(async (req, res) => {
       const id = String(req.params.id);
       if (!validId(id, res)) return;
@@ -112,6 +118,7 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
 
   router.get(
     `${BASE}/reports/sales`,
+    read,
     guard(async (req, res) => {
       const query = parseQuery(salesReportQuery, req, res);
       if (!query) return;
@@ -124,6 +131,13 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
         totals: salesTotals(days),
       });
     }),
+  );
+  router.all(
+    [`${BASE}/orders/:id`, `${BASE}/orders`, `${BASE}/requests/:id`, `${BASE}/reports/sales`],
+    (req, res) => {
+      res.set('Allow', 'GET, HEAD');
+      sendProblem(res, problem(405, 'method-not-allowed', `${req.method} is not allowed here; use GET.`));
+    },
   );
   return router;
 }

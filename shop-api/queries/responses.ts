@@ -3,14 +3,18 @@ import type { ShopDataReceivedMetadata } from '../../processing/requests/events'
 import type { OrderDocument } from '../../synchronizers/orders/order-document';
 import type { RequestDocument } from '../../synchronizers/requests/request-document';
 import type { SalesDayDocument } from '../../synchronizers/sales-daily/sales-day-document';
+import { maskCustomer } from './pii-mask';
 
-/** Read-model documents as the API shows them: camelCase, amounts as decimal strings in the major unit. */
-export function orderResponse(doc: OrderDocument) {
+/**
+ * Read-model documents as the API shows them: camelCase, amounts as decimal strings in the major unit. The
+ * customer's name and e-mail only unmasked for a caller with `shop:pii`.
+ */
+export function orderResponse(doc: OrderDocument, showPii: boolean) {
   const money = (minor: number) => formatAmount(minor, doc.currency);
   return {
     id: doc._id,
     status: doc.status,
-    customer: doc.customer,
+    customer: showPii ? doc.customer : maskCustomer(doc.customer),
     lines: doc.lines.map((line) => ({
       sku: line.sku,
       quantity: line.quantity,

@@ -6,6 +6,9 @@ import { createShopApi } from '../../shop-api/app';
 import { eventStoreInputPublisher } from '../../shop-api/ingest/input-publisher';
 import { mongoReadStore } from '../../shop-api/queries/read-store';
 import { startSynchronizers, type Synchronizers } from '../../synchronizers/host/synchronizers';
+import type { OidcConfig } from '../../lib/config';
+import type { RateLimitSettings } from '../../lib/security';
+import { NO_RATE_LIMIT, testAuthenticator } from './test-keys';
 import { openTestEventStore, openTestMongo, uniqueName } from './test-servers';
 
 export const INPUT_STREAM = uniqueName('shop-input');
@@ -20,6 +23,10 @@ export interface PipelineOptions {
   readonly synchronizers?: boolean;
   /** Serve the web UI from this folder (the browser tests pass `shop-api/ui`). */
   readonly staticDir?: string;
+  /** Accept JWTs of this issuer too (the test keys are always accepted). */
+  readonly oidc?: OidcConfig;
+  /** Per-key ingest limit; by default far above what any spec sends. */
+  readonly ingestRateLimit?: RateLimitSettings;
 }
 
 /** The whole product in one test process: both embedded servers, gateway, processors, synchronizers. */
@@ -37,6 +44,8 @@ export async function startPipeline(options: PipelineOptions = {}) {
     checks: {},
     readStore: mongoReadStore(db),
     staticDir: options.staticDir,
+    authenticator: testAuthenticator(options.oidc),
+    ingestRateLimit: options.ingestRateLimit ?? NO_RATE_LIMIT,
   });
   const api = await listen(app, 0, '127.0.0.1', 'PORT');
   const processors: Processor[] = [];

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { TEST_API_KEYS } from './test-keys';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -35,7 +36,7 @@ export function startServiceProcess(
     ['--import', 'tsx', path.join(ROOT, entry), ...(options.args ?? [])],
     {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      env: { ...process.env, LOG_LEVEL: 'info', API_KEYS: TEST_API_KEYS, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: options.processGroup ?? false,
     },
