@@ -1,4 +1,4 @@
-import { listen } from '../../lib/http';
+import { listen, type HttpTimeouts } from '../../lib/http';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { startProcessor, type Processor } from '../../processing/host/processor';
@@ -27,6 +27,7 @@ export interface PipelineOptions {
   readonly oidc?: OidcConfig;
   /** Per-key ingest limit; by default far above what any spec sends. */
   readonly ingestRateLimit?: RateLimitSettings;
+  readonly httpTimeouts?: HttpTimeouts;
 }
 
 /** The whole product in one test process: both embedded servers, gateway, processors, synchronizers. */
@@ -47,7 +48,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     authenticator: testAuthenticator(options.oidc),
     ingestRateLimit: options.ingestRateLimit ?? NO_RATE_LIMIT,
   });
-  const api = await listen(app, 0, '127.0.0.1', 'PORT');
+  const api = await listen(app, 0, '127.0.0.1', 'PORT', options.httpTimeouts);
   const processors: Processor[] = [];
   for (let i = 0; i < (options.processors ?? 1); i++) {
     processors.push(
