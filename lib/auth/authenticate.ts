@@ -36,7 +36,11 @@ export function createAuthenticator(config: AuthConfig): Authenticator {
         if (checked.ok) return checked;
         return { ok: false, status: checked.reason === 'invalid-token' ? 401 : 503, detail: checked.detail };
       }
-      return { ok: false, status: 401, detail: 'The bearer token is neither a valid API key nor a JWT we accept.' };
+      return {
+        ok: false,
+        status: 401,
+        detail: 'The bearer token is neither a valid API key nor a JWT we accept.',
+      };
     },
   };
 }
@@ -63,13 +67,20 @@ export function authenticate(authenticator: Authenticator, logger: Logger): Requ
       res.set('WWW-Authenticate', challenge());
       return sendProblem(
         res,
-        problem(401, 'unauthenticated', 'Send a token as "Authorization: Bearer <token>" (an API key or a JWT).'),
+        problem(
+          401,
+          'unauthenticated',
+          'Send a token as "Authorization: Bearer <token>" (an API key or a JWT).',
+        ),
       );
     }
     const token = BEARER.exec(header)?.[1];
     if (token === undefined) {
       res.set('WWW-Authenticate', challenge('invalid_request'));
-      return sendProblem(res, problem(401, 'invalid-authorization', 'The Authorization header is not "Bearer <token>".'));
+      return sendProblem(
+        res,
+        problem(401, 'invalid-authorization', 'The Authorization header is not "Bearer <token>".'),
+      );
     }
     authenticator.authenticate(token).then(
       (result) => {
@@ -101,9 +112,14 @@ export function requireScope(...anyOf: readonly Scope[]): RequestHandler {
     res.set('WWW-Authenticate', challenge('insufficient_scope', `, scope="${anyOf.join(' ')}"`));
     sendProblem(
       res,
-      problem(403, 'insufficient-scope', `This needs the scope ${anyOf.join(' or ')}, which the token lacks.`, {
-        requiredScopes: anyOf,
-      }),
+      problem(
+        403,
+        'insufficient-scope',
+        `This needs the scope ${anyOf.join(' or ')}, which the token lacks.`,
+        {
+          requiredScopes: anyOf,
+        },
+      ),
     );
   };
 }

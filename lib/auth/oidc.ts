@@ -61,9 +61,9 @@ async function discoverJwksUrl(issuer: string): Promise<URL> {
 export function oidcVerifier(config: OidcConfig): (token: string) => Promise<JwtCheck> {
   let keys: Promise<ReturnType<typeof createRemoteJWKSet>> | undefined;
   const keySet = () => {
-    keys ??= (config.jwksUrl ? Promise.resolve(new URL(config.jwksUrl)) : discoverJwksUrl(config.issuer)).then(
-      (url) => createRemoteJWKSet(url, { timeoutDuration: OIDC_FETCH_TIMEOUT_MS }),
-    );
+    keys ??= (
+      config.jwksUrl ? Promise.resolve(new URL(config.jwksUrl)) : discoverJwksUrl(config.issuer)
+    ).then((url) => createRemoteJWKSet(url, { timeoutDuration: OIDC_FETCH_TIMEOUT_MS }));
     // A failed discovery is tried again on the next request rather than remembered.
     void keys.catch(() => (keys = undefined));
     return keys;

@@ -19,7 +19,7 @@ const stderrLines = (result: Finished) => result.stderr.trim().split('\n');
 
 describe('service start-up errors', () => {
   let occupied: { server: Server; port: number };
-  let runs: Record<'badPort' | 'badEsdb' | 'badRetries' | 'portInUse', Promise<Finished>>;
+  let runs: Record<'badPort' | 'badEsdb' | 'badRetries' | 'portInUse' | 'noAuth', Promise<Finished>>;
 
   beforeAll(async () => {
     occupied = await occupiedPort();
@@ -35,6 +35,7 @@ describe('service start-up errors', () => {
         ESDB_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
         MONGO_URL: 'mongodb://127.0.0.1:1/shop',
       }),
+      noAuth: runToEnd('processing/main.ts', [], { API_KEYS: '' }),
     };
     await Promise.allSettled(Object.values(runs));
   });
@@ -63,6 +64,14 @@ describe('service start-up errors', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('PROCESSING_MAX_RETRY is malformed');
     expect(lines[0]).toContain('PROCESSING_PORT is malformed');
+  });
+
+  it('stops a service without auth configuration, naming API_KEYS and OIDC_ISSUER', async () => {
+    const result = await runs.noAuth;
+    expect(result.code).toBe(2);
+    expect(stderrLines(result)).toEqual([
+      expect.stringMatching(/^processing: Invalid configuration: API_KEYS is missing: .*OIDC_ISSUER/),
+    ]);
   });
 
   it('says which port is taken and how to fix it', async () => {
