@@ -86,16 +86,38 @@ export const SETTINGS = {
   requestTimeoutMs: setting('REQUEST_TIMEOUT_MS', positiveInt, 'a positive number of milliseconds', '30000'),
   maxJsonDepth: setting('MAX_JSON_DEPTH', positiveInt, 'a positive nesting depth', '32'),
   maxJsonArrayLength: setting('MAX_JSON_ARRAY_LENGTH', positiveInt, 'a positive number of items', '10000'),
-  maxJsonStringLength: setting('MAX_JSON_STRING_LENGTH', positiveInt, 'a positive number of characters', '100000'),
+  maxJsonStringLength: setting(
+    'MAX_JSON_STRING_LENGTH',
+    positiveInt,
+    'a positive number of characters',
+    '100000',
+  ),
   maxJsonObjectKeys: setting('MAX_JSON_OBJECT_KEYS', positiveInt, 'a positive number of fields', '1000'),
   maxEventBytes: setting('MAX_EVENT_BYTES', positiveInt, 'a positive number of bytes', '1040384'),
   ingestRateLimit: setting('INGEST_RATE_LIMIT', positiveInt, 'a positive number of requests', '100'),
-  ingestRateWindowMs: setting('INGEST_RATE_WINDOW_MS', positiveInt, 'a positive number of milliseconds', '1000'),
-  corsOrigins: optionalSetting('CORS_ORIGINS', origins, 'comma-separated origins such as https://shop.example.com'),
+  ingestRateWindowMs: setting(
+    'INGEST_RATE_WINDOW_MS',
+    positiveInt,
+    'a positive number of milliseconds',
+    '1000',
+  ),
+  corsOrigins: optionalSetting(
+    'CORS_ORIGINS',
+    origins,
+    'comma-separated origins such as https://shop.example.com',
+  ),
   apiKeys: optionalSetting('API_KEYS', apiKeysSchema, API_KEYS_EXPECTS),
-  oidcIssuer: optionalSetting('OIDC_ISSUER', httpsUrl, 'the OpenID Connect issuer URL, e.g. https://login.example.com/realms/shop'),
-  oidcAudience: optionalSetting('OIDC_AUDIENCE', z.string().min(1), 'the audience (aud) the tokens are issued for'),
-  oidcJwksUrl: optionalSetting('OIDC_JWKS_URL', httpsUrl, 'the URL of the issuer\'s JSON Web Key Set'),
+  oidcIssuer: optionalSetting(
+    'OIDC_ISSUER',
+    httpsUrl,
+    'the OpenID Connect issuer URL, e.g. https://login.example.com/realms/shop',
+  ),
+  oidcAudience: optionalSetting(
+    'OIDC_AUDIENCE',
+    z.string().min(1),
+    'the audience (aud) the tokens are issued for',
+  ),
+  oidcJwksUrl: optionalSetting('OIDC_JWKS_URL', httpsUrl, "the URL of the issuer's JSON Web Key Set"),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -127,7 +149,10 @@ export function loadConfig<K extends SettingName>(names: readonly K[], env: Env 
     }
     const parsed = schema.safeParse(value);
     if (parsed.success) config[name] = parsed.data;
-    else problems.push(`${variable} is malformed: expected ${expects}, got ${shown(variable, value)}${customIssues(parsed.error)}`);
+    else
+      problems.push(
+        `${variable} is malformed: expected ${expects}, got ${shown(variable, value)}${customIssues(parsed.error)}`,
+      );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as Config<K>;

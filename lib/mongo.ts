@@ -22,7 +22,14 @@ export function connectMongo(url: string): { client: MongoClient; db: Db } {
 }
 
 /** Socket errors the driver sometimes lets through unwrapped (a write to a connection the server closed). */
-const SOCKET_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
+const SOCKET_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+]);
 
 /** MongoDB cannot be reached right now: the driver's network error classes, or a raw socket error. */
 export function isMongoUnavailable(error: unknown): boolean {

@@ -89,7 +89,11 @@ export function clientErrorProblem(error: unknown): Problem | undefined {
       return problem(400, 'invalid-content-length', 'The body is not as long as Content-Length says.');
   }
   if (typeof e.code === 'string' && /^(Z_|ERR__|ERR_BROTLI|ERR_ZLIB)/.test(e.code)) {
-    return problem(400, 'invalid-content-encoding', 'The body cannot be decoded as its Content-Encoding says.');
+    return problem(
+      400,
+      'invalid-content-encoding',
+      'The body cannot be decoded as its Content-Encoding says.',
+    );
   }
   const status = typeof e.status === 'number' ? e.status : e.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

@@ -59,9 +59,7 @@ export function createShopApi(ports: ShopApiPorts): Express {
   app.use(httpMetrics(ports.registry));
   const signedIn = authenticate(ports.authenticator, ports.logger);
   const admin = [signedIn, requireScope('shop:admin')];
-  app.use(
-    opsRoutes(ports.registry, ports.checks, { ready: admin, metrics: ports.metricsOpen ? [] : admin }),
-  );
+  app.use(opsRoutes(ports.registry, ports.checks, { ready: admin, metrics: ports.metricsOpen ? [] : admin }));
   app.use('/shop/api', cors(ports.corsOrigins ?? []), signedIn);
   const ingestLatency = histogram(
     ports.registry,

@@ -26,11 +26,15 @@ runService(SERVICE, async () => {
     readyLagEvents: config.readyLagEvents,
   });
   const http = await listen(
-    opsApp(registry, {
-      eventstore: eventStoreCheck(eventStore),
-      mongo: mongoCheck(mongo.db),
-      projections: () => synchronizers.readiness(),
-    }, opsGuards(createAuthenticator(config.auth), logger, config.host)),
+    opsApp(
+      registry,
+      {
+        eventstore: eventStoreCheck(eventStore),
+        mongo: mongoCheck(mongo.db),
+        projections: () => synchronizers.readiness(),
+      },
+      opsGuards(createAuthenticator(config.auth), logger, config.host),
+    ),
     config.synchronizersPort,
     config.host,
     'SYNCHRONIZERS_PORT',

@@ -20,14 +20,22 @@ export function jsonBodyReader(maxBodyBytes: number, limits: JsonLimits): Reques
     if (!req.is(['application/json', 'application/*+json'])) {
       return sendProblem(
         res,
-        problem(415, 'unsupported-media-type', 'Send the shop data as JSON with Content-Type: application/json.'),
+        problem(
+          415,
+          'unsupported-media-type',
+          'Send the shop data as JSON with Content-Type: application/json.',
+        ),
       );
     }
     const charset = CHARSET.exec(req.get('content-type') ?? '')?.[1]?.toLowerCase();
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       return sendProblem(
         res,
-        problem(415, 'unsupported-charset', 'JSON must be UTF-8 (RFC 8259): leave out charset or send charset=utf-8.'),
+        problem(
+          415,
+          'unsupported-charset',
+          'JSON must be UTF-8 (RFC 8259): leave out charset or send charset=utf-8.',
+        ),
       );
     }
     next();

@@ -133,7 +133,10 @@ export function ingestRoute({
   );
   router.all(INGEST_PATH, (req, res) => {
     res.set('Allow', 'POST');
-    sendProblem(res, problem(405, 'method-not-allowed', `${req.method} is not allowed here; POST shop data.`));
+    sendProblem(
+      res,
+      problem(405, 'method-not-allowed', `${req.method} is not allowed here; POST shop data.`),
+    );
   });
   return router;
 }

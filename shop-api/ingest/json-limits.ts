@@ -20,7 +20,8 @@ export const DEFAULT_JSON_LIMITS: JsonLimits = {
 
 export interface LimitBreach {
   /** The setting that moves the limit. */
-  readonly limit: 'MAX_JSON_DEPTH' | 'MAX_JSON_ARRAY_LENGTH' | 'MAX_JSON_STRING_LENGTH' | 'MAX_JSON_OBJECT_KEYS';
+  readonly limit:
+    'MAX_JSON_DEPTH' | 'MAX_JSON_ARRAY_LENGTH' | 'MAX_JSON_STRING_LENGTH' | 'MAX_JSON_OBJECT_KEYS';
   readonly max: number;
   /** Where in the body, e.g. `$.lines[3].sku` (shortened for deep paths). */
   readonly path: string;
