@@ -57,13 +57,18 @@ export interface RateLimitSettings {
   readonly windowMs: number;
 }
 
-/** Per authenticated principal (API key name or JWT subject): 429 problem+json with Retry-After past the limit. */
+/**
+ * Per authenticated principal (API key name or JWT subject): 429 problem+json with Retry-After past the limit.
+ * Counted in this gateway process: N gateways behind a load balancer allow N times the limit.
+ */
 export function perPrincipalRateLimit({ limit, windowMs }: RateLimitSettings): RequestHandler {
   return rateLimit({
     windowMs,
     limit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    // The key is the principal, never the client address: what a proxy says about addresses does not matter.
+    validate: { ip: false, xForwardedForHeader: false, forwardedHeader: false, trustProxy: false },
     keyGenerator: (_req, res) => {
       const principal = principalOf(res);
       return principal ? `${principal.kind}:${principal.name}` : 'anonymous';
