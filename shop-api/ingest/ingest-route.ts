@@ -1,7 +1,7 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { MaxAppendSizeExceededError } from '@eventstore/db-client';
 import type { Histogram } from 'prom-client';
-import { requireScope } from '../../lib/auth/authenticate';
+import { principalOf, requireScope } from '../../lib/auth/authenticate';
 import type { Logger } from '../../lib/logger';
 import { problem, sendProblem } from '../../lib/problem';
 import { isUnavailable } from '../../lib/eventstore';
@@ -110,7 +110,12 @@ export function ingestRoute({
         const { requestId } = published;
         accepted.remember(requestId, published.metadata);
         logger.info(
-          { correlationId: requestId, applies: checked.value.applies, profile: checked.value.profile },
+          {
+            correlationId: requestId,
+            applies: checked.value.applies,
+            profile: checked.value.profile,
+            principal: principalOf(res)?.name,
+          },
           'shop data accepted',
         );
         res.status(202).location(`${INGEST_PATH}/requests/${requestId}`).json({ requestId });
