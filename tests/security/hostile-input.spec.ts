@@ -164,5 +164,8 @@ describe('hostile input at the gateway is a 4xx problem, stores nothing and leav
     );
     expect(slow).toMatch(/^HTTP\/1\.1 408 /);
     expect(Date.now() - started).toBeLessThan(5000);
+    // The timeout bounds receiving a request, not answering it: a long poll outlives it.
+    const held = await http(pipeline.url, `${API}/requests/00000000-0000-4000-8000-000000000000?wait=2`);
+    expect(held.status).toBe(404);
   });
 });
