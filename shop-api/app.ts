@@ -39,6 +39,8 @@ export interface ShopApiPorts {
 
 export const DEFAULT_MAX_REQUEST_WAIT_SECONDS = 30;
 export const DEFAULT_INGEST_RATE_LIMIT: RateLimitSettings = { limit: 100, windowMs: 1000 };
+/** A 404 names the path it did not find, never more of it than this. */
+const MAX_ECHOED_PATH = 200;
 /** The UI's files by extension: anything else in its folder (README.md, tsconfig.json) is not served. */
 const UI_FILE = /\.(html|js|css|svg|png|ico)$/;
 
@@ -89,7 +91,10 @@ export function createShopApi(ports: ShopApiPorts): Express {
   }
   if (ports.staticDir) app.use(uiFiles(ports.staticDir));
   app.use((req, res) =>
-    sendProblem(res, problem(404, 'not-found', `No resource at ${req.method} ${req.path}.`)),
+    sendProblem(
+      res,
+      problem(404, 'not-found', `No resource at ${req.method} ${req.path.slice(0, MAX_ECHOED_PATH)}.`),
+    ),
   );
   app.use(
     problemErrorHandler(

@@ -98,7 +98,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
           data: { ...base, reason: boundedReason(adapted.reason), rejectedAt: now().toISOString() },
         });
         messages.inc({ outcome: 'rejected' });
-        log.info({ reason: adapted.reason }, 'input rejected: cannot be mapped');
+        log.info({ reason: boundedReason(adapted.reason) }, 'input rejected: cannot be mapped');
         return settled();
       }
       const outcome = await handleCommand(
@@ -114,7 +114,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
           data: { ...base, reason: boundedReason(outcome.reason), rejectedAt: now().toISOString() },
         });
         messages.inc({ outcome: 'rejected' });
-        log.info({ reason: outcome.reason }, 'input rejected by a business rule');
+        log.info({ reason: boundedReason(outcome.reason) }, 'input rejected by a business rule');
         return settled();
       }
       await deps.outcomes.record({
