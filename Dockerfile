@@ -2,7 +2,9 @@
 # TypeScript runs through tsx (a production dependency), so there is no build stage.
 FROM node:20-slim
 
+# HOST: inside a container the services must listen on every interface (the default, 127.0.0.1, is for npm start).
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     NPM_CONFIG_UPDATE_NOTIFIER=false \
     NPM_CONFIG_FUND=false
 

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { percentile } from './stats';
+import { BENCH_AUTHORIZATION } from './bench-key';
 
 export interface LoadOptions {
   readonly url: string;
@@ -40,7 +41,7 @@ interface Tally {
 function request(options: LoadOptions): autocannon.Request {
   const base: autocannon.Request = {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...BENCH_AUTHORIZATION },
     body: JSON.stringify(options.body),
   };
   const { nextBody } = options;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { BENCH_AUTHORIZATION } from './bench-key';
 
 export const ROOT = join(__dirname, '..');
 const STOP_GRACE_MS = 15_000;
@@ -179,7 +180,7 @@ export async function waitForHttp(
     if (proc.child.exitCode !== null) {
       throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output()}`);
     }
-    const ok = await fetch(url).then(
+    const ok = await fetch(url, { headers: BENCH_AUTHORIZATION }).then(
       (res) => res.ok,
       () => false,
     );

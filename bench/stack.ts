@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, spawnNode, waitForHttp, waitForPort, type BenchProcess } from './processes';
+import { BENCH_API_KEYS, BENCH_AUTHORIZATION, BENCH_RATE_LIMIT } from './bench-key';
 
 const DEVSTACK_START_TIMEOUT_MS = 300_000;
 
@@ -77,6 +78,8 @@ function commonEnv(options: ServiceEnv): Record<string, string> {
     INPUT_STREAM: options.inputStream ?? 'shop-input',
     PROCESSING_GROUP: options.group ?? 'shop-processing',
     PII_MASTER_KEY: BENCH_MASTER_KEY,
+    API_KEYS: BENCH_API_KEYS,
+    INGEST_RATE_LIMIT: BENCH_RATE_LIMIT,
   };
 }
 
@@ -133,6 +136,6 @@ export async function readMetric(
   metric: string,
   where?: { label: string; value: string },
 ): Promise<number> {
-  const res = await fetch(`${service.url}/metrics`);
+  const res = await fetch(`${service.url}/metrics`, { headers: BENCH_AUTHORIZATION });
   return sumMetric(await res.text(), metric, where);
 }

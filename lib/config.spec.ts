@@ -16,6 +16,17 @@ describe('configuration from environment variables', () => {
       keysDatabase: 'shop-keys',
       inputMaxAgeSeconds: 604800,
       shutdownTimeoutMs: 10000,
+      host: '127.0.0.1',
+      headersTimeoutMs: 10000,
+      requestTimeoutMs: 30000,
+      maxJsonDepth: 32,
+      maxJsonArrayLength: 10000,
+      maxJsonStringLength: 100000,
+      maxJsonObjectKeys: 1000,
+      maxEventBytes: 1040384,
+      ingestRateLimit: 100,
+      ingestRateWindowMs: 1000,
+      corsOrigins: undefined,
     });
   });
 
@@ -64,5 +75,24 @@ describe('configuration from environment variables', () => {
 
   it('refuses a system stream as the input stream', () => {
     expect(() => loadConfig(['inputStream'], { INPUT_STREAM: '$all' })).toThrow(/INPUT_STREAM is malformed/);
+  });
+});
+
+describe('defaults the gateway falls back on when built in code (tests, benchmarks)', () => {
+  it('are the configuration defaults', async () => {
+    const { DEFAULT_INGEST_RATE_LIMIT } = await import('../shop-api/app');
+    const { DEFAULT_MAX_EVENT_BYTES } = await import('../shop-api/ingest/ingest-route');
+    const { DEFAULT_JSON_LIMITS } = await import('../shop-api/ingest/json-limits');
+    const config = loadConfig(SERVICE_SETTINGS.shopApi, {});
+    expect({
+      maxDepth: config.maxJsonDepth,
+      maxArrayLength: config.maxJsonArrayLength,
+      maxStringLength: config.maxJsonStringLength,
+      maxObjectKeys: config.maxJsonObjectKeys,
+    }).toEqual(DEFAULT_JSON_LIMITS);
+    expect(config.maxEventBytes).toBe(DEFAULT_MAX_EVENT_BYTES);
+    expect({ limit: config.ingestRateLimit, windowMs: config.ingestRateWindowMs }).toEqual(
+      DEFAULT_INGEST_RATE_LIMIT,
+    );
   });
 });

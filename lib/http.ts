@@ -1,8 +1,10 @@
 import express, { type Express, type RequestHandler, type Router } from 'express';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, STATUS_CODES, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import { counter, histogram } from './metrics';
+import { problem, problemErrorHandler, sendProblem } from './problem';
+import { securityHeaders } from './security';
 import { CLOSE_STEP_TIMEOUT_MS } from './shutdown';
 
 export interface Check {
@@ -34,11 +36,21 @@ export function httpMetrics(registry: Registry): RequestHandler {
   };
 }
 
+/** What stands before `/ready` and `/metrics` (authentication and the shop:admin scope); `/health` is open. */
+export interface OpsGuards {
+  readonly ready: readonly RequestHandler[];
+  readonly metrics: readonly RequestHandler[];
+}
+
 /** `/health` (the process answers), `/ready` (every dependency check passes) and `/metrics`. */
-export function opsRoutes(registry: Registry, checks: Record<string, ReadinessCheck>): Router {
+export function opsRoutes(
+  registry: Registry,
+  checks: Record<string, ReadinessCheck>,
+  guards: OpsGuards,
+): Router {
   const router = express.Router();
   router.get('/health', (_req, res) => void res.json({ status: 'ok' }));
-  router.get('/ready', async (_req, res) => {
+  router.get('/ready', ...guards.ready, async (_req, res) => {
     const results: Record<string, Check> = {};
     await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
@@ -48,7 +60,7 @@ export function opsRoutes(registry: Registry, checks: Record<string, ReadinessCh
     const ready = Object.values(results).every((r) => r.ok);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
   });
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', ...guards.metrics, async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
   return router;
@@ -73,10 +85,76 @@ export class PortInUseError extends Error {
   }
 }
 
+/** How long a client may take to send its headers, and its whole request: slow senders cannot hold sockets. */
+export interface HttpTimeouts {
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+}
+
+export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
+
+/** Node's own answers to bytes that are not a request it can route, as problem+json instead of a bare status. */
+function clientErrorStatus(error: NodeJS.ErrnoException): number {
+  switch (error.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return 408;
+    case 'HPE_HEADER_OVERFLOW':
+      return 431;
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return 413;
+    default:
+      return 400;
+  }
+}
+
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const status = clientErrorStatus(error);
+  const detail =
+    status === 408
+      ? 'The request was not received in time.'
+      : status === 431
+        ? 'The request headers are too large.'
+        : 'The request is not valid HTTP.';
+  const body = JSON.stringify(problem(status, status === 408 ? 'request-timeout' : 'bad-http', detail));
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/problem+json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
+/** True for an address only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 /** Starts listening; a busy port is a PortInUseError naming the variable that moves it. */
-export function listen(app: Express, port: number, host: string, portVariable: string): Promise<Listening> {
+export function listen(
+  app: Express,
+  port: number,
+  host: string,
+  portVariable: string,
+  timeouts: HttpTimeouts = DEFAULT_HTTP_TIMEOUTS,
+): Promise<Listening> {
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host);
+    const server = createServer(
+      {
+        headersTimeout: timeouts.headersTimeoutMs,
+        requestTimeout: timeouts.requestTimeoutMs,
+        // Node checks the two timeouts this often (30 s by default): a timeout is only as exact as this.
+        connectionsCheckingInterval: Math.max(
+          100,
+          Math.min(1000, timeouts.headersTimeoutMs / 4, timeouts.requestTimeoutMs / 4),
+        ),
+      },
+      app,
+    );
+    server.on('clientError', answerClientError);
+    server.listen(port, host);
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, portVariable) : error),
     );
@@ -95,10 +173,19 @@ export function listen(app: Express, port: number, host: string, portVariable: s
 }
 
 /** A small HTTP server with only the ops routes, for services that serve nothing else. */
-export function opsApp(registry: Registry, checks: Record<string, ReadinessCheck>): Express {
+export function opsApp(
+  registry: Registry,
+  checks: Record<string, ReadinessCheck>,
+  guards: OpsGuards,
+): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.use(httpMetrics(registry));
-  app.use(opsRoutes(registry, checks));
+  app.use(opsRoutes(registry, checks, guards));
+  app.use((req, res) =>
+    sendProblem(res, problem(404, 'not-found', `No resource at ${req.method} ${req.path}.`)),
+  );
+  app.use(problemErrorHandler(() => undefined));
   return app;
 }

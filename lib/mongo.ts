@@ -1,4 +1,13 @@
-import { MongoClient, type Db } from 'mongodb';
+import {
+  MongoClient,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoOperationTimeoutError,
+  MongoServerClosedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type Db,
+} from 'mongodb';
 import type { Check } from './http';
 
 export const MONGO_TIMEOUT_MS = 3000;
@@ -12,14 +21,31 @@ export function connectMongo(url: string): { client: MongoClient; db: Db } {
   return { client, db: client.db() };
 }
 
+/** Socket errors the driver sometimes lets through unwrapped (a write to a connection the server closed). */
+const SOCKET_ERROR_CODES = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTCONN',
+]);
+
+/** MongoDB cannot be reached right now: the driver's network error classes, or a raw socket error. */
 export function isMongoUnavailable(error: unknown): boolean {
-  const name = (error as { name?: unknown } | null)?.name;
-  return (
-    name === 'MongoServerSelectionError' ||
-    name === 'MongoNetworkError' ||
-    name === 'MongoNetworkTimeoutError' ||
-    name === 'MongoTopologyClosedError'
-  );
+  if (
+    // MongoNetworkError includes MongoNetworkTimeoutError and the pool's MongoPoolClearedError
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoTopologyClosedError ||
+    error instanceof MongoServerClosedError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoOperationTimeoutError
+  ) {
+    return true;
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && SOCKET_ERROR_CODES.has(code);
 }
 
 export function mongoCheck(db: Db): () => Promise<Check> {

@@ -1,4 +1,5 @@
-import { loadConfig, SERVICE_SETTINGS } from '../lib/config';
+import { createAuthenticator, opsGuards } from '../lib/auth/authenticate';
+import { loadServiceConfig, SERVICE_SETTINGS } from '../lib/config';
 import { connectEventStore, eventStoreCheck } from '../lib/eventstore';
 import { listen, opsApp } from '../lib/http';
 import { createLogger } from '../lib/logger';
@@ -11,7 +12,7 @@ import { startProcessor } from './host/processor';
 const SERVICE = 'processing';
 
 runService(SERVICE, async () => {
-  const config = loadConfig(SERVICE_SETTINGS.processing);
+  const config = loadServiceConfig(SERVICE_SETTINGS.processing);
   const logger = createLogger(SERVICE, { level: config.logLevel });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
   const client = connectEventStore(config.esdbConnectionString);
@@ -29,9 +30,13 @@ runService(SERVICE, async () => {
     keys: mongoKeyStore(mongo.client.db(config.keysDatabase), config.masterKey),
   });
   const http = await listen(
-    opsApp(registry, { eventstore: eventStoreCheck(client) }),
+    opsApp(
+      registry,
+      { eventstore: eventStoreCheck(client) },
+      opsGuards(createAuthenticator(config.auth), logger, config.host),
+    ),
     config.processingPort,
-    '0.0.0.0',
+    config.host,
     'PROCESSING_PORT',
   );
   shutdown.register('stop taking messages and settle in-flight ones', () => processor.stop());

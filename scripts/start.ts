@@ -7,6 +7,8 @@ import {
   UsageError,
   type DevstackOptions,
 } from '../devstack/devstack-args';
+import { apiKeyEntry, generateApiKey } from '../lib/auth/api-keys';
+import { SCOPES } from '../lib/auth/scopes';
 import { loadConfig } from '../lib/config';
 import { localMasterKey } from './local-master-key';
 
@@ -82,12 +84,24 @@ async function stopAll(exitCode: number): Promise<void> {
   process.exit(codes.every((code) => code === 0) ? exitCode : 1);
 }
 
+/**
+ * A development key for this run only, with every scope: added to whatever API_KEYS / OIDC_ISSUER the environment
+ * sets, printed once, never written anywhere. The services receive only its hash.
+ */
+const DEV_KEY = generateApiKey();
+const DEV_KEY_NAME = 'npm-start-dev';
+
+function apiKeysWithDevKey(configured: string | undefined): string {
+  const dev = apiKeyEntry(DEV_KEY_NAME, DEV_KEY, SCOPES);
+  return configured ? `${configured};${dev}` : dev;
+}
+
 async function waitUntilReady(name: string, url: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (stopping) return;
     try {
-      if ((await fetch(url)).status === 200) return;
+      if ((await fetch(url, { headers: { authorization: `Bearer ${DEV_KEY}` } })).status === 200) return;
     } catch {
       // not listening yet
     }
@@ -146,6 +160,9 @@ async function main(): Promise<void> {
     MONGO_URL: external.mongo ?? `mongodb://localhost:${devstack.mongoPort}/shop`,
     PII_MASTER_KEY:
       process.env.PII_MASTER_KEY || localMasterKey(ROOT, (text) => process.stdout.write(`start: ${text}`)),
+    API_KEYS: apiKeysWithDevKey(process.env.API_KEYS || undefined),
+    // Only this machine reaches what npm start runs, whatever a shell exported for a container.
+    HOST: '127.0.0.1',
   };
   start('shop-api', 'shop-api/main.ts', [], env);
   [config.processingPort, config.processingPort + SECOND_PROCESSOR_OFFSET].forEach((port, i) =>
@@ -154,8 +171,11 @@ async function main(): Promise<void> {
   start('synchronizers', 'synchronizers/main.ts', [], env);
   await waitUntilReady('shop-api', `http://127.0.0.1:${config.shopApiPort}/ready`);
   await waitUntilReady('synchronizers', `http://127.0.0.1:${config.synchronizersPort}/ready`);
+  const ui = `http://localhost:${config.shopApiPort}/`;
   process.stdout.write(
-    `\nshop-pipeline is ready: open http://localhost:${config.shopApiPort}/ (Ctrl-C stops everything)\n\n`,
+    `\nshop-pipeline is ready: open ${ui}#key=${DEV_KEY} (Ctrl-C stops everything)\n` +
+      `Development API key for this run (every scope; printed only here): ${DEV_KEY}\n` +
+      `  curl -H 'Authorization: Bearer ${DEV_KEY}' ${ui}shop/api/v1/orders\n\n`,
   );
 }
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
-import { loadConfig, SERVICE_SETTINGS } from '../lib/config';
+import { createAuthenticator } from '../lib/auth/authenticate';
+import { loadServiceConfig, SERVICE_SETTINGS } from '../lib/config';
 import { connectEventStore, eventStoreCheck } from '../lib/eventstore';
-import { listen } from '../lib/http';
+import { isLoopbackHost, listen } from '../lib/http';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { connectMongo } from '../lib/mongo';
@@ -16,7 +17,7 @@ const SERVICE = 'shop-api';
 export const STATIC_DIR = path.join(__dirname, 'ui');
 
 runService(SERVICE, async () => {
-  const config = loadConfig(SERVICE_SETTINGS.shopApi);
+  const config = loadServiceConfig(SERVICE_SETTINGS.shopApi);
   const logger = createLogger(SERVICE, { level: config.logLevel });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
   const eventStore = connectEventStore(config.esdbConnectionString);
@@ -35,13 +36,36 @@ runService(SERVICE, async () => {
     personalData: { keys, client: eventStore },
     maxRequestWaitSeconds: config.maxRequestWaitSeconds,
     staticDir: STATIC_DIR,
+    authenticator: createAuthenticator(config.auth),
+    metricsOpen: isLoopbackHost(config.host),
+    jsonLimits: {
+      maxDepth: config.maxJsonDepth,
+      maxArrayLength: config.maxJsonArrayLength,
+      maxStringLength: config.maxJsonStringLength,
+      maxObjectKeys: config.maxJsonObjectKeys,
+    },
+    maxEventBytes: config.maxEventBytes,
+    ingestRateLimit: { limit: config.ingestRateLimit, windowMs: config.ingestRateWindowMs },
+    corsOrigins: config.corsOrigins ?? [],
   });
-  const http = await listen(app, config.shopApiPort, '0.0.0.0', 'PORT');
+  const http = await listen(app, config.shopApiPort, config.host, 'PORT', {
+    headersTimeoutMs: config.headersTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
   shutdown.register('stop accepting requests', () => http.close());
   shutdown.register('stop setting the input retention', () => retention.stop());
   shutdown.register('close connections', async () => {
     await eventStore.dispose();
     await mongo.client.close();
   });
-  logger.info({ port: http.port, inputStream: config.inputStream }, 'shop-api listening');
+  logger.info(
+    {
+      host: config.host,
+      port: http.port,
+      inputStream: config.inputStream,
+      apiKeys: config.auth.apiKeys.map((key) => key.name),
+      oidcIssuer: config.auth.oidc?.issuer,
+    },
+    'shop-api listening',
+  );
 });

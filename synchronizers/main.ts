@@ -1,4 +1,5 @@
-import { loadConfig, SERVICE_SETTINGS } from '../lib/config';
+import { createAuthenticator, opsGuards } from '../lib/auth/authenticate';
+import { loadServiceConfig, SERVICE_SETTINGS } from '../lib/config';
 import { connectEventStore, eventStoreCheck } from '../lib/eventstore';
 import { listen, opsApp } from '../lib/http';
 import { createLogger } from '../lib/logger';
@@ -10,7 +11,7 @@ import { startSynchronizers } from './host/synchronizers';
 const SERVICE = 'synchronizers';
 
 runService(SERVICE, async () => {
-  const config = loadConfig(SERVICE_SETTINGS.synchronizers);
+  const config = loadServiceConfig(SERVICE_SETTINGS.synchronizers);
   const logger = createLogger(SERVICE, { level: config.logLevel });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
   const eventStore = connectEventStore(config.esdbConnectionString);
@@ -25,13 +26,17 @@ runService(SERVICE, async () => {
     readyLagEvents: config.readyLagEvents,
   });
   const http = await listen(
-    opsApp(registry, {
-      eventstore: eventStoreCheck(eventStore),
-      mongo: mongoCheck(mongo.db),
-      projections: () => synchronizers.readiness(),
-    }),
+    opsApp(
+      registry,
+      {
+        eventstore: eventStoreCheck(eventStore),
+        mongo: mongoCheck(mongo.db),
+        projections: () => synchronizers.readiness(),
+      },
+      opsGuards(createAuthenticator(config.auth), logger, config.host),
+    ),
     config.synchronizersPort,
-    '0.0.0.0',
+    config.host,
     'SYNCHRONIZERS_PORT',
   );
   shutdown.register('stop projecting (finish the batch, save its checkpoint)', () => synchronizers.stop());

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Address, OrderLine } from '../orders/events';
 import { parseAmount } from '../money/money';
 import { adapted, parsePayload, unmappable, type AdaptResult, type Adapter } from './adapt-result';
-import { countryCode, currency, email, id, optionalText, text } from './payload-fields';
+import { countryCode, currency, email, id, MAX_ORDER_LINES, optionalText, text } from './payload-fields';
 
 /**
  * The `erp-export/v1` order profile: a flat legacy record with upper-case keys and the lines packed in one
@@ -85,12 +85,21 @@ const SKU = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const QUANTITY = /^\d+$/;
 
 /** `SKU-1x2@12.50;SKU-2x1@3.00` → lines; a trailing `;` is tolerated. */
+/** An entry as a rejection reason quotes it: never more than a line's worth of what the sender wrote. */
+const MAX_QUOTED = 60;
+function shortened(entry: string): string {
+  return entry.length > MAX_QUOTED ? `${entry.slice(0, MAX_QUOTED)}…` : entry;
+}
+
 export function parseItems(items: string, currency: string): Parsed<OrderLine[]> {
   const entries = items.split(';').map((entry) => entry.trim());
   if (entries.at(-1) === '') entries.pop();
+  if (entries.length > MAX_ORDER_LINES) {
+    return { ok: false, reason: `ITEMS must list at most ${MAX_ORDER_LINES} items, not ${entries.length}` };
+  }
   const lines: OrderLine[] = [];
   for (const [index, entry] of entries.entries()) {
-    const where = `ITEMS[${index}] ${JSON.stringify(entry)}`;
+    const where = `ITEMS[${index}] ${JSON.stringify(shortened(entry))}`;
     const match = ITEM.exec(entry);
     if (!match) return { ok: false, reason: `${where} must look like "SKU-1x2@12.50"` };
     const [, sku = '', count = '', price = ''] = match;

@@ -6,6 +6,10 @@ import { isKnownCurrency } from '../money/money';
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const MAX_ID_LENGTH = 100;
 const MAX_TEXT_LENGTH = 500;
+/** An amount is a few digits; a longer one is refused before anything parses or echoes it. */
+const MAX_AMOUNT_LENGTH = 40;
+/** Lines of one order: generous for a shop, and keeps its event far below the store's 1 MiB. */
+export const MAX_ORDER_LINES = 1000;
 
 /** An id we can put into a stream name: no spaces, no leading `$` (EventStoreDB's system streams). */
 export const id = z
@@ -37,8 +41,8 @@ export const currency = z
   });
 
 /** A major-unit amount as the sender wrote it, `"12.50"` or `12.5`; converted once the currency is known. */
-export const amount = z.union([z.string(), z.number()], {
-  error: 'must be a decimal string like "12.50" or a number',
+export const amount = z.union([z.string().max(MAX_AMOUNT_LENGTH), z.number()], {
+  error: `must be a decimal string like "12.50" (at most ${MAX_AMOUNT_LENGTH} characters) or a number`,
 });
 
 export const quantity = z.number().int({ error: 'must be a positive integer' }).positive({

@@ -94,7 +94,7 @@ describe('the web/v1 profile: orders', () => {
     ],
     [
       { ...place, lines: [{ sku: 'SKU-1', quantity: 1, unitPrice: true }] },
-      'lines[0].unitPrice must be a decimal string like "12.50" or a number',
+      'lines[0].unitPrice must be a decimal string like "12.50" (at most 40 characters) or a number',
     ],
     [{ ...place, currency: 'XYZ' }, 'currency "XYZ" is not a currency we accept'],
     [{ ...place, currency: 'euro' }, 'currency must be a three-letter ISO 4217 code like "EUR"'],

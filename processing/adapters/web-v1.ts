@@ -2,7 +2,17 @@ import { z } from 'zod';
 import type { RefundAmount } from '../commands';
 import { parseAmount } from '../money/money';
 import { adapted, parsePayload, unmappable, type AdaptResult, type Adapter } from './adapt-result';
-import { amount, countryCode, currency, email, id, optionalText, quantity, text } from './payload-fields';
+import {
+  amount,
+  countryCode,
+  currency,
+  email,
+  id,
+  MAX_ORDER_LINES,
+  optionalText,
+  quantity,
+  text,
+} from './payload-fields';
 
 /** The `web/v1` profile: what the shop's web UI sends (DESIGN §5). Amounts are major-unit decimals. */
 export const WEB_V1 = 'web/v1';
@@ -22,7 +32,8 @@ const placeSchema = z.object({
   customer: z.object({ id, name: text, email: email.optional() }),
   lines: z
     .array(z.object({ sku: id, quantity, unitPrice: amount }))
-    .min(1, { error: 'must hold at least one line' }),
+    .min(1, { error: 'must hold at least one line' })
+    .max(MAX_ORDER_LINES, { error: `must hold at most ${MAX_ORDER_LINES} lines` }),
   currency,
   shippingAddress: z
     .object({ line1: text, line2: optionalText, city: text, postcode: text, country: countryCode })

@@ -1,3 +1,4 @@
+import { MaxAppendSizeExceededError } from '@eventstore/db-client';
 import type { Registry } from 'prom-client';
 import type { StoredEvent } from '../../lib/eventstore';
 import { counter, histogram } from '../../lib/metrics';
@@ -20,6 +21,13 @@ export interface InputHandlerDeps {
   /** Seals a command's personal fields before anything is decided or appended. */
   readonly seal: (command: ShopCommand) => Promise<ShopCommand>;
   readonly now?: () => Date;
+}
+
+/** A reason is for people: long enough for every field a message gets wrong, never the message itself. */
+export const MAX_REASON_LENGTH = 2000;
+
+export function boundedReason(reason: string): string {
+  return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}…` : reason;
 }
 
 /** Input ids whose waiting reason was recorded, so a retry every few seconds does not append it again. */
@@ -90,10 +98,10 @@ export function createInputHandler(deps: InputHandlerDeps) {
       if (!adapted.ok) {
         await deps.outcomes.record({
           type: 'ShopDataRejected',
-          data: { ...base, reason: adapted.reason, rejectedAt: now().toISOString() },
+          data: { ...base, reason: boundedReason(adapted.reason), rejectedAt: now().toISOString() },
         });
         messages.inc({ outcome: 'rejected' });
-        log.info({ reason: adapted.reason }, 'input rejected: cannot be mapped');
+        log.info({ reason: boundedReason(adapted.reason) }, 'input rejected: cannot be mapped');
         return settled();
       }
       const outcome = await handleCommand(
@@ -106,10 +114,10 @@ export function createInputHandler(deps: InputHandlerDeps) {
       if (outcome.kind === 'rejected') {
         await deps.outcomes.record({
           type: 'ShopDataRejected',
-          data: { ...base, reason: outcome.reason, rejectedAt: now().toISOString() },
+          data: { ...base, reason: boundedReason(outcome.reason), rejectedAt: now().toISOString() },
         });
         messages.inc({ outcome: 'rejected' });
-        log.info({ reason: outcome.reason }, 'input rejected by a business rule');
+        log.info({ reason: boundedReason(outcome.reason) }, 'input rejected by a business rule');
         return settled();
       }
       await deps.outcomes.record({
@@ -125,7 +133,18 @@ export function createInputHandler(deps: InputHandlerDeps) {
       log.debug({ stream: outcome.stream, eventCount: outcome.eventCount }, 'input processed');
       return settled();
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof MaxAppendSizeExceededError) {
+        // It can never succeed: retrying would only park it. A rejection says why.
+        const reason = `the resulting events are larger than the store takes (${error.maxAppendSize} bytes)`;
+        await deps.outcomes.record({
+          type: 'ShopDataRejected',
+          data: { ...base, reason, rejectedAt: now().toISOString() },
+        });
+        messages.inc({ outcome: 'rejected' });
+        log.info({ reason }, 'input rejected: too large for the store');
+        return settled();
+      }
+      const reason = boundedReason(error instanceof Error ? error.message : String(error));
       log.warn({ err: error, retryCount }, 'technical failure while handling input');
       if (retryCount >= policy.maxRetryCount) return await park(reason);
       messages.inc({ outcome: 'retried' });

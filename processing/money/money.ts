@@ -17,27 +17,33 @@ const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
  * beyond the currency's decimals are accepted because the value stays exact (`"12.500"` EUR is 1250); any other
  * extra digit is rejected rather than rounded.
  */
+/** A value as a reason quotes it, shortened: a reason never carries a sender's megabyte back. */
+const MAX_QUOTED = 40;
+function quoted(value: string | number): string {
+  return JSON.stringify(
+    typeof value === 'string' && value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value,
+  );
+}
+
 export function parseAmount(value: string | number, currency: string): ParsedAmount {
   const exponent = minorUnitExponent(currency);
-  if (exponent === undefined) return { ok: false, reason: `unknown currency ${JSON.stringify(currency)}` };
+  if (exponent === undefined) return { ok: false, reason: `unknown currency ${quoted(currency)}` };
   const text = typeof value === 'number' ? numberToDecimal(value) : value.trim();
   if (text === undefined) return { ok: false, reason: `amount ${String(value)} is not a finite number` };
   const match = DECIMAL.exec(text);
-  if (!match)
-    return { ok: false, reason: `amount ${JSON.stringify(value)} is not a decimal number like "12.50"` };
+  if (!match) return { ok: false, reason: `amount ${quoted(value)} is not a decimal number like "12.50"` };
   const [, sign = '', whole = '', fraction = ''] = match;
   const significant = fraction.replace(/0+$/, '');
   if (significant.length > exponent) {
     const allowed = exponent === 0 ? 'no decimals' : `at most ${exponent} decimals`;
     return {
       ok: false,
-      reason: `amount ${JSON.stringify(value)} has too many decimals: ${currency} allows ${allowed}`,
+      reason: `amount ${quoted(value)} has too many decimals: ${currency} allows ${allowed}`,
     };
   }
   const digits = whole + significant.padEnd(exponent, '0');
   const magnitude = Number(digits);
-  if (!Number.isSafeInteger(magnitude))
-    return { ok: false, reason: `amount ${JSON.stringify(value)} is too large` };
+  if (!Number.isSafeInteger(magnitude)) return { ok: false, reason: `amount ${quoted(value)} is too large` };
   const minor = sign === '-' && magnitude !== 0 ? -magnitude : magnitude;
   return { ok: true, minor };
 }

@@ -1,11 +1,15 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
+import { MaxAppendSizeExceededError } from '@eventstore/db-client';
+import type { Histogram } from 'prom-client';
+import { principalOf, requireScope } from '../../lib/auth/authenticate';
 import type { Logger } from '../../lib/logger';
 import { problem, sendProblem } from '../../lib/problem';
 import { isUnavailable } from '../../lib/eventstore';
-import type { Histogram } from 'prom-client';
 import type { AcceptedRequests } from '../requests/accepted-requests';
+import { FINGERPRINT, jsonBodyReader, type WithFingerprint } from './body-reader';
 import { bodyFingerprint, type InputPublisher } from './input-publisher';
-import { readShopData } from './shop-data';
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from './json-limits';
+import { readShopData, type ShopData } from './shop-data';
 
 export const INGEST_PATH = '/shop/api/v1';
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
@@ -18,11 +22,30 @@ export interface IngestDeps {
   readonly ingestLatency: Histogram;
   readonly accepted: AcceptedRequests;
   readonly now?: () => Date;
+  readonly limits?: JsonLimits;
+  /** The largest event the store takes (a real EventStoreDB: 1 MiB per append, with some room for framing). */
+  readonly maxEventBytes?: number;
+  /** Runs after authentication, before the body is read: the per-key rate limit. */
+  readonly rateLimit?: RequestHandler;
 }
 
-/** The raw body's fingerprint, taken while parsing and only when an Idempotency-Key needs it. */
-const FINGERPRINT = Symbol('bodyFingerprint');
-type WithFingerprint = { [FINGERPRINT]?: string };
+export const DEFAULT_MAX_EVENT_BYTES = 1_040_384;
+/** What the metadata stored with every message adds, at most (routing fields are bounded by the gateway). */
+const METADATA_BYTES = 1024;
+
+/** The stored event's size, so a message the store would refuse is a 413 before anything is claimed. */
+function eventBytes(data: ShopData): number {
+  return Buffer.byteLength(JSON.stringify(data.payload)) + METADATA_BYTES;
+}
+
+function tooLarge(max: number): ReturnType<typeof problem> {
+  return problem(
+    413,
+    'event-too-large',
+    `The message would be stored as an event larger than the store takes (${max} bytes, MAX_EVENT_BYTES); nothing was stored.`,
+    { limit: 'MAX_EVENT_BYTES', max },
+  );
+}
 
 /** Step 1: validate the routing fields, store the raw message, answer 202 with its requestId. */
 export function ingestRoute({
@@ -32,34 +55,17 @@ export function ingestRoute({
   ingestLatency,
   accepted,
   now = () => new Date(),
+  limits = DEFAULT_JSON_LIMITS,
+  maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+  rateLimit = (_req, _res, next) => next(),
 }: IngestDeps): Router {
   const router = express.Router();
-  const parseJson = express.json({
-    limit: maxBodyBytes,
-    strict: false,
-    type: () => true,
-    verify: (req, _res, raw) => {
-      if (req.headers['idempotency-key'] !== undefined)
-        (req as WithFingerprint)[FINGERPRINT] = bodyFingerprint(raw);
-    },
-  });
 
   router.post(
     INGEST_PATH,
-    (req, res, next) => {
-      if (!req.is(['application/json', 'application/*+json'])) {
-        return sendProblem(
-          res,
-          problem(
-            415,
-            'unsupported-media-type',
-            'Send the shop data as JSON with Content-Type: application/json.',
-          ),
-        );
-      }
-      next();
-    },
-    parseJson,
+    requireScope('shop:ingest'),
+    rateLimit,
+    ...jsonBodyReader(maxBodyBytes, limits),
     async (req, res) => {
       const idempotencyKey = req.get('Idempotency-Key');
       if (
@@ -82,6 +88,7 @@ export function ingestRoute({
           problem(400, 'invalid-shop-data', checked.detail, { errors: checked.errors }),
         );
       }
+      if (eventBytes(checked.value) > maxEventBytes) return sendProblem(res, tooLarge(maxEventBytes));
       const endTimer = ingestLatency.startTimer();
       try {
         const fingerprint = (req as WithFingerprint)[FINGERPRINT] ?? bodyFingerprint(Buffer.alloc(0));
@@ -103,11 +110,19 @@ export function ingestRoute({
         const { requestId } = published;
         accepted.remember(requestId, published.metadata);
         logger.info(
-          { correlationId: requestId, applies: checked.value.applies, profile: checked.value.profile },
+          {
+            correlationId: requestId,
+            applies: checked.value.applies,
+            profile: checked.value.profile,
+            principal: principalOf(res)?.name,
+          },
           'shop data accepted',
         );
         res.status(202).location(`${INGEST_PATH}/requests/${requestId}`).json({ requestId });
       } catch (error) {
+        if (error instanceof MaxAppendSizeExceededError) {
+          return sendProblem(res, tooLarge(error.maxAppendSize));
+        }
         if (!isUnavailable(error)) throw error;
         logger.warn({ err: error }, 'event store unavailable; shop data not stored');
         sendProblem(
@@ -121,5 +136,12 @@ export function ingestRoute({
       }
     },
   );
+  router.all(INGEST_PATH, (req, res) => {
+    res.set('Allow', 'POST');
+    sendProblem(
+      res,
+      problem(405, 'method-not-allowed', `${req.method} is not allowed here; POST shop data.`),
+    );
+  });
   return router;
 }

@@ -4,6 +4,7 @@ import { listen, type Listening } from '../../lib/http';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { http, postJson } from '../../tests/support/http-client';
+import { NO_RATE_LIMIT, testAuthenticator } from '../../tests/support/test-keys';
 import { createShopApi } from '../app';
 import { eventStoreInputPublisher } from './input-publisher';
 
@@ -36,6 +37,8 @@ describe('POST /shop/api/v1 stores raw shop data in the input stream', () => {
       registry: createMetricsRegistry('shop-api'),
       maxBodyBytes: 2048,
       checks: {},
+      authenticator: testAuthenticator(),
+      ingestRateLimit: NO_RATE_LIMIT,
     });
     api = await listen(app, 0, '127.0.0.1', 'PORT');
     url = `http://127.0.0.1:${api.port}`;

@@ -4,6 +4,7 @@ import { listen, type Listening } from '../../lib/http';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { eventually, postJson } from '../../tests/support/http-client';
+import { NO_RATE_LIMIT, testAuthenticator } from '../../tests/support/test-keys';
 import { createShopApi } from '../app';
 import { eventStoreInputPublisher } from './input-publisher';
 
@@ -25,6 +26,8 @@ describe('the gateway while EventStoreDB is unreachable', () => {
       registry: createMetricsRegistry('shop-api'),
       maxBodyBytes: 1024 * 1024,
       checks: {},
+      authenticator: testAuthenticator(),
+      ingestRateLimit: NO_RATE_LIMIT,
     });
     api = await listen(app, 0, '127.0.0.1', 'PORT');
     url = `http://127.0.0.1:${api.port}`;

@@ -1,5 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { z } from 'zod';
+import { hasScope, requireScope } from '../../lib/auth/authenticate';
 import type { Logger } from '../../lib/logger';
 import { isMongoUnavailable } from '../../lib/mongo';
 import { problem, sendProblem } from '../../lib/problem';
@@ -15,6 +16,7 @@ import type { OrderDocument } from '../../synchronizers/orders/order-document';
 import { customerRevealer } from '../customers/reveal';
 import type { AcceptedRequests } from '../requests/accepted-requests';
 import { waitForRequest } from '../requests/request-wait';
+import { maskCustomer } from './pii-mask';
 import type { ReadStore } from './read-store';
 import {
   acceptedRequestResponse,
@@ -61,7 +63,10 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
   const router = express.Router();
   const statusQuery = requestStatusQuery(options.maxWaitSeconds);
   const reveal = customerRevealer(options.keys ?? NO_KEYS);
-  const answer = async (doc: OrderDocument) => orderResponse(doc, await reveal(doc.customer));
+  const answer = async (doc: OrderDocument, res: Response) => {
+    const customer = await reveal(doc.customer);
+    return orderResponse(doc, hasScope(res, 'shop:pii') ? customer : maskCustomer(customer));
+  };
 
   const guard =
     (handler: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
@@ -81,33 +86,38 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
       }
     };
 
+  const read = requireScope('shop:read');
   router.get(
     `${BASE}/orders/:id`,
+    read,
     guard(async (req, res) => {
       const id = String(req.params.id);
       if (!validId(id, res)) return;
       const doc = await store.order(id);
       if (!doc) return sendProblem(res, problem(404, 'order-not-found', `There is no order ${id} (yet).`));
-      res.json(await answer(doc));
+      res.json(await answer(doc, res));
     }),
   );
 
   router.get(
     `${BASE}/orders`,
+    read,
     guard(async (req, res) => {
       const query = parseQuery(orderListQuery, req, res);
       if (!query) return;
       const page = await store.orders(query);
       const last = page.items[page.items.length - 1];
       res.json({
-        items: await Promise.all(page.items.map(answer)),
+        items: await Promise.all(page.items.map((doc) => answer(doc, res))),
         nextCursor: page.more && last ? encodeCursor({ placedAt: last.placedAt, id: last._id }) : null,
       });
     }),
   );
 
+  // A sender follows the Location of its 202 with the key it posted with: shop:ingest is enough here.
   router.get(
     `${BASE}/requests/:id`,
+    requireScope('shop:read', 'shop:ingest'),
     guard(async (req, res) => {
       const id = String(req.params.id);
       if (!validId(id, res)) return;
@@ -125,6 +135,7 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
 
   router.get(
     `${BASE}/reports/sales`,
+    read,
     guard(async (req, res) => {
       const query = parseQuery(salesReportQuery, req, res);
       if (!query) return;
@@ -137,6 +148,13 @@ export function queryRoutes(store: ReadStore, logger: Logger, options: RequestSt
         totals: salesTotals(days),
       });
     }),
+  );
+  router.all(
+    [`${BASE}/orders/:id`, `${BASE}/orders`, `${BASE}/requests/:id`, `${BASE}/reports/sales`],
+    (req, res) => {
+      res.set('Allow', 'GET, HEAD');
+      sendProblem(res, problem(405, 'method-not-allowed', `${req.method} is not allowed here; use GET.`));
+    },
   );
   return router;
 }

@@ -5,8 +5,10 @@ import type { OrderDocument } from '../../synchronizers/orders/order-document';
 import type { RequestDocument } from '../../synchronizers/requests/request-document';
 import type { SalesDayDocument } from '../../synchronizers/sales-daily/sales-day-document';
 
-/** Read-model documents as the API shows them: camelCase, amounts as decimal strings in the major unit. */
-/** An order as answered; `customer` with its personal fields opened (or `erased`). */
+/**
+ * Read-model documents as the API shows them: camelCase, amounts as decimal strings in the major unit. An order's
+ * `customer` comes with its personal fields opened (or `erased`), masked unless the caller has `shop:pii`.
+ */
 export function orderResponse(doc: OrderDocument, customer: RevealedCustomer) {
   const money = (minor: number) => formatAmount(minor, doc.currency);
   return {

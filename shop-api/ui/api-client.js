@@ -1,5 +1,6 @@
 // @ts-check
 /* global fetch */
+import { apiKey, reportUnauthorized } from './api-key.js';
 
 /** The shop API as the page uses it: every call answers a value, never throws. */
 
@@ -88,9 +89,14 @@ async function bodyOf(response) {
 async function call(path, init) {
   let response;
   try {
+    const key = apiKey();
     response = await fetch(API + path, {
       ...init,
-      headers: { accept: 'application/json', ...init?.headers },
+      headers: {
+        accept: 'application/json',
+        ...(key === '' ? {} : { authorization: `Bearer ${key}` }),
+        ...init?.headers,
+      },
     });
   } catch {
     return {
@@ -100,6 +106,14 @@ async function call(path, init) {
     };
   }
   const body = await bodyOf(response).catch(() => undefined);
+  if (response.status === 401) {
+    reportUnauthorized();
+    return {
+      ok: false,
+      status: 401,
+      message: 'The API key is missing or not valid: enter it at the top of the page.',
+    };
+  }
   return { ok: true, status: response.status, body };
 }
 

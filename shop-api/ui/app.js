@@ -1,6 +1,7 @@
 // @ts-check
 /* global document, HTMLDivElement, HTMLElement, HTMLFormElement, HTMLInputElement, HTMLOListElement, HTMLParagraphElement */
 import { byId, control } from './dom.js';
+import { setUpKeyForm } from './key-form.js';
 import { setValue, validate } from './form-fields.js';
 import { prefillFor, setUpOrderActions } from './order-actions.js';
 import { createOrderDetail } from './order-detail.js';
@@ -11,6 +12,8 @@ import { setUpSalesReport } from './sales-report.js';
 import * as check from './validation.js';
 
 /** Wires the page: what is sent is tracked, and every outcome refreshes the views that may have changed. */
+
+setUpKeyForm();
 
 // Codes are upper case by definition; typing "eur" should not be a mistake to report.
 document.addEventListener('input', (event) => {

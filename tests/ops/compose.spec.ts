@@ -6,7 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig, SERVICE_SETTINGS, SETTINGS } from '../../lib/config';
+import { apiKeyEntry, generateApiKey } from '../../lib/auth/api-keys';
+import { loadConfig, loadServiceConfig, SERVICE_SETTINGS, SETTINGS } from '../../lib/config';
 import { dockerIgnored, importGraph } from './image-contents';
 import { ROOT } from './processes';
 
@@ -49,6 +50,34 @@ const APP_SERVICES = {
   synchronizers: { settings: SERVICE_SETTINGS.synchronizers, portSetting: SETTINGS.synchronizersPort },
 } as const;
 
+/** Who may call a service: read by every one of them, from the shell that runs `docker compose` (`${VAR:-}`). */
+const AUTH_VARIABLES = [
+  SETTINGS.apiKeys,
+  SETTINGS.oidcIssuer,
+  SETTINGS.oidcAudience,
+  SETTINGS.oidcJwksUrl,
+].map((setting) => setting.variable);
+/** What the shell running compose provides: secrets are never in the file. */
+const SHELL: Record<string, string> = {
+  API_KEYS: apiKeyEntry('ops', generateApiKey(), ['shop:admin']),
+  PII_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+/** `${VAR:-default}` and `${VAR:?message}` as compose fills them in from `shell`. */
+function interpolated(env: Record<string, string>, shell: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [
+      name,
+      String(value)
+        .replace(
+          /\$\{(\w+):-([^}]*)\}/g,
+          (_, variable: string, fallback: string) => shell[variable] ?? fallback,
+        )
+        .replace(/\$\{(\w+):\?[^}]*\}/g, (whole: string, variable: string) => shell[variable] ?? whole),
+    ]),
+  );
+}
+
 const service = (name: string): ComposeService => {
   const found = compose.services[name];
   if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
@@ -73,9 +102,14 @@ describe('docker-compose.yml', () => {
     expect(env[`${prefix}_INSECURE`]).toBe('true');
     expect(['All', 'System']).toContain(env[`${prefix}_RUN_PROJECTIONS`]);
     expect(env[`${prefix}_START_STANDARD_PROJECTIONS`]).toBe('true');
-    expect(eventstore.ports).toContain('2113:2113');
+    expect(eventstore.ports).toBeUndefined();
     expect(eventstore.healthcheck?.test.join(' ')).toContain('http://localhost:2113/health/live');
     expect(eventstore.volumes).toContain('eventstore-data:/var/lib/kurrentdb');
+  });
+
+  it('publishes no database port to the host', () => {
+    expect(service('eventstore').ports).toBeUndefined();
+    expect(service('mongo').ports).toBeUndefined();
   });
 
   it('runs MongoDB 7 with a ping health check and a data volume', () => {
@@ -104,24 +138,10 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  /**
-   * `${NAME:?message}` is taken from the host running compose (a secret such as PII_MASTER_KEY is never in the
-   * file); for the checks here it stands for a valid value.
-   */
-  function withHostVariables(environment: Record<string, string>): Record<string, string> {
-    const sample: Record<string, string> = { PII_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') };
-    return Object.fromEntries(
-      Object.entries(environment).map(([name, value]) => {
-        const required = /^\$\{(\w+):\?[^}]+\}$/.exec(value);
-        return [name, required?.[1] === name ? (sample[name] ?? value) : value];
-      }),
-    );
-  }
-
   describe.each(Object.entries(APP_SERVICES))('%s', (name, { settings, portSetting }) => {
     const s = service(name);
-    const env = withHostVariables(s.environment ?? {});
-    const variables = settings.map((setting) => SETTINGS[setting].variable);
+    const env = interpolated(s.environment ?? {}, SHELL);
+    const variables = [...settings.map((setting) => SETTINGS[setting].variable), ...AUTH_VARIABLES];
 
     it('runs the one image with its own npm script', () => {
       expect(s.build).toBe('.');
@@ -135,7 +155,15 @@ describe('docker-compose.yml', () => {
       const known = Object.values(SETTINGS).map((setting) => setting.variable);
       for (const variable of Object.keys(env)) expect(known).toContain(variable);
       for (const variable of Object.keys(env)) expect(variables).toContain(variable);
-      expect(() => loadConfig(settings, env)).not.toThrow();
+      expect(() => loadServiceConfig(settings, env)).not.toThrow();
+    });
+
+    it('takes its API keys or OIDC issuer from the shell and stops without them, listening on every interface', () => {
+      for (const variable of AUTH_VARIABLES) expect(s.environment?.[variable]).toBe(`\${${variable}:-}`);
+      expect(() => loadServiceConfig(settings, interpolated(s.environment ?? {}, {}))).toThrow(
+        /API_KEYS is missing/,
+      );
+      expect(env.HOST).toBe('0.0.0.0');
     });
 
     it('points at the compose servers, not at the localhost defaults', () => {

@@ -79,6 +79,18 @@ describe('Ctrl-C on npm start', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('prints a development key once, which the gateway accepts and no service logs', async () => {
+    const ready = await start.waitForLine('shop-pipeline is ready');
+    const key = /#key=(shk_[A-Za-z0-9_-]+)/.exec(ready)?.[1];
+    expect(key).toBeDefined();
+    const api = `http://127.0.0.1:${ports.api}`;
+    expect((await http(api, '/shop/api/v1/orders', { token: key! })).status).toBe(200);
+    expect((await http(api, '/shop/api/v1/orders', { token: null })).status).toBe(401);
+    const mentions = start.lines.filter((line) => line.includes(key!));
+    expect(mentions.every((line) => !line.includes('|'))).toBe(true);
+    expect(mentions).toHaveLength(3);
+  });
+
   it('stops every process in under 2 s with exit code 0, after the pipeline did some work', async () => {
     const api = `http://127.0.0.1:${ports.api}`;
     const placed = await postJson(api, '/shop/api/v1', {

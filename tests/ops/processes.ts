@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { TEST_MASTER_KEY_BASE64 } from '../support/test-keys';
+import { TEST_API_KEYS, TEST_MASTER_KEY_BASE64 } from '../support/test-keys';
 
 export const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
@@ -15,6 +15,7 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
     HOME: process.env.HOME,
     LOG_LEVEL: 'warn',
     PII_MASTER_KEY: TEST_MASTER_KEY_BASE64,
+    API_KEYS: TEST_API_KEYS,
   };
   return { ...base, ...env };
 }

@@ -20,7 +20,7 @@ const stderrLines = (result: Finished) => result.stderr.trim().split('\n');
 describe('service start-up errors', () => {
   let occupied: { server: Server; port: number };
   let runs: Record<
-    'badPort' | 'badEsdb' | 'badRetries' | 'portInUse' | 'noMasterKey' | 'badMasterKey',
+    'badPort' | 'badEsdb' | 'badRetries' | 'portInUse' | 'noMasterKey' | 'badMasterKey' | 'noAuth',
     Promise<Finished>
   >;
 
@@ -40,6 +40,7 @@ describe('service start-up errors', () => {
         ESDB_CONNECTION_STRING: 'esdb://127.0.0.1:1?tls=false',
         MONGO_URL: 'mongodb://127.0.0.1:1/shop',
       }),
+      noAuth: runToEnd('processing/main.ts', [], { API_KEYS: '' }),
     };
     await Promise.allSettled(Object.values(runs));
   });
@@ -84,6 +85,14 @@ describe('service start-up errors', () => {
       expect.stringMatching(
         /^shop-api: Invalid configuration: PII_MASTER_KEY is malformed: expected a 256-bit key/,
       ),
+    ]);
+  });
+
+  it('stops a service without auth configuration, naming API_KEYS and OIDC_ISSUER', async () => {
+    const result = await runs.noAuth;
+    expect(result.code).toBe(2);
+    expect(stderrLines(result)).toEqual([
+      expect.stringMatching(/^processing: Invalid configuration: API_KEYS is missing: .*OIDC_ISSUER/),
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { listen } from '../../lib/http';
+import { listen, type HttpTimeouts } from '../../lib/http';
 import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import { startProcessor, type Processor } from '../../processing/host/processor';
@@ -6,10 +6,12 @@ import { createShopApi } from '../../shop-api/app';
 import { eventStoreInputPublisher } from '../../shop-api/ingest/input-publisher';
 import { mongoReadStore } from '../../shop-api/queries/read-store';
 import { startSynchronizers, type Synchronizers } from '../../synchronizers/host/synchronizers';
+import type { OidcConfig } from '../../lib/config';
 import { mongoKeyStore } from '../../lib/personal-data/key-store';
+import type { RateLimitSettings } from '../../lib/security';
 import { keepInputFor } from '../../shop-api/ingest/input-retention';
+import { NO_RATE_LIMIT, TEST_MASTER_KEY, testAuthenticator } from './test-keys';
 import { externalServers, openTestEventStore, openTestMongo, uniqueName } from './test-servers';
-import { TEST_MASTER_KEY } from './test-keys';
 
 export const INPUT_STREAM = uniqueName('shop-input');
 export const GROUP = uniqueName('shop-processing');
@@ -25,6 +27,11 @@ export interface PipelineOptions {
   readonly synchronizers?: boolean;
   /** Serve the web UI from this folder (the browser tests pass `shop-api/ui`). */
   readonly staticDir?: string;
+  /** Accept JWTs of this issuer too (the test keys are always accepted). */
+  readonly oidc?: OidcConfig;
+  /** Per-key ingest limit; by default far above what any spec sends. */
+  readonly ingestRateLimit?: RateLimitSettings;
+  readonly httpTimeouts?: HttpTimeouts;
 }
 
 /** The whole product in one test process: both embedded servers, gateway, processors, synchronizers. */
@@ -46,8 +53,10 @@ export async function startPipeline(options: PipelineOptions = {}) {
     readStore: mongoReadStore(db),
     personalData: { keys, client },
     staticDir: options.staticDir,
+    authenticator: testAuthenticator(options.oidc),
+    ingestRateLimit: options.ingestRateLimit ?? NO_RATE_LIMIT,
   });
-  const api = await listen(app, 0, '127.0.0.1', 'PORT');
+  const api = await listen(app, 0, '127.0.0.1', 'PORT', options.httpTimeouts);
   const processors: Processor[] = [];
   for (let i = 0; i < (options.processors ?? 1); i++) {
     processors.push(

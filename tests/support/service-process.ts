@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { TEST_MASTER_KEY_BASE64 } from './test-keys';
+import { TEST_API_KEYS, TEST_MASTER_KEY_BASE64 } from './test-keys';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -36,8 +36,14 @@ export function startServiceProcess(
     ['--import', 'tsx', path.join(ROOT, entry), ...(options.args ?? [])],
     {
       cwd: ROOT,
-      // Every service that handles personal data needs a master key; the run's test key unless a spec sets one.
-      env: { ...process.env, LOG_LEVEL: 'info', PII_MASTER_KEY: TEST_MASTER_KEY_BASE64, ...env },
+      // Services need a master key (personal data) and accept the run's test API keys, unless a spec sets its own.
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'info',
+        PII_MASTER_KEY: TEST_MASTER_KEY_BASE64,
+        API_KEYS: TEST_API_KEYS,
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: options.processGroup ?? false,
     },

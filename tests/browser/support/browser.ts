@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_API_KEY } from '../../support/test-keys';
 
 /** Debian's Chromium, driven headless by playwright-core; nothing is downloaded. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -37,6 +38,8 @@ export function launchBrowser(): Promise<Browser> {
 export async function openUi(
   browser: Browser,
   baseUrl: string,
+  /** Given as `npm start` prints it, `/#key=<key>`; none when null. */
+  key: string | null = TEST_API_KEY,
 ): Promise<{ page: Page; pageErrors: string[] }> {
   const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
   page.setDefaultTimeout(PIPELINE_WAIT_MS);
@@ -47,7 +50,7 @@ export async function openUi(
       pageErrors.push(message.text());
     }
   });
-  await page.goto(baseUrl + '/');
+  await page.goto(baseUrl + (key === null ? '/' : `/#key=${key}`));
   await page.locator('#place-order-id').waitFor();
   return { page, pageErrors };
 }

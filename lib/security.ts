@@ -1,0 +1,87 @@
+import helmet from 'helmet';
+import { rateLimit } from 'express-rate-limit';
+import type { RequestHandler } from 'express';
+import { principalOf } from './auth/authenticate';
+import { problem, sendProblem } from './problem';
+
+/**
+ * Security headers on every answer: a CSP that lets the UI load only its own scripts, styles and API, no framing,
+ * nosniff, no referrer. The UI has no inline script or style, so nothing needs 'unsafe-inline'. HTTP only: TLS is
+ * the job of whatever terminates it in front, so no upgrade-insecure-requests.
+ */
+export function securityHeaders(): RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+}
+
+/**
+ * CORS: closed (no Access-Control-* headers at all) unless the origin is one of `origins` (CORS_ORIGINS). A
+ * preflight from an allowed origin is answered here, before authentication, as browsers send it without a token.
+ */
+export function cors(origins: readonly string[]): RequestHandler {
+  const allowed = new Set(origins);
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    res.vary('Origin');
+    if (origin === undefined || !allowed.has(origin)) return next();
+    res.set('Access-Control-Allow-Origin', origin);
+    res.set('Access-Control-Expose-Headers', 'Location, Retry-After, WWW-Authenticate');
+    if (req.method !== 'OPTIONS') return next();
+    res.set('Access-Control-Allow-Methods', 'GET, POST');
+    res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, Idempotency-Key');
+    res.set('Access-Control-Max-Age', '600');
+    res.status(204).end();
+  };
+}
+
+export interface RateLimitSettings {
+  /** Requests per window and principal. */
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+/**
+ * Per authenticated principal (API key name or JWT subject): 429 problem+json with Retry-After past the limit.
+ * Counted in this gateway process: N gateways behind a load balancer allow N times the limit.
+ */
+export function perPrincipalRateLimit({ limit, windowMs }: RateLimitSettings): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // The key is the principal, never the client address: what a proxy says about addresses does not matter.
+    validate: { ip: false, xForwardedForHeader: false, forwardedHeader: false, trustProxy: false },
+    keyGenerator: (_req, res) => {
+      const principal = principalOf(res);
+      return principal ? `${principal.kind}:${principal.name}` : 'anonymous';
+    },
+    handler: (_req, res) =>
+      sendProblem(
+        res,
+        problem(
+          429,
+          'rate-limited',
+          `More than ${limit} requests in ${windowMs} ms for this key (INGEST_RATE_LIMIT); retry after the time in Retry-After.`,
+          { limit: 'INGEST_RATE_LIMIT', max: limit, windowMs },
+        ),
+      ),
+  });
+}
