@@ -83,7 +83,9 @@ describe('defaults the gateway falls back on when built in code (tests, benchmar
     const { DEFAULT_INGEST_RATE_LIMIT } = await import('../shop-api/app');
     const { DEFAULT_MAX_EVENT_BYTES } = await import('../shop-api/ingest/ingest-route');
     const { DEFAULT_JSON_LIMITS } = await import('../shop-api/ingest/json-limits');
-    const config = loadConfig(SERVICE_SETTINGS.shopApi, {});
+    const config = loadConfig(SERVICE_SETTINGS.shopApi, {
+      PII_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+    });
     expect({
       maxDepth: config.maxJsonDepth,
       maxArrayLength: config.maxJsonArrayLength,

@@ -72,6 +72,7 @@ describe('auth configuration', () => {
     const problems = problemsOf(() => loadServiceConfig(SERVICE_SETTINGS.shopApi, { PORT: 'x' }));
     expect(problems).toEqual([
       expect.stringMatching(/^PORT is malformed/),
+      expect.stringMatching(/^PII_MASTER_KEY is missing/),
       expect.stringMatching(/^API_KEYS is missing/),
     ]);
   });
