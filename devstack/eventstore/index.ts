@@ -1,4 +1,5 @@
 import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
+import { ProjectionsService } from '@eventstore/db-client/generated/projections_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import {
   Server,
@@ -10,6 +11,7 @@ import { createLogger, type Logger } from '../../lib/logger';
 import { EventLog } from './log/event-log';
 import { createSelfSignedTls, requireCredentials, type TlsMaterial } from './grpc/auth';
 import { withBoundedDecoding } from './grpc/bounded-decoding';
+import { createProjectionsService } from './grpc/projections-service';
 import { advertised, createServerFeaturesService, type AdvertisedMethod } from './grpc/server-features';
 import { STREAMS_SERVICE_DEFINITION } from './grpc/streams-definition';
 import { createStreamsService, STREAMS_METHODS } from './grpc/streams-service';
@@ -103,6 +105,10 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
       STREAMS_SERVICE_DEFINITION,
       createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
     ),
+  );
+  serve(
+    ProjectionsService,
+    guard(ProjectionsService, createProjectionsService({ log, running: options.systemProjections ?? true })),
   );
   serve(
     ServerFeaturesService,
