@@ -23,7 +23,7 @@ const BASIC_PREFIX = 'Basic ';
 export function checkCredentials(metadata: Metadata, expected: Credentials): ServiceError | undefined {
   const header = metadata.get('authorization')[0];
   if (typeof header !== 'string' || !header.startsWith(BASIC_PREFIX)) {
-    return serviceError(status.PERMISSION_DENIED, 'Access denied.', { exception: EXCEPTION.accessDenied });
+    return serviceError(status.PERMISSION_DENIED, 'Access Denied', { exception: EXCEPTION.accessDenied });
   }
   const decoded = Buffer.from(header.slice(BASIC_PREFIX.length), 'base64').toString('utf8');
   const at = decoded.indexOf(':');
