@@ -4,6 +4,7 @@ import {
   jsonEvent,
   persistentSubscriptionToStreamSettingsFromDefaults,
 } from '@eventstore/db-client';
+import { eventually } from '../persistent/test-helpers';
 import { collect, startHarness, type Harness } from './harness';
 
 let harness: Harness;
@@ -67,4 +68,21 @@ it('says what EventStoreDB says', async () => {
     message: '7 PERMISSION_DENIED: Access Denied',
   });
   expect(await collect(harness.client.readStream('guarded'))).toHaveLength(1);
+});
+
+it('names the authenticated user of a persistent consumer in the group info, as EventStoreDB does', async () => {
+  const { client } = harness;
+  await client.createPersistentSubscriptionToStream(
+    'guarded',
+    'users',
+    persistentSubscriptionToStreamSettingsFromDefaults(),
+  );
+  const subscription = client.subscribeToPersistentSubscriptionToStream('guarded', 'users');
+  subscription.on('data', () => undefined);
+  subscription.on('error', () => undefined);
+  await eventually(async () => {
+    const info = await client.getPersistentSubscriptionToStreamInfo('guarded', 'users');
+    expect(info.connections.map((connection) => connection.username)).toEqual(['admin']);
+  });
+  await subscription.unsubscribe();
 });
