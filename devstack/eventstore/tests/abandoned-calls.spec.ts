@@ -1,3 +1,4 @@
+import { createServer, connect, type Socket } from 'node:net';
 import {
   BACKWARDS,
   END,
@@ -83,4 +84,45 @@ it('a disposed persistent consumer leaves its group on the server', async () => 
     const info = await harness.client.getPersistentSubscriptionToStreamInfo('big', 'abandoned');
     expect(info.connections).toHaveLength(0);
   });
+});
+
+/** A loopback TCP relay to the server whose connections the test can cut, as a vanished client would. */
+async function startRelay(port: number) {
+  const sockets: Socket[] = [];
+  const relay = createServer((incoming) => {
+    const outgoing = connect(port, '127.0.0.1');
+    sockets.push(incoming, outgoing);
+    incoming.pipe(outgoing).pipe(incoming);
+    incoming.on('error', () => undefined);
+    outgoing.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const address = relay.address();
+  if (!address || typeof address === 'string') throw new Error('relay without a port');
+  return {
+    port: address.port,
+    cut: () => sockets.forEach((socket) => socket.destroy()),
+    close: () => new Promise<void>((resolve) => relay.close(() => resolve())),
+  };
+}
+
+it('a consumer whose connection drops leaves its group on the server', async () => {
+  const relay = await startRelay(harness.server.port);
+  const client = EventStoreDBClient.connectionString(`esdb://127.0.0.1:${relay.port}?tls=false`);
+  try {
+    const subscription = client.subscribeToPersistentSubscriptionToStream('big', 'abandoned');
+    subscription.on('error', () => undefined);
+    // Still subscribed (no break, no cancel): only the connection goes.
+    await new Promise((resolve) => subscription.once('data', resolve));
+    const before = await harness.client.getPersistentSubscriptionToStreamInfo('big', 'abandoned');
+    expect(before.connections).toHaveLength(1);
+    relay.cut();
+    await eventually(async () => {
+      const info = await harness.client.getPersistentSubscriptionToStreamInfo('big', 'abandoned');
+      expect(info.connections).toHaveLength(0);
+    });
+  } finally {
+    await relay.close();
+    await client.dispose();
+  }
 });
