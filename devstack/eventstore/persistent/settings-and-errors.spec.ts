@@ -1,5 +1,7 @@
 import {
   END,
+  eventTypeFilter,
+  streamNameFilter,
   PersistentSubscriptionDoesNotExistError,
   PersistentSubscriptionMaximumSubscribersReachedError,
   persistentSubscriptionToAllSettingsFromDefaults,
@@ -15,6 +17,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 type Changes = Parameters<typeof settings>[0];
+type AllChanges = Parameters<typeof persistentSubscriptionToAllSettingsFromDefaults>[0];
 
 // Each is valid for EventStoreDB (it checks only ReadBatchSize < BufferSize); info must report it back as sent.
 const validCombinations: [string, Changes][] = [
@@ -49,16 +52,43 @@ describe('groups created with any valid settings the client sends', () => {
     await client.replayParkedMessagesToStream(stream, 'g');
   });
 
-  it('$all groups with a changed checkpoint count', async () => {
+  const allCombinations: [
+    string,
+    AllChanges,
+    Parameters<PersistentTestServer['client']['createPersistentSubscriptionToAll']>[2],
+  ][] = [
+    ['a changed checkpoint count', { startFrom: START, checkPointUpperBound: 5 }, {}],
+    [
+      'start at the end, event-type regex',
+      { startFrom: END },
+      { filter: eventTypeFilter({ regex: '^Shop' }) },
+    ],
+    [
+      'stream prefixes and a checkpoint lower bound above the upper one',
+      { startFrom: START, checkPointLowerBound: 50, checkPointUpperBound: 20 },
+      { filter: streamNameFilter({ prefixes: ['a-', 'b-'] }) },
+    ],
+  ];
+
+  it.each(allCombinations)('$all groups with %s', async (name, changes, options) => {
     const { client } = server;
-    const sent = persistentSubscriptionToAllSettingsFromDefaults({
-      startFrom: START,
-      checkPointUpperBound: 5,
-    });
-    await client.createPersistentSubscriptionToAll('combo-all', sent);
-    expect((await client.getPersistentSubscriptionToAllInfo('combo-all')).settings).toEqual(sent);
-    await client.replayParkedMessagesToAll('combo-all');
-    await client.deletePersistentSubscriptionToAll('combo-all');
+    const group = `combo-all-${name.replace(/\W+/g, '-')}`;
+    const sent = persistentSubscriptionToAllSettingsFromDefaults(changes);
+    await client.createPersistentSubscriptionToAll(group, sent, options);
+    expect((await client.getPersistentSubscriptionToAllInfo(group)).settings).toEqual(sent);
+    const listed = await client.listPersistentSubscriptionsToAll();
+    expect(listed.find((info) => info.groupName === group)?.settings).toEqual(sent);
+    await client.replayParkedMessagesToAll(group);
+    await client.deletePersistentSubscriptionToAll(group);
+  });
+
+  it('$all groups starting at the position of an event', async () => {
+    const { client } = server;
+    const { position } = await client.appendToStream('combo-position', inputs(1));
+    const sent = persistentSubscriptionToAllSettingsFromDefaults({ startFrom: position! });
+    await client.createPersistentSubscriptionToAll('combo-all-position', sent);
+    expect((await client.getPersistentSubscriptionToAllInfo('combo-all-position')).settings).toEqual(sent);
+    await client.deletePersistentSubscriptionToAll('combo-all-position');
   });
 
   it('still refuses what EventStoreDB refuses: a read batch as large as the buffer', async () => {
