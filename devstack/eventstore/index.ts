@@ -106,10 +106,7 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
       createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
     ),
   );
-  serve(
-    ProjectionsService,
-    guard(ProjectionsService, createProjectionsService({ log, running: options.systemProjections ?? true })),
-  );
+  serve(ProjectionsService, guard(ProjectionsService, createProjectionsService({ log })));
   serve(
     ServerFeaturesService,
     createServerFeaturesService(() => methods),

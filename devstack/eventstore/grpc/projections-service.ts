@@ -15,26 +15,24 @@ import {
 } from '@grpc/grpc-js';
 import type { EventLog } from '../log/event-log';
 import { endWith, failCall } from './call-writer';
-import { serviceError } from './errors';
+import { internalError, serviceError } from './errors';
+import { SYSTEM_PROJECTION_NAMES, type SystemProjectionName } from '../log/system-projections';
 
 /**
- * The Projections service for the two system projections the log runs (`$by_category`, `$by_event_type`): their
- * statistics, and `enable` while they run. Everything else a real server does here (switching them off or on at
- * run time, state and results, user-defined projections) is refused with UNIMPLEMENTED and says so.
+ * The Projections service for the two system projections the log runs (`$by_category`, `$by_event_type`):
+ * statistics, enable (catching up on what was appended while stopped) and disable. Everything else a real
+ * server does here (state and results, reset, user-defined projections) is refused with UNIMPLEMENTED and says so.
  */
 
-export const SYSTEM_PROJECTIONS = ['$by_category', '$by_event_type'] as const;
 const CONTINUOUS = 'Continuous';
 const COMPLETE = 100;
 
 export interface ProjectionsServiceOptions {
   readonly log: EventLog;
-  /** Whether the log writes the `$ce-`/`$et-` links (fixed when the server starts). */
-  readonly running: boolean;
 }
 
-function isSystemProjection(name: string): boolean {
-  return (SYSTEM_PROJECTIONS as readonly string[]).includes(name);
+function isSystemProjection(name: string): name is SystemProjectionName {
+  return (SYSTEM_PROJECTION_NAMES as readonly string[]).includes(name);
 }
 
 /** EventStoreDB's answer for a name it does not know. */
@@ -46,7 +44,8 @@ function unsupported(what: string) {
   return serviceError(status.UNIMPLEMENTED, `${what} is not supported by the embedded EventStoreDB server`);
 }
 
-function details(name: string, running: boolean, log: EventLog): StatisticsResp.Details {
+function details(name: SystemProjectionName, log: EventLog): StatisticsResp.Details {
+  const running = log.isSystemProjectionRunning(name);
   const processed = running ? log.visibleCount : 0;
   return new StatisticsResp.Details()
     .setCoreprocessingtime('0')
@@ -76,36 +75,36 @@ function refuse(what: string): Unary<unknown, unknown> {
   return (_call, callback) => callback(unsupported(what));
 }
 
-export function createProjectionsService({
-  log,
-  running,
-}: ProjectionsServiceOptions): UntypedServiceImplementation {
+export function createProjectionsService({ log }: ProjectionsServiceOptions): UntypedServiceImplementation {
   const statistics = (call: ServerWritableStream<StatisticsReq, StatisticsResp>): void => {
     const options = call.request.getOptions();
     const name = options?.getName() ?? '';
     if (name) {
       if (!isSystemProjection(name)) return failCall(call, projectionNotFound(name));
-      return endWith(call, [new StatisticsResp().setDetails(details(name, running, log))]);
+      return endWith(call, [new StatisticsResp().setDetails(details(name, log))]);
     }
     // The system projections are continuous; there are no one-time or transient ones here.
-    const listed = options?.hasAll() || options?.hasContinuous() ? SYSTEM_PROJECTIONS : [];
+    const listed = options?.hasAll() || options?.hasContinuous() ? SYSTEM_PROJECTION_NAMES : [];
     endWith(
       call,
-      listed.map((projection) => new StatisticsResp().setDetails(details(projection, running, log))),
+      listed.map((projection) => new StatisticsResp().setDetails(details(projection, log))),
     );
   };
 
   const enable: Unary<EnableReq, EnableResp> = (call, callback) => {
     const name = call.request.getOptions()?.getName() ?? '';
     if (!isSystemProjection(name)) return callback(projectionNotFound(name));
-    if (!running) return callback(unsupported('Starting a system projection at run time'));
-    callback(null, new EnableResp());
+    log.startSystemProjection(name).then(
+      () => callback(null, new EnableResp()),
+      (error: unknown) => callback(internalError(error)),
+    );
   };
 
   const disable: Unary<DisableReq, DisableResp> = (call, callback) => {
     const name = call.request.getOptions()?.getName() ?? '';
     if (!isSystemProjection(name)) return callback(projectionNotFound(name));
-    callback(unsupported('Stopping a system projection at run time (start with systemProjections: false)'));
+    log.stopSystemProjection(name);
+    callback(null, new DisableResp());
   };
 
   return {

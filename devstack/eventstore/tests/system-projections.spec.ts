@@ -1,4 +1,4 @@
-import { jsonEvent, NotFoundError, UnknownError } from '@eventstore/db-client';
+import { jsonEvent, NotFoundError, StreamNotFoundError, UnknownError } from '@eventstore/db-client';
 import { status } from '@grpc/grpc-js';
 import { collect, startHarness, type Harness } from './harness';
 
@@ -41,17 +41,35 @@ describe('the projections management API for the system projections', () => {
     await expect(harness.client.getProjectionStatus('no-such')).rejects.toBeInstanceOf(NotFoundError);
   });
 
-  it('refuses what it cannot do instead of pretending: disabling, state, user-defined projections', async () => {
+  it('disables one: its links stop, the other keeps going; enabling catches up in order', async () => {
+    const { client } = harness;
+    const append = (stream: string) =>
+      client.appendToStream(stream, jsonEvent({ type: 'Toggled', data: {} }));
+    const linked = async (stream: string) =>
+      (await collect(client.readStream(stream, { resolveLinkTos: true }))).map((e) => e.event?.streamId);
+    await append('tog-1');
+    await client.disableProjection('$by_category');
+    expect((await client.getProjectionStatus('$by_category')).projectionStatus).toBe('Stopped');
+    await append('tog-2');
+    await append('tog-3');
+    expect(await linked('$ce-tog')).toEqual(['tog-1']);
+    expect(await linked('$et-Toggled')).toEqual(['tog-1', 'tog-2', 'tog-3']);
+    await client.enableProjection('$by_category');
+    expect((await client.getProjectionStatus('$by_category')).projectionStatus).toBe('Running');
+    expect(await linked('$ce-tog')).toEqual(['tog-1', 'tog-2', 'tog-3']);
+    await append('tog-4');
+    expect(await linked('$ce-tog')).toEqual(['tog-1', 'tog-2', 'tog-3', 'tog-4']);
+  });
+
+  it('refuses what it cannot do instead of pretending: state, results, user-defined projections', async () => {
     const refused = { code: status.UNIMPLEMENTED };
-    await expect(harness.client.disableProjection('$by_category')).rejects.toBeInstanceOf(UnknownError);
-    await expect(harness.client.disableProjection('$by_category')).rejects.toMatchObject(refused);
+    await expect(harness.client.getProjectionState('$by_category')).rejects.toBeInstanceOf(UnknownError);
     await expect(harness.client.getProjectionState('$by_category')).rejects.toMatchObject(refused);
+    await expect(harness.client.getProjectionResult('$by_category')).rejects.toMatchObject(refused);
     await expect(harness.client.createProjection('mine', 'fromAll().when({})')).rejects.toMatchObject(
       refused,
     );
-    // Nothing was switched off behind the refusal.
-    await harness.client.appendToStream('proj-2', jsonEvent({ type: 'Projected', data: {} }));
-    expect(await collect(harness.client.readStream('$ce-proj'))).toHaveLength(2);
+    await expect(harness.client.resetProjection('$by_category')).rejects.toMatchObject(refused);
   });
 });
 
@@ -62,10 +80,15 @@ describe('with the system projections off', () => {
   });
   afterAll(() => harness.close());
 
-  it('reports them stopped and refuses to enable them (they cannot start at run time here)', async () => {
-    expect((await harness.client.getProjectionStatus('$by_category')).projectionStatus).toBe('Stopped');
-    await expect(harness.client.enableProjection('$by_category')).rejects.toMatchObject({
-      code: status.UNIMPLEMENTED,
-    });
+  it('reports them stopped; enabling one projects the existing history first', async () => {
+    const { client } = harness;
+    await client.appendToStream('late-1', jsonEvent({ type: 'Before', data: {} }));
+    await client.appendToStream('late-2', jsonEvent({ type: 'Before', data: {} }));
+    expect((await client.getProjectionStatus('$by_category')).projectionStatus).toBe('Stopped');
+    await client.enableProjection('$by_category');
+    await client.appendToStream('late-3', jsonEvent({ type: 'After', data: {} }));
+    const links = await collect(client.readStream('$ce-late', { resolveLinkTos: true }));
+    expect(links.map((e) => e.event?.streamId)).toEqual(['late-1', 'late-2', 'late-3']);
+    await expect(collect(client.readStream('$et-Before'))).rejects.toBeInstanceOf(StreamNotFoundError);
   });
 });
