@@ -1,4 +1,5 @@
 import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
+import { ProjectionsService } from '@eventstore/db-client/generated/projections_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import {
   Server,
@@ -9,6 +10,8 @@ import {
 import { createLogger, type Logger } from '../../lib/logger';
 import { EventLog } from './log/event-log';
 import { createSelfSignedTls, requireCredentials, type TlsMaterial } from './grpc/auth';
+import { withBoundedDecoding } from './grpc/bounded-decoding';
+import { createProjectionsService } from './grpc/projections-service';
 import { advertised, createServerFeaturesService, type AdvertisedMethod } from './grpc/server-features';
 import { STREAMS_SERVICE_DEFINITION } from './grpc/streams-definition';
 import { createStreamsService, STREAMS_METHODS } from './grpc/streams-service';
@@ -93,18 +96,18 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
   const credentials = options.credentials;
   const guard = (definition: ServiceDefinition, implementation: UntypedServiceImplementation) =>
     credentials ? requireCredentials(definition, implementation, credentials) : implementation;
-  server.addService(
-    PersistentSubscriptionsService,
-    guard(PersistentSubscriptionsService, persistent.service),
-  );
-  server.addService(
+  const serve = (definition: ServiceDefinition, implementation: UntypedServiceImplementation) =>
+    server.addService(withBoundedDecoding(definition), implementation);
+  serve(PersistentSubscriptionsService, guard(PersistentSubscriptionsService, persistent.service));
+  serve(
     STREAMS_SERVICE_DEFINITION,
     guard(
       STREAMS_SERVICE_DEFINITION,
       createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
     ),
   );
-  server.addService(
+  serve(ProjectionsService, guard(ProjectionsService, createProjectionsService({ log })));
+  serve(
     ServerFeaturesService,
     createServerFeaturesService(() => methods),
   );

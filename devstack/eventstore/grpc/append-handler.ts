@@ -120,6 +120,8 @@ export function createAppendHandler(log: EventLog, maxAppendSize: number, logger
       const expected = expectedRevisionOf(options);
       if (!streamId) return fail(invalidArgument('a stream name is required'));
       if (expected === undefined) return fail(invalidArgument('an expected revision is required'));
+      // Past its deadline (grpc-js has then answered DEADLINE_EXCEEDED) or abandoned: not carried out.
+      if (call.cancelled) return;
       log.append(streamId, expected, events).then(
         (result) => {
           if (!result.ok && result.reason === 'stream-deleted') return fail(streamDeletedError(streamId));

@@ -19,16 +19,26 @@ export interface Credentials {
 
 const BASIC_PREFIX = 'Basic ';
 
-/** undefined when the call may proceed; otherwise the status EventStoreDB answers with. */
-export function checkCredentials(metadata: Metadata, expected: Credentials): ServiceError | undefined {
+function basicCredentialsOf(metadata: Metadata): { username: string; password: string } | undefined {
   const header = metadata.get('authorization')[0];
-  if (typeof header !== 'string' || !header.startsWith(BASIC_PREFIX)) {
-    return serviceError(status.PERMISSION_DENIED, 'Access denied.', { exception: EXCEPTION.accessDenied });
-  }
+  if (typeof header !== 'string' || !header.startsWith(BASIC_PREFIX)) return undefined;
   const decoded = Buffer.from(header.slice(BASIC_PREFIX.length), 'base64').toString('utf8');
   const at = decoded.indexOf(':');
-  if (decoded.slice(0, at) === expected.username && decoded.slice(at + 1) === expected.password)
-    return undefined;
+  return at < 0 ? undefined : { username: decoded.slice(0, at), password: decoded.slice(at + 1) };
+}
+
+/** The user a call is made as ('' when anonymous): shown in persistent-subscription connection info. */
+export function usernameOf(metadata: Metadata): string {
+  return basicCredentialsOf(metadata)?.username ?? '';
+}
+
+/** undefined when the call may proceed; otherwise the status EventStoreDB answers with. */
+export function checkCredentials(metadata: Metadata, expected: Credentials): ServiceError | undefined {
+  const given = basicCredentialsOf(metadata);
+  if (!given) {
+    return serviceError(status.PERMISSION_DENIED, 'Access Denied', { exception: EXCEPTION.accessDenied });
+  }
+  if (given.username === expected.username && given.password === expected.password) return undefined;
   return serviceError(status.UNAUTHENTICATED, 'Bad authentication credentials.', {
     exception: EXCEPTION.notAuthenticated,
   });

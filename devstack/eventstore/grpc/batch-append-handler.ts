@@ -4,6 +4,7 @@ import {
   AllStreamPosition,
   MaximumAppendSizeExceeded,
   StreamDeleted,
+  Timeout,
   Unknown,
   WrongExpectedVersion,
   type UUID,
@@ -23,6 +24,8 @@ interface PendingBatch {
   readonly streamId: string;
   readonly expected: ExpectedRevision;
   readonly events: ProposedEvent[];
+  /** The client's per-append deadline (Unix ms); BatchAppend calls themselves have none. */
+  readonly deadline: number | undefined;
   size: number;
 }
 
@@ -30,6 +33,7 @@ const DETAIL_TYPE = {
   wrongExpectedVersion: 'event_store.client.WrongExpectedVersion',
   streamDeleted: 'event_store.client.StreamDeleted',
   maximumAppendSizeExceeded: 'event_store.client.MaximumAppendSizeExceeded',
+  timeout: 'event_store.client.Timeout',
   unknown: 'event_store.client.Unknown',
 } as const;
 
@@ -64,6 +68,19 @@ function wrongExpectedVersionStatus(current: number | 'no_stream', expected: Exp
     bytes: detail.serializeBinary(),
     type: DETAIL_TYPE.wrongExpectedVersion,
   });
+}
+
+/** What EventStoreDB answers for an append whose deadline passed; the client makes it DeadlineExceededError. */
+function timeoutStatus(): Status {
+  return errorStatus(Code.DEADLINE_EXCEEDED, 'Timeout', {
+    bytes: new Timeout().serializeBinary(),
+    type: DETAIL_TYPE.timeout,
+  });
+}
+
+function deadlineOf(options: BatchAppendReq.Options | undefined): number | undefined {
+  const timestamp = options?.getDeadline();
+  return timestamp ? timestamp.toDate().getTime() : undefined;
 }
 
 function resultResponse(result: AppendResult): BatchAppendResp {
@@ -123,7 +140,7 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
           );
           return;
         }
-        batch = { streamId, expected, events: [], size: 0 };
+        batch = { streamId, expected, events: [], deadline: deadlineOf(options), size: 0 };
         pending.set(correlationId, batch);
       }
       for (const message of request.getProposedMessagesList()) {
@@ -141,7 +158,7 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
       }
       if (!request.getIsFinal()) return;
       pending.delete(correlationId);
-      const { streamId, expected, events, size } = batch;
+      const { streamId, expected, events, size, deadline } = batch;
       const response = reply(request.getCorrelationId()).setStreamIdentifier(streamIdentifier(streamId));
       if (size > maxAppendSize) {
         const detail = new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize);
@@ -161,21 +178,40 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
         );
         return;
       }
+      const remainingMs = deadline === undefined ? Infinity : deadline - Date.now();
+      // Not carried out once late, as EventStoreDB drops expired writes.
+      if (remainingMs <= 0) return void call.write(response.setError(timeoutStatus()));
       inFlight++;
+      let answered = false;
+      const answer = (built: BatchAppendResp): void => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        if (!call.cancelled && !call.writableEnded) call.write(built);
+        inFlight--;
+        endIfDone();
+      };
+      // A write still in progress at the deadline may yet commit: the client is told "timeout", not "failed".
+      const timer =
+        remainingMs === Infinity
+          ? undefined
+          : setTimeout(
+              () =>
+                answer(
+                  reply(request.getCorrelationId())
+                    .setStreamIdentifier(streamIdentifier(streamId))
+                    .setError(timeoutStatus()),
+                ),
+              remainingMs,
+            );
       log.append(streamId, expected, events).then(
         (result) => {
           const built = resultResponse(result).setCorrelationId(request.getCorrelationId());
-          built.setStreamIdentifier(streamIdentifier(streamId));
-          if (!call.cancelled && !call.writableEnded) call.write(built);
-          inFlight--;
-          endIfDone();
+          answer(built.setStreamIdentifier(streamIdentifier(streamId)));
         },
         (error: unknown) => {
           logger.error({ err: error }, 'batch append failed');
-          if (!call.cancelled && !call.writableEnded)
-            call.write(response.setError(errorStatus(Code.INTERNAL, 'append failed')));
-          inFlight--;
-          endIfDone();
+          answer(response.setError(errorStatus(Code.INTERNAL, 'append failed')));
         },
       );
     });

@@ -13,6 +13,16 @@ export function writeMessage<Response>(
   return writePage(call, [message]);
 }
 
+/** Writes the last messages of a call and ends it with OK. */
+export function endWith<Response>(
+  call: ServerWritableStream<unknown, Response>,
+  messages: Iterable<Response>,
+): void {
+  if (!isOpen(call)) return;
+  for (const message of messages) call.write(message);
+  call.end();
+}
+
 /** Ends a server-streaming call with an error status and trailers (grpc-js sends an emitted error as the status). */
 export function failCall(call: ServerWritableStream<unknown, unknown>, error: ServiceError): void {
   if (isOpen(call)) call.emit('error', error);

@@ -1,7 +1,10 @@
 import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import type { RecordedEvent } from '../log/types';
 import { TOMBSTONE_REVISION } from '../log/types';
+import { ticksFromMs } from '../log/stream-metadata';
 import { encodeReadEventResponse } from './read-response-encoder';
+
+const CREATED_MS = 1_700_000_000_123;
 
 const recorded = (overrides: Partial<RecordedEvent> = {}): RecordedEvent => ({
   streamId: 'order-ü1',
@@ -11,7 +14,7 @@ const recorded = (overrides: Partial<RecordedEvent> = {}): RecordedEvent => ({
   contentType: 'application/json',
   data: Buffer.from('{"a":1}'),
   metadata: Buffer.from('{"m":2}'),
-  created: 638_000_000_000_000_000n,
+  created: ticksFromMs(CREATED_MS),
   position: 2 ** 40 + 5,
   sequence: 7,
   ...overrides,
@@ -35,7 +38,8 @@ it('encodes a ReadResp the generated classes decode field for field', () => {
   expect(event?.getPreparePosition()).toBe(String(2 ** 40 + 5));
   expect(event?.getMetadataMap().get('type')).toBe('OrderPlaced');
   expect(event?.getMetadataMap().get('content-type')).toBe('application/json');
-  expect(event?.getMetadataMap().get('created')).toBe('638000000000000000');
+  // 100-ns ticks since the Unix epoch, as the client reads them.
+  expect(event?.getMetadataMap().get('created')).toBe(String(CREATED_MS * 10_000));
   expect(Buffer.from(event?.getData_asU8() ?? []).toString()).toBe('{"a":1}');
   expect(Buffer.from(event?.getCustomMetadata_asU8() ?? []).toString()).toBe('{"m":2}');
   expect(readEvent?.getLink()?.getStreamRevision()).toBe('0');

@@ -1,5 +1,6 @@
 import type { RecordedEvent, ResolvedEvent } from '../log/types';
 import { TOMBSTONE_REVISION } from '../log/types';
+import { unixTicksFromTicks } from '../log/stream-metadata';
 
 /**
  * Hand-written protobuf encoding of `ReadResp { event: ReadEvent }` (field numbers from streams.proto), because
@@ -110,7 +111,7 @@ export function encodeRecordedEvent(event: RecordedEvent): Buffer {
   const metadata: [Buffer, Buffer][] = [
     [Buffer.from('type'), Buffer.from(event.type, 'utf8')],
     [Buffer.from('content-type'), Buffer.from(event.contentType, 'utf8')],
-    [Buffer.from('created'), Buffer.from(event.created.toString())],
+    [Buffer.from('created'), Buffer.from(unixTicksFromTicks(event.created).toString())],
   ];
   const idSize = lengthDelimitedSize(FIELD.uuidString, id.length);
   const streamSize = lengthDelimitedSize(FIELD.streamName, streamName.length);

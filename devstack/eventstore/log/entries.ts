@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StoredEntry } from './record-codec';
-import { projectSystemLinks } from './system-projections';
+import { projectSystemLinks, type SystemProjectionName } from './system-projections';
 import {
   METADATA_EVENT_TYPE,
   TOMBSTONE_EVENT_TYPE,
@@ -41,11 +41,12 @@ export function systemLinkEntries(
   entries: readonly StoredEntry[],
   created: bigint,
   currentRevision: (streamId: string) => CurrentRevision,
+  running: ReadonlySet<SystemProjectionName>,
 ): StoredEntry[] {
   const nextRevision = new Map<string, number>();
   const links: StoredEntry[] = [];
   for (const entry of entries) {
-    for (const link of projectSystemLinks(entry, randomUUID)) {
+    for (const link of projectSystemLinks(entry, randomUUID, running)) {
       const current = currentRevision(link.streamId);
       const revision = nextRevision.get(link.streamId) ?? (current === 'no_stream' ? 0 : current + 1);
       nextRevision.set(link.streamId, revision + 1);

@@ -18,7 +18,8 @@ import {
   parseStreamMetadata,
   ticksFromMs,
 } from './stream-metadata';
-import { parseLinkData } from './system-projections';
+import { parseLinkData, type SystemProjectionName } from './system-projections';
+import { SystemProjectionSwitch } from './system-projection-switch';
 import {
   LINK_EVENT_TYPE,
   TOMBSTONE_EVENT_TYPE,
@@ -65,11 +66,36 @@ export class EventLog {
   private visible = 0;
   private nextPosition = 0;
 
+  private readonly systemProjections: SystemProjectionSwitch;
+
   private constructor(
     private readonly file: LogFile | undefined,
-    private readonly systemProjections: boolean,
+    systemProjections: boolean,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.systemProjections = new SystemProjectionSwitch(systemProjections);
+  }
+
+  isSystemProjectionRunning(name: SystemProjectionName): boolean {
+    return this.systemProjections.isRunning(name);
+  }
+
+  /** New appends stop carrying this projection's links (not kept across a restart: the option decides). */
+  stopSystemProjection(name: SystemProjectionName): void {
+    this.systemProjections.stop(name, this.all.length);
+  }
+
+  /** Resolves once the links for everything appended while it was stopped are durable and it runs again. */
+  startSystemProjection(name: SystemProjectionName): Promise<void> {
+    const all = this.all;
+    return this.systemProjections.start(name, {
+      get writtenCount() {
+        return all.length;
+      },
+      writtenEventAt: (sequence) => all[sequence],
+      append: (streamId, expected, events) => this.append(streamId, expected, events),
+    });
+  }
 
   static async open(options: EventLogOptions): Promise<EventLog> {
     const systemProjections = options.systemProjections ?? true;
@@ -303,8 +329,11 @@ export class EventLog {
   private write(groups: readonly WriteGroup[]): { recorded: RecordedEvent[]; durable: Promise<void> } {
     const created = ticksFromMs(Date.now());
     const entries = entriesOf(groups, created);
-    if (this.systemProjections) {
-      entries.push(...systemLinkEntries(entries, created, (streamId) => this.currentRevision(streamId)));
+    const running = this.systemProjections.runningProjections;
+    if (running.size > 0) {
+      entries.push(
+        ...systemLinkEntries(entries, created, (streamId) => this.currentRevision(streamId), running),
+      );
     }
     const recordOffset = this.nextPosition;
     let entryOffsets: readonly number[];

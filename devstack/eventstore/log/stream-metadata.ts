@@ -32,6 +32,14 @@ export function msFromTicks(ticks: bigint): number {
   return Number((ticks - EPOCH_TICKS) / TICKS_PER_MS);
 }
 
+/**
+ * The log keeps .NET ticks (as EventStoreDB stores them); the gRPC protocol's `created` counts 100-ns ticks from
+ * the Unix epoch (the client divides by 10,000 to get Unix milliseconds).
+ */
+export function unixTicksFromTicks(ticks: bigint): bigint {
+  return ticks - EPOCH_TICKS;
+}
+
 function nonNegativeInteger(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 }

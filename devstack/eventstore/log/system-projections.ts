@@ -2,6 +2,10 @@ import type { ProposedEvent } from './types';
 import { LINK_EVENT_TYPE } from './types';
 
 const CATEGORY_SEPARATOR = '-';
+
+export const SYSTEM_PROJECTION_NAMES = ['$by_category', '$by_event_type'] as const;
+export type SystemProjectionName = (typeof SYSTEM_PROJECTION_NAMES)[number];
+const ALL_RUNNING: ReadonlySet<SystemProjectionName> = new Set(SYSTEM_PROJECTION_NAMES);
 const LINK_CONTENT_TYPE = 'application/octet-stream';
 
 export interface LinkTarget {
@@ -35,10 +39,14 @@ export function parseLinkData(data: Uint8Array): { streamId: string; revision: n
 }
 
 /**
- * Link events the `$by_category` and `$by_event_type` system projections emit for one recorded event.
- * System streams and system event types are not projected, as in EventStoreDB.
+ * Link events the running ones of the `$by_category` and `$by_event_type` system projections emit for one
+ * recorded event. System streams and system event types are not projected, as in EventStoreDB.
  */
-export function projectSystemLinks(target: LinkTarget, newId: () => string): ProjectedLink[] {
+export function projectSystemLinks(
+  target: LinkTarget,
+  newId: () => string,
+  running: ReadonlySet<SystemProjectionName> = ALL_RUNNING,
+): ProjectedLink[] {
   if (target.streamId.startsWith('$') || target.type.startsWith('$')) return [];
   const link = (streamId: string): ProjectedLink => ({
     streamId,
@@ -51,7 +59,8 @@ export function projectSystemLinks(target: LinkTarget, newId: () => string): Pro
     },
   });
   const category = categoryOf(target.streamId);
-  const links = category === undefined ? [] : [link(`$ce-${category}`)];
-  links.push(link(`$et-${target.type}`));
+  const links: ProjectedLink[] = [];
+  if (category !== undefined && running.has('$by_category')) links.push(link(`$ce-${category}`));
+  if (running.has('$by_event_type')) links.push(link(`$et-${target.type}`));
   return links;
 }

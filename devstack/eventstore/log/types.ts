@@ -16,7 +16,7 @@ export interface RecordedEvent {
   readonly contentType: string;
   readonly data: Uint8Array;
   readonly metadata: Uint8Array;
-  /** .NET ticks (100 ns since 0001-01-01) as EventStoreDB sends them. */
+  /** .NET ticks (100 ns since 0001-01-01), as EventStoreDB stores them; sent as Unix ticks (`unixTicksFromTicks`). */
   readonly created: bigint;
   readonly position: number;
   /** Index in `$all` order, 0-based: handy for cursors; not sent to clients. */

@@ -1,6 +1,6 @@
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 
-/** gRPC errors shaped like EventStoreDB's RpcExceptions, so the client maps them to its typed errors. */
+/** gRPC errors shaped like EventStoreDB's RpcExceptions (same codes, texts, trailers), so the client maps them. */
 
 function rpcError(code: status, details: string, trailers: Record<string, string>): ServiceError {
   const metadata = new Metadata();
@@ -21,7 +21,7 @@ export function subscriptionExists(stream: string, group: string): ServiceError 
 }
 
 export function subscriptionNotFound(stream: string, group: string): ServiceError {
-  return rpcError(status.NOT_FOUND, `Subscription group '${group}' on stream '${stream}' does not exist.`, {
+  return rpcError(status.NOT_FOUND, `Subscription group ${group} on stream ${stream} does not exist.`, {
     exception: 'persistent-subscription-does-not-exist',
     'stream-name': stream,
     'group-name': group,
@@ -31,13 +31,13 @@ export function subscriptionNotFound(stream: string, group: string): ServiceErro
 export function maximumSubscribersReached(stream: string, group: string): ServiceError {
   return rpcError(
     status.FAILED_PRECONDITION,
-    `Maximum subscriptions reached for subscription group '${group}' on stream '${stream}.'`,
+    `Maximum subscriptions reached for subscription group ${group} on stream ${stream}.`,
     { exception: 'maximum-subscribers-reached', 'stream-name': stream, 'group-name': group },
   );
 }
 
 export function subscriptionDropped(stream: string, group: string): ServiceError {
-  return rpcError(status.CANCELLED, `Subscription group '${group}' on stream '${stream}' was dropped.`, {
+  return rpcError(status.CANCELLED, `Subscription group ${group} on stream ${stream} was dropped.`, {
     exception: 'persistent-subscription-dropped',
     'stream-name': stream,
     'group-name': group,
@@ -45,11 +45,12 @@ export function subscriptionDropped(stream: string, group: string): ServiceError
 }
 
 export function subscriptionFailed(stream: string, group: string, reason: string): ServiceError {
-  return rpcError(
-    status.INTERNAL,
-    `Subscription group '${group}' on stream '${stream}' failed: '${reason}'.`,
-    { exception: 'persistent-subscription-failed', 'stream-name': stream, 'group-name': group, reason },
-  );
+  return rpcError(status.INTERNAL, `Subscription group ${group} on stream ${stream} failed: '${reason}'`, {
+    exception: 'persistent-subscription-failed',
+    'stream-name': stream,
+    'group-name': group,
+    reason,
+  });
 }
 
 export function invalidArgument(message: string): ServiceError {

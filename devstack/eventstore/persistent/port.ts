@@ -16,7 +16,7 @@ export interface LoggedEvent {
   readonly contentType: string;
   readonly data: Uint8Array;
   readonly metadata: Uint8Array;
-  /** .NET ticks (100 ns since 0001-01-01), as the wire wants them. */
+  /** .NET ticks (100 ns since 0001-01-01), as the log stores them; `wire.ts` sends them as Unix ticks. */
   readonly created: bigint;
   readonly position: LogPosition;
 }

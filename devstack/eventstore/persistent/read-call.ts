@@ -6,6 +6,7 @@ import type { GroupRegistry } from './group-registry';
 import type { NackAction, SubscriptionGroup } from './subscription-group';
 import { confirmationOf, readEventOf, type UuidFormat } from './wire';
 import { ALL_STREAM, subscriptionIdOf } from './names';
+import { usernameOf } from '../grpc/auth';
 import { maximumSubscribersReached, subscriptionDropped, subscriptionNotFound } from './errors';
 
 /** The Read call: first message joins a group, later ones ack/nack; the call's end leaves the group. */
@@ -68,7 +69,7 @@ export function handleRead(
     group.attach({
       id: consumerId,
       from: call.getPeer(),
-      username: '',
+      username: usernameOf(call.metadata),
       connectionName: String(call.metadata.get('connection-name')[0] ?? ''),
       bufferSize: Math.max(options.getBufferSize(), 1),
       send: (message) => {

@@ -162,6 +162,10 @@ function filterOf(filter: CreateReq.AllOptions.FilterOptions): Parsed<EventFilte
   return { ok: true, value: { on, prefixes: expression.getPrefixList(), ...(regex ? { regex } : {}) } };
 }
 
+/**
+ * What EventStoreDB refuses. It does not compare the checkpoint bounds: a lower bound above the upper one (the
+ * client's defaults with only one bound changed) is valid and checkpoints at the upper bound.
+ */
 export function validateSettings(settings: SubscriptionSettings): string | undefined {
   const nonNegative: (keyof SubscriptionSettings)[] = [
     'messageTimeoutMs',
@@ -177,9 +181,6 @@ export function validateSettings(settings: SubscriptionSettings): string | undef
   }
   for (const key of ['liveBufferSize', 'readBatchSize', 'historyBufferSize'] as const) {
     if (!Number.isInteger(settings[key]) || settings[key] <= 0) return `${key} must be > 0.`;
-  }
-  if (settings.minCheckpointCount > settings.maxCheckpointCount) {
-    return 'minCheckpointCount may not be greater than maxCheckpointCount.';
   }
   if (settings.readBatchSize >= settings.historyBufferSize) {
     return 'ReadBatchSize may not be greater than or equal to BufferSize.';

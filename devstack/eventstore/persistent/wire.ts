@@ -7,6 +7,7 @@ import type { SubscriptionDefinition } from './settings';
 import type { SourcePoint } from './checkpoint-window';
 import { ALL_STREAM } from './names';
 import { formatCheckpoint, formatPosition } from './checkpoint-store';
+import { unixTicksFromTicks } from '../log/stream-metadata';
 
 /** Messages for the wire, built with the client's own generated classes; 64-bit fields as decimal strings. */
 
@@ -35,7 +36,7 @@ export function recordedEventOf(event: LoggedEvent, format: UuidFormat): ReadRes
     .getMetadataMap()
     .set('type', event.type)
     .set('content-type', event.contentType)
-    .set('created', event.created.toString());
+    .set('created', unixTicksFromTicks(event.created).toString());
   return recorded;
 }
 
