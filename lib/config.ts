@@ -131,6 +131,7 @@ export const SERVICE_SETTINGS = {
     'logLevel',
     'shopApiPort',
     'inputStream',
+    'processingGroup',
     'maxBodyBytes',
     'maxRequestWaitSeconds',
     'masterKey',

@@ -34,6 +34,12 @@ runService(SERVICE, async () => {
     readStore: mongoReadStore(mongo.db),
     personalData: { keys, client: eventStore },
     maxRequestWaitSeconds: config.maxRequestWaitSeconds,
+    pipeline: {
+      client: eventStore,
+      db: mongo.db,
+      inputStream: config.inputStream,
+      processingGroup: config.processingGroup,
+    },
     staticDir: STATIC_DIR,
   });
   const http = await listen(app, config.shopApiPort, '0.0.0.0', 'PORT');

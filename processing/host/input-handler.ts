@@ -20,6 +20,8 @@ export interface InputHandlerDeps {
   /** Seals a command's personal fields before anything is decided or appended. */
   readonly seal: (command: ShopCommand) => Promise<ShopCommand>;
   readonly now?: () => Date;
+  /** Named in every outcome this handler records, so a request shows which processor decided it. */
+  readonly processorId?: string;
 }
 
 /** Input ids whose waiting reason was recorded, so a retry every few seconds does not append it again. */
@@ -51,7 +53,13 @@ export function createInputHandler(deps: InputHandlerDeps) {
       applies,
       profile,
     });
-    const base = { requestId, inputEventId: event.eventId, applies, profile };
+    const base = {
+      requestId,
+      inputEventId: event.eventId,
+      applies,
+      profile,
+      ...(deps.processorId === undefined ? {} : { processor: deps.processorId }),
+    };
 
     async function park(reason: string): Promise<Settlement> {
       recordedWaits.delete(event.eventId);
@@ -118,6 +126,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
           ...base,
           resultIds: [outcome.aggregateId],
           eventCount: outcome.eventCount,
+          streams: outcome.streams,
           processedAt: now().toISOString(),
         },
       });

@@ -45,6 +45,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     checks: {},
     readStore: mongoReadStore(db),
     personalData: { keys, client },
+    pipeline: { client, db, inputStream: INPUT_STREAM, processingGroup: GROUP },
     staticDir: options.staticDir,
   });
   const api = await listen(app, 0, '127.0.0.1', 'PORT');
