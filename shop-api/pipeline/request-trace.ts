@@ -76,9 +76,13 @@ const timeOf = (event: StoredEvent): string =>
   text(field(event.data, 'parkedAt')) ??
   event.created;
 
+/**
+ * The outcome that stands: processed or rejected are final (a late park does not undo them, as in the requests
+ * model); otherwise the latest park or wait.
+ */
 function decisive(outcomes: readonly StoredEvent[]): StoredEvent | undefined {
-  const settled = outcomes.filter((event) => event.type !== 'ShopDataWaiting');
-  return settled[settled.length - 1] ?? outcomes[outcomes.length - 1];
+  const settled = outcomes.find((e) => e.type === 'ShopDataProcessed' || e.type === 'ShopDataRejected');
+  return settled ?? outcomes[outcomes.length - 1];
 }
 
 async function appendedEvents(
@@ -140,8 +144,9 @@ export async function traceRequest(
   const last = decisive(outcomes.filter((event) => event.type in OUTCOMES));
   const outcome = last && OUTCOMES[last.type];
   const events = last && outcome === 'processed' ? await appendedEvents(ports, requestId, last) : null;
-  const reason = doc?.reason ?? text(field(last?.data, 'reason'));
-  const status = doc?.status ?? 'accepted';
+  const reason = text(field(last?.data, 'reason')) ?? doc?.reason;
+  // The request stream is where the processor writes first; the requests model follows it.
+  const status = outcome ?? doc?.status ?? 'accepted';
   const decided =
     last && outcome
       ? {
