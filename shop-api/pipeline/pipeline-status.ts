@@ -39,8 +39,10 @@ export interface PipelineStatus {
     readonly retryBuffer: number;
     readonly lastKnownRevision: number | null;
     readonly lastCheckpointedRevision: number | null;
-    /** Input messages after the group's last checkpoint: an upper bound of what is still to be handled. */
+    /** Input messages the group has not read yet (after its last known event). */
     readonly lagEvents: number;
+    /** Input messages after the group's last checkpoint: handled or not, the server would redeliver them. */
+    readonly sinceCheckpoint: number;
     readonly consumers: readonly ConsumerStatus[];
   } | null;
   readonly readModels: readonly {
@@ -138,6 +140,7 @@ export function pipelineStatusSource(ports: PipelinePorts, clock: () => Date = (
     for (const c of consumers) counts.set(c.key, c.totalItems);
     const rate = sample(now.getTime(), counts);
     const checkpointed = info ? revision(info.stats.lastCheckpointedEventRevision) : null;
+    const known = info ? revision(info.stats.lastKnownEventRevision) : null;
     return {
       at: now.toISOString(),
       ingest: { stream: ports.inputStream, lastRevision: inputLast ?? null, perSecond: rate('input') },
@@ -150,9 +153,10 @@ export function pipelineStatusSource(ports: PipelinePorts, clock: () => Date = (
             inFlight: info.stats.totalInFlightMessages,
             parked: Number(info.stats.parkedMessageCount),
             retryBuffer: info.stats.retryBufferCount,
-            lastKnownRevision: revision(info.stats.lastKnownEventRevision),
+            lastKnownRevision: known,
             lastCheckpointedRevision: checkpointed,
-            lagEvents: Math.max(0, (inputLast ?? -1) - (checkpointed ?? -1)),
+            lagEvents: Math.max(0, (inputLast ?? -1) - (known ?? -1)),
+            sinceCheckpoint: Math.max(0, (inputLast ?? -1) - (checkpointed ?? -1)),
             consumers: consumers.map(({ key, ...c }) => ({ ...c, perSecond: rate(key) })),
           }
         : null,

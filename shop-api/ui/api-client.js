@@ -53,7 +53,8 @@ export const PROFILE = 'web/v1';
  *   processing: {
  *     group: string, status: string, totalItems: number, perSecond: number | null, inFlight: number,
  *     parked: number, retryBuffer: number, lastKnownRevision: number | null,
- *     lastCheckpointedRevision: number | null, lagEvents: number, consumers: ConsumerStatus[]
+ *     lastCheckpointedRevision: number | null, lagEvents: number, sinceCheckpoint: number,
+ *     consumers: ConsumerStatus[]
  *   } | null,
  *   readModels: { name: string, checkpoint: number | null, checkpointAt: string | null, lagEvents: number, lagSeconds: number }[]
  * }} PipelineStatus

@@ -11,6 +11,11 @@ import { h, sleep } from './dom.js';
  */
 
 export const REFRESH_MS = 1500;
+/** Rates kept for the sparklines: about a minute and a half at REFRESH_MS. */
+export const RATE_HISTORY = 60;
+const SVG = 'http://www.w3.org/2000/svg';
+const SPARK_WIDTH = 160;
+const SPARK_HEIGHT = 32;
 
 /**
  * @typedef {import('./api-client.js').PipelineStatus} PipelineStatus
@@ -43,10 +48,44 @@ const stage = (title, step, body) =>
     ...body,
   ]);
 
+/**
+ * A rate's recent history as a line, newest at the right.
+ * @param {string} metric
+ * @param {string} what
+ * @param {readonly number[]} values
+ */
+function sparkline(metric, what, values) {
+  const top = Math.max(1, ...values);
+  const step = SPARK_WIDTH / Math.max(1, RATE_HISTORY - 1);
+  const offset = (RATE_HISTORY - values.length) * step;
+  const points = values
+    .map(
+      (v, i) =>
+        `${(offset + i * step).toFixed(1)},${(SPARK_HEIGHT - 2 - (v / top) * (SPARK_HEIGHT - 4)).toFixed(1)}`,
+    )
+    .join(' ');
+  const chart = document.createElementNS(SVG, 'svg');
+  chart.setAttribute('viewBox', `0 0 ${SPARK_WIDTH} ${SPARK_HEIGHT}`);
+  chart.setAttribute('class', 'sparkline');
+  chart.setAttribute('role', 'img');
+  chart.setAttribute('data-metric', metric);
+  chart.setAttribute(
+    'aria-label',
+    `${what} over the last ${Math.round((values.length * REFRESH_MS) / 1000)} s, peak ${Math.max(0, ...values).toFixed(1)}/s`,
+  );
+  const line = document.createElementNS(SVG, 'polyline');
+  line.setAttribute('points', points);
+  chart.append(line);
+  return chart;
+}
+
 const arrow = () => h('div', { class: 'stage-arrow', 'aria-hidden': 'true' }, ['→']);
 
-/** @param {PipelineStatus} status */
-function render(status) {
+/**
+ * @param {PipelineStatus} status
+ * @param {{ ingest: number[], processed: number[] }} rates recent rates, oldest first
+ */
+function render(status, rates) {
   const { ingest, processing } = status;
   const length = ingest.lastRevision === null ? 0 : ingest.lastRevision + 1;
   const input = stage('Gateway and input stream', '1', [
@@ -54,6 +93,7 @@ function render(status) {
       figure('ingest-rate', 'Ingest rate', rate(ingest.perSecond)),
       figure('input-length', `Events in ${ingest.stream}`, length),
     ]),
+    sparkline('ingest-history', 'Ingest rate', rates.ingest),
   ]);
   const group = processing
     ? stage(`Processing group ${processing.group}`, '2', [
@@ -70,6 +110,7 @@ function render(status) {
           figure('retry-buffer', 'Awaiting retry', processing.retryBuffer),
           figure('parked', 'Parked', processing.parked, processing.parked > 0 ? 'bad' : 'ok'),
         ]),
+        sparkline('processed-history', 'Processing rate', rates.processed),
         h('table', { class: 'compact consumers' }, [
           h('caption', {}, [`${processing.consumers.length} consumer(s), ${processing.status}`]),
           h('thead', {}, [
@@ -132,6 +173,13 @@ function render(status) {
 export function createPipelineView(diagram, message) {
   let running = false;
   let open = false;
+  /** @type {{ ingest: number[], processed: number[] }} */
+  const rates = { ingest: [], processed: [] };
+  /** @param {number[]} list @param {number | null | undefined} value */
+  const keep = (list, value) => {
+    list.push(value ?? 0);
+    if (list.length > RATE_HISTORY) list.shift();
+  };
 
   async function refreshLoop() {
     if (running) return;
@@ -141,7 +189,9 @@ export function createPipelineView(diagram, message) {
         const reply = await fetchPipeline();
         if (!open) break;
         if (reply.ok && reply.value) {
-          diagram.replaceChildren(...render(reply.value));
+          keep(rates.ingest, reply.value.ingest.perSecond);
+          keep(rates.processed, reply.value.processing?.perSecond);
+          diagram.replaceChildren(...render(reply.value, rates));
           diagram.dataset.measuredAt = reply.value.at;
           message.classList.remove('error');
           message.textContent = `Measured at ${clockTime(reply.value.at)}; refreshed every ${REFRESH_MS / 1000} s.`;

@@ -286,7 +286,7 @@ describe('a clerk works through orders without traps', () => {
 
   it('loaded its icon and every page file without a 404', async () => {
     const icon = await page.evaluate(async () => {
-      const link = document.querySelector('link[rel="icon"]') as HTMLLinkElement | null;
+      const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
       const reply = link ? await fetch(link.href) : undefined;
       return reply ? `${reply.status} ${reply.headers.get('content-type')}` : 'no icon';
     });
