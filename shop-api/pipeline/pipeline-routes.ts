@@ -14,8 +14,11 @@ import type { PipelinePorts } from './stream-reads';
 
 const BASE = '/shop/api/v1';
 const MAX_ID_LENGTH = 200;
-/** How often a held trace is looked at again; each look is a few point reads. */
+/** How often a held trace is looked at again (each look is a few point reads): often while a request is fresh… */
 export const TRACE_POLL_MS = 100;
+/** …and less often once it has been held this long (a waiting request may wait for minutes). */
+export const TRACE_FAST_FOR_MS = 2000;
+export const SLOW_TRACE_POLL_MS = 500;
 
 export interface PipelineRouteOptions {
   readonly ports: PipelinePorts;
@@ -83,13 +86,15 @@ export function pipelineRoutes(options: PipelineRouteOptions): Router {
       }
       const gone = new AbortController();
       res.on('close', () => gone.abort());
-      const deadline = Date.now() + parsed.data.wait * 1000;
+      const started = Date.now();
+      const deadline = started + parsed.data.wait * 1000;
       let trace: RequestTrace | undefined;
       for (;;) {
         trace = await traceRequest(ports, store, accepted, id);
         const settled = !trace || trace.complete || trace.version !== parsed.data.known;
         if (settled || Date.now() >= deadline || gone.signal.aborted) break;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(TRACE_POLL_MS, deadline - Date.now())));
+        const every = Date.now() - started < TRACE_FAST_FOR_MS ? TRACE_POLL_MS : SLOW_TRACE_POLL_MS;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(every, deadline - Date.now())));
       }
       if (!trace) return sendProblem(res, problem(404, 'request-not-found', `There is no request ${id}.`));
       res.json(trace);

@@ -22,7 +22,9 @@ export function outcomeOf(form) {
   const existing = form.querySelector('.form-outcome');
   if (existing instanceof HTMLParagraphElement) return existing;
   const note = h('p', { class: 'form-outcome', role: 'status', id: `${form.id}-outcome` });
-  form.append(note);
+  // The small action forms are one fieldset each, sized by the grid: the outcome goes inside it.
+  const fieldset = form.classList.contains('action') ? form.querySelector('fieldset') : null;
+  (fieldset ?? form).append(note);
   return note;
 }
 

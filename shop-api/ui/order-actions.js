@@ -213,7 +213,7 @@ function setAvailable(formId, reason) {
   form.querySelector('.form-note')?.remove();
   if (reason !== undefined) {
     for (const input of fieldset.querySelectorAll('input')) showFieldError(input, undefined);
-    fieldset.after(h('p', { class: 'form-note' }, [reason]));
+    fieldset.querySelector('legend')?.after(h('p', { class: 'form-note' }, [reason]));
   }
 }
 
