@@ -192,3 +192,36 @@ describe('the pipeline made visible over HTTP', () => {
     );
   });
 });
+
+describe('a held trace with no processor running', () => {
+  let pipeline: Pipeline;
+
+  beforeAll(async () => {
+    pipeline = await startPipeline({ processors: 0 });
+  });
+  afterAll(() => pipeline?.stop());
+
+  it('answers at once without a known version, and holds while nothing changes', async () => {
+    const requestId = await send(pipeline, place('v-idle'));
+    const now = await eventually(async () => {
+      const reply = await http(pipeline.url, `${API}/requests/${requestId}/trace`);
+      const trace = reply.body as Trace;
+      // Once the requests model has it, the stored step knows its place in the input stream.
+      return trace.stored.revision === null ? undefined : trace;
+    });
+    expect(now).toMatchObject({ status: 'accepted', decided: null, projected: null, complete: false });
+
+    const started = Date.now();
+    const held = await http(pipeline.url, `${API}/requests/${requestId}/trace?wait=1&known=${now.version}`);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect((held.body as Trace).version).toBe(now.version);
+
+    const quick = Date.now();
+    await http(pipeline.url, `${API}/requests/${requestId}/trace?wait=1`);
+    expect(Date.now() - quick).toBeLessThan(900);
+
+    const status = (await http(pipeline.url, `${API}/pipeline`)).body as Status;
+    expect(status.processing).toBeNull();
+    expect(status.ingest.lastRevision).toBe(0);
+  });
+});
