@@ -96,7 +96,11 @@ export function createRequestTracker(list, onChange, storage = browserStorage())
             ['Retry'],
           )
         : null;
-    retry?.addEventListener('click', () => void send(entry));
+    retry?.addEventListener('click', () => {
+      // The button goes away with the new status; focus stays on the entry it belonged to.
+      item.focus();
+      void send(entry);
+    });
     append(item, [
       h('div', { class: 'request-head' }, [
         h('span', { class: 'request-label' }, [entry.submission.label]),
@@ -130,7 +134,7 @@ export function createRequestTracker(list, onChange, storage = browserStorage())
 
   /** @param {Tracked} entry */
   function show(entry, atTop = true) {
-    const item = h('li', { class: 'request' });
+    const item = h('li', { class: 'request', tabindex: -1 });
     items.set(entry, item);
     if (atTop) list.prepend(item);
     else list.append(item);
