@@ -10,6 +10,7 @@ describe('configuration from environment variables', () => {
       logLevel: 'info',
       shopApiPort: 3000,
       inputStream: 'shop-input',
+      processingGroup: 'shop-processing',
       maxBodyBytes: 1048576,
       maxRequestWaitSeconds: 30,
       masterKey,

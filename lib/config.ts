@@ -259,6 +259,7 @@ export const SERVICE_SETTINGS = {
     'logLevel',
     'shopApiPort',
     'inputStream',
+    'processingGroup',
     'maxBodyBytes',
     'maxRequestWaitSeconds',
     'masterKey',

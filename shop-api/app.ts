@@ -16,6 +16,8 @@ import type { InputPublisher } from './ingest/input-publisher';
 import { queryRoutes } from './queries/query-routes';
 import type { ReadStore } from './queries/read-store';
 import { acceptedRequests } from './requests/accepted-requests';
+import { pipelineRoutes } from './pipeline/pipeline-routes';
+import type { PipelinePorts } from './pipeline/stream-reads';
 
 export interface ShopApiPorts {
   readonly publisher: InputPublisher;
@@ -29,6 +31,8 @@ export interface ShopApiPorts {
   readonly personalData?: { readonly keys: KeyStore; readonly client: EventStoreDBClient };
   /** Upper bound of `?wait=` on a request's status. */
   readonly maxRequestWaitSeconds?: number;
+  /** The stores and names behind the pipeline view, request traces and order histories (with `readStore`). */
+  readonly pipeline?: PipelinePorts;
   /** Folder of the web UI's static files. */
   readonly staticDir?: string;
   /** Checks the bearer token of every request but `/health` and the UI's files. */
@@ -96,6 +100,17 @@ export function createShopApi(ports: ShopApiPorts): Express {
         accepted,
         maxWaitSeconds: ports.maxRequestWaitSeconds ?? DEFAULT_MAX_REQUEST_WAIT_SECONDS,
         ...(ports.personalData ? { keys: ports.personalData.keys } : {}),
+      }),
+    );
+  }
+  if (ports.readStore && ports.pipeline) {
+    app.use(
+      pipelineRoutes({
+        ports: ports.pipeline,
+        store: ports.readStore,
+        accepted,
+        logger: ports.logger,
+        maxWaitSeconds: ports.maxRequestWaitSeconds ?? DEFAULT_MAX_REQUEST_WAIT_SECONDS,
       }),
     );
   }

@@ -35,6 +35,12 @@ runService(SERVICE, async () => {
     readStore: mongoReadStore(mongo.db),
     personalData: { keys, client: eventStore },
     maxRequestWaitSeconds: config.maxRequestWaitSeconds,
+    pipeline: {
+      client: eventStore,
+      db: mongo.db,
+      inputStream: config.inputStream,
+      processingGroup: config.processingGroup,
+    },
     staticDir: STATIC_DIR,
     authenticator: createAuthenticator(config.auth),
     metricsOpen: isLoopbackHost(config.host),

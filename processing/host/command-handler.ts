@@ -17,6 +17,8 @@ export type CommandOutcome =
       readonly stream: string;
       readonly aggregateId: string;
       readonly eventCount: number;
+      /** Every stream the plan ran a step on, in order. */
+      readonly streams: readonly string[];
     }
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'not-yet'; readonly reason: string };
@@ -62,13 +64,15 @@ export async function handleCommand(
   if ('ok' in steps) return steps.ok ? failedPlan(plan.aggregateId) : notOk(steps);
   let eventCount = 0;
   let stream = '';
+  const streams: string[] = [];
   for (const route of steps) {
     const step = await runStep(store, route, causation, context);
     if (step.kind !== 'processed') return step;
     eventCount += step.eventCount;
     stream = route.stream;
+    streams.push(route.stream);
   }
-  return { kind: 'processed', stream, aggregateId: plan.aggregateId, eventCount };
+  return { kind: 'processed', stream, aggregateId: plan.aggregateId, eventCount, streams };
 }
 
 function failedPlan(aggregateId: string): never {
@@ -86,7 +90,12 @@ async function runStep(
   causation: Causation,
   context: () => DecideContext,
 ): Promise<CommandOutcome> {
-  const done = { kind: 'processed', stream: route.stream, aggregateId: route.aggregateId } as const;
+  const done = {
+    kind: 'processed',
+    stream: route.stream,
+    aggregateId: route.aggregateId,
+    streams: [route.stream],
+  } as const;
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const loaded = await store.load(route.stream);
     if (loaded.events.some((e) => e.metadata.$causationId === causation.causationId)) {

@@ -21,6 +21,8 @@ export interface InputHandlerDeps {
   /** Seals a command's personal fields before anything is decided or appended. */
   readonly seal: (command: ShopCommand) => Promise<ShopCommand>;
   readonly now?: () => Date;
+  /** Named in every outcome this handler records, so a request shows which processor decided it. */
+  readonly processorId?: string;
 }
 
 /** A reason is for people: long enough for every field a message gets wrong, never the message itself. */
@@ -59,7 +61,13 @@ export function createInputHandler(deps: InputHandlerDeps) {
       applies,
       profile,
     });
-    const base = { requestId, inputEventId: event.eventId, applies, profile };
+    const base = {
+      requestId,
+      inputEventId: event.eventId,
+      applies,
+      profile,
+      ...(deps.processorId === undefined ? {} : { processor: deps.processorId }),
+    };
 
     async function park(reason: string): Promise<Settlement> {
       recordedWaits.delete(event.eventId);
@@ -126,6 +134,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
           ...base,
           resultIds: [outcome.aggregateId],
           eventCount: outcome.eventCount,
+          streams: outcome.streams,
           processedAt: now().toISOString(),
         },
       });

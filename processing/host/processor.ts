@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger';
@@ -24,6 +25,8 @@ export interface ProcessorOptions {
   readonly messageTimeoutMs?: number;
   /** Where customer keys live, to seal personal data. */
   readonly keys: KeyStore;
+  /** Named in the outcomes it records; `host:pid#n` (n counts processors in this process) by default. */
+  readonly processorId?: string;
 }
 
 export interface Processor {
@@ -36,6 +39,7 @@ export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
 export const DEFAULT_WAIT_WINDOW_MS = 600_000;
 const REFUND_CONCURRENCY = 4;
+let processorsStarted = 0;
 
 /**
  * One processor process: a consumer in the competing group on the input stream, and one in the refund reactor's
@@ -49,7 +53,9 @@ export function startProcessor(options: ProcessorOptions): Processor {
     waitWindowMs: options.waitWindowMs ?? DEFAULT_WAIT_WINDOW_MS,
   };
   const messageTimeoutMs = options.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS;
+  processorsStarted += 1;
   const handle = createInputHandler({
+    processorId: options.processorId ?? `${hostname()}:${process.pid}#${processorsStarted}`,
     store,
     outcomes: eventStoreOutcomeRecorder(client),
     logger,

@@ -13,7 +13,10 @@ export interface ShopDataProcessed {
     readonly resultIds: readonly string[];
     /** Domain events appended; 0 when the command changed nothing (an idempotent repeat). */
     readonly eventCount: number;
+    /** The streams the plan ran a step on, in order (absent in outcomes recorded before it was kept). */
+    readonly streams?: readonly string[];
     readonly processedAt: string;
+    readonly processor?: string;
   };
 }
 
@@ -26,6 +29,8 @@ export interface ShopDataRejected {
     readonly profile: string;
     readonly reason: string;
     readonly rejectedAt: string;
+    /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
+    readonly processor?: string;
   };
 }
 
@@ -42,6 +47,8 @@ export interface ShopDataWaiting {
     readonly profile: string;
     readonly reason: string;
     readonly waitingAt: string;
+    /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
+    readonly processor?: string;
   };
 }
 
@@ -55,6 +62,8 @@ export interface ShopDataParked {
     readonly profile: string;
     readonly reason: string;
     readonly parkedAt: string;
+    /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
+    readonly processor?: string;
   };
 }
 

@@ -34,6 +34,33 @@ export const PROFILE = 'web/v1';
  *   revenueRefunded: string
  * }} SalesTotal
  * @typedef {{ days: SalesDay[], totals: SalesTotal[] }} SalesReport
+ * @typedef {{ stream: string, revision: number, type: string, at: string, position: number | null }} TraceEvent
+ * @typedef {{
+ *   outcome: 'processed' | 'rejected' | 'waiting' | 'parked', at: string, by: string | null, reason?: string,
+ *   events: TraceEvent[] | null, history: { type: string, at: string, reason?: string }[]
+ * }} TraceDecision
+ * @typedef {{ name: string, reflected: boolean, upTo: number, checkpoint: number | null }} TraceReadModel
+ * @typedef {{
+ *   requestId: string, status: RequestStatus, reason?: string,
+ *   stored: { at: string | null, stream: string, revision: number | null },
+ *   decided: TraceDecision | null,
+ *   projected: { done: boolean, readModels: TraceReadModel[], checkedAt: string } | null,
+ *   complete: boolean, version: string
+ * }} RequestTrace
+ * @typedef {{ name: string, from: string, inFlight: number, totalItems: number, perSecond: number | null }} ConsumerStatus
+ * @typedef {{
+ *   at: string,
+ *   ingest: { stream: string, lastRevision: number | null, perSecond: number | null },
+ *   processing: {
+ *     group: string, status: string, totalItems: number, perSecond: number | null, inFlight: number,
+ *     parked: number, retryBuffer: number, lastKnownRevision: number | null,
+ *     lastCheckpointedRevision: number | null, lagEvents: number, sinceCheckpoint: number,
+ *     consumers: ConsumerStatus[]
+ *   } | null,
+ *   readModels: { name: string, checkpoint: number | null, checkpointAt: string | null, lagEvents: number, lagSeconds: number }[]
+ * }} PipelineStatus
+ * @typedef {{ stream: string, revision: number, type: string, at: string, position: number | null, requestId: string | null }} HistoryEvent
+ * @typedef {{ orderId: string, events: HistoryEvent[] }} OrderHistory
  */
 
 /**
@@ -118,15 +145,20 @@ async function call(path, init) {
 }
 
 /**
- * Sends shop data to the gateway with the web UI's routing fields.
+ * Sends shop data to the gateway with the web UI's routing fields. The idempotency key makes a retry of a send
+ * whose answer was lost store nothing new: the gateway answers the same requestId.
  * @param {string} applies
  * @param {Record<string, unknown>} payload
+ * @param {string} [idempotencyKey]
  * @returns {Promise<Reply<string>>} the requestId the gateway stored it under
  */
-export async function sendShopData(applies, payload) {
+export async function sendShopData(applies, payload, idempotencyKey) {
   const reply = await call('', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    },
     body: JSON.stringify({ applies, source: SOURCE, profile: PROFILE, ...payload }),
   });
   if (!reply.ok) return reply;
@@ -185,3 +217,27 @@ export const fetchOrders = (params) => read(`/orders${queryString(params)}`);
  * @returns {Promise<Reply<SalesReport | null>>}
  */
 export const fetchSalesReport = (params) => read(`/reports/sales${queryString(params)}`);
+
+/**
+ * A request's three steps; with `known`, the gateway holds the answer up to `waitSeconds` until it differs.
+ * @param {string} requestId
+ * @param {number} [waitSeconds]
+ * @param {string} [known] the `version` of the trace the page shows
+ * @returns {Promise<Reply<RequestTrace | null>>}
+ */
+export const fetchTrace = (requestId, waitSeconds = 0, known = undefined) =>
+  read(
+    `/requests/${encodeURIComponent(requestId)}/trace${queryString({
+      wait: waitSeconds > 0 ? String(waitSeconds) : undefined,
+      known,
+    })}`,
+  );
+
+/** @returns {Promise<Reply<PipelineStatus | null>>} */
+export const fetchPipeline = () => read('/pipeline');
+
+/**
+ * @param {string} orderId
+ * @returns {Promise<Reply<OrderHistory | null>>}
+ */
+export const fetchOrderHistory = (orderId) => read(`/orders/${encodeURIComponent(orderId)}/history`);

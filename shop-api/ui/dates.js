@@ -27,3 +27,16 @@ export function daysFrom(from, to) {
   for (let day = from; day <= to; day = addDays(day, 1)) days.push(day);
   return days;
 }
+
+/** @param {number} n @param {number} width */
+const pad = (n, width = 2) => String(n).padStart(width, '0');
+
+/**
+ * A moment to the millisecond in local time (`14:03:07.281`): the steps of one request are milliseconds apart.
+ * @param {string} iso
+ */
+export function clockTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}

@@ -1,7 +1,8 @@
 // @ts-check
-/* global HTMLFormElement, HTMLInputElement, HTMLSelectElement */
-import { byId, control } from './dom.js';
-import { setValue, suggest, validate } from './form-fields.js';
+/* global HTMLFieldSetElement, HTMLFormElement, HTMLInputElement, HTMLSelectElement */
+import { byId, control, h } from './dom.js';
+import { setValue, showFieldError, suggest, validate } from './form-fields.js';
+import { formSender } from './form-outcome.js';
 import { newId } from './ids.js';
 import * as check from './validation.js';
 
@@ -11,8 +12,7 @@ import * as check from './validation.js';
  */
 
 /**
- * @typedef {import('./request-tracker.js').Submission} Submission
- * @typedef {{ submit: (submission: Submission) => Promise<import('./request-tracker.js').Tracked> }} Tracker
+ * @typedef {import('./form-outcome.js').Tracker} Tracker
  * @typedef {{
  *   form: string,
  *   applies: string,
@@ -55,8 +55,11 @@ const ACTIONS = [
     label: (v) => `Pay ${v('amount')} ${v('currency')} for ${v('orderId')}`,
     orderIdOf: (v) => v('orderId'),
     afterSend: (v) => {
+      keep(field('refund-form', 'paymentId'), v('paymentId'));
+      keep(field('refund-form', 'amount'), v('amount'));
       setValue(field('pay-form', 'paymentId'), newId('p'));
-      setValue(field('refund-form', 'paymentId'), v('paymentId'));
+      // What was paid is no longer the user's own text: the next outstanding amount replaces it.
+      release(field('pay-form', 'amount'));
     },
   },
   {
@@ -78,8 +81,9 @@ const ACTIONS = [
     label: (v) => `Ship ${v('orderId')} with ${v('carrier')}`,
     orderIdOf: (v) => v('orderId'),
     afterSend: (v) => {
-      setValue(field('deliver-form', 'shipmentId'), v('shipmentId'));
+      keep(field('deliver-form', 'shipmentId'), v('shipmentId'));
       setValue(field('ship-form', 'shipmentId'), newId('s'));
+      setValue(field('ship-form', 'trackingNumber'), '');
     },
   },
   {
@@ -100,6 +104,7 @@ const ACTIONS = [
     payload: (v) => ({ action: 'cancel', orderId: v('orderId'), reason: v('reason') }),
     label: (v) => `Cancel order ${v('orderId')}`,
     orderIdOf: (v) => v('orderId'),
+    afterSend: () => setValue(field('cancel-form', 'reason'), ''),
   },
   {
     form: 'refund-form',
@@ -123,6 +128,36 @@ const ACTIONS = [
 ];
 
 /**
+ * Fills in what was just sent as if typed: a re-read of the order that does not show it yet must not replace it.
+ * @param {HTMLInputElement | HTMLSelectElement} input
+ * @param {string} value
+ */
+function keep(input, value) {
+  input.value = value;
+  delete input.dataset.suggested;
+}
+
+/** @param {HTMLInputElement | HTMLSelectElement} input */
+function release(input) {
+  input.dataset.suggested = input.value;
+}
+
+/**
+ * @param {HTMLFormElement} form
+ * @returns {Record<string, string>} every named control's value, trimmed, as it was when the form was sent
+ */
+function snapshot(form) {
+  /** @type {Record<string, string>} */
+  const values = {};
+  for (const element of form.elements) {
+    if (element instanceof HTMLInputElement || element instanceof HTMLSelectElement) {
+      if (element.name) values[element.name] = element.value.trim();
+    }
+  }
+  return values;
+}
+
+/**
  * @param {Tracker} tracker
  * @param {(orderId: string | undefined) => void} onSent called once the gateway stored a message
  */
@@ -131,22 +166,26 @@ export function setUpOrderActions(tracker, onSent) {
   setValue(field('ship-form', 'shipmentId'), newId('s'));
   for (const spec of ACTIONS) {
     const form = byId(spec.form, HTMLFormElement);
+    const send = formSender(form, tracker);
     /** @param {string} name */
-    const value = (name) => field(spec.form, name).value.trim();
+    const live = (name) => field(spec.form, name).value.trim();
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       const rules = spec
-        .rules(value)
+        .rules(live)
         .map(([name, label, rule]) => ({ field: field(spec.form, name), label, check: rule }));
       if (!validate(rules)) return;
+      // Everything after this point uses the values as sent, whatever the user types meanwhile.
+      const values = snapshot(form);
+      /** @param {string} name */
+      const value = (name) => values[name] ?? '';
       const orderId = spec.orderIdOf(value);
-      const submission = {
+      void send({
         label: spec.label(value),
         applies: spec.applies,
         payload: spec.payload(value),
         orderId,
-      };
-      void tracker.submit(submission).then((entry) => {
+      }).then((entry) => {
         if (entry.status === 'failed') return;
         spec.afterSend?.(value);
         onSent(orderId);
@@ -155,20 +194,61 @@ export function setUpOrderActions(tracker, onSent) {
   }
 }
 
+/** The forms that act on the order itself; a cancelled order takes none of them. */
+const ORDER_FORMS = /** @type {const} */ ([
+  ['pay-form', 'it takes no payment'],
+  ['ship-form', 'it cannot be shipped'],
+  ['cancel-form', 'it is cancelled already'],
+]);
+
+/**
+ * @param {string} formId
+ * @param {string | undefined} reason why the form is off, or undefined to turn it on
+ */
+function setAvailable(formId, reason) {
+  const form = byId(formId, HTMLFormElement);
+  const fieldset = form.querySelector('fieldset');
+  if (!(fieldset instanceof HTMLFieldSetElement)) return;
+  fieldset.disabled = reason !== undefined;
+  form.querySelector('.form-note')?.remove();
+  if (reason !== undefined) {
+    for (const input of fieldset.querySelectorAll('input')) showFieldError(input, undefined);
+    fieldset.querySelector('legend')?.after(h('p', { class: 'form-note' }, [reason]));
+  }
+}
+
+/** The order the forms were last pointed at: another one replaces every prefilled value, typed or not. */
+let prefilledFor = '';
+
 /**
  * Points every form at an order: ids, outstanding amount, currency, its shipment and last payment. Fields the
- * user typed into keep their text.
+ * user typed into keep their text while the same order is shown; opening another order starts afresh. A cancelled
+ * order leaves Pay, Ship and Cancel off and empty, so nothing can be sent for it by one more click.
  * @param {import('./api-client.js').Order | { id: string, currency: string, outstanding?: string }} order
  */
 export function prefillFor(order) {
-  for (const formId of ['pay-form', 'ship-form', 'cancel-form']) suggest(field(formId, 'orderId'), order.id);
-  for (const formId of ['pay-form', 'refund-form']) suggest(field(formId, 'currency'), order.currency);
-  if (order.outstanding !== undefined) suggest(field('pay-form', 'amount'), order.outstanding);
-  if (!('status' in order)) return;
-  if (order.shipment) suggest(field('deliver-form', 'shipmentId'), order.shipment.shipmentId);
-  const lastPayment = order.payments[order.payments.length - 1];
+  const switched = order.id !== prefilledFor;
+  prefilledFor = order.id;
+  const put = switched ? setValue : suggest;
+  const cancelled = 'status' in order && order.status === 'Cancelled';
+  for (const [formId, why] of ORDER_FORMS) {
+    setAvailable(formId, cancelled ? `Order ${order.id} is cancelled: ${why}.` : undefined);
+    put(field(formId, 'orderId'), cancelled ? '' : order.id);
+  }
+  for (const formId of ['pay-form', 'refund-form']) put(field(formId, 'currency'), order.currency);
+  if (cancelled) setValue(field('pay-form', 'amount'), '');
+  else if (order.outstanding !== undefined) put(field('pay-form', 'amount'), order.outstanding);
+  else if (switched) setValue(field('pay-form', 'amount'), '');
+  const shipmentId = 'status' in order ? order.shipment?.shipmentId : undefined;
+  // The same order without a shipment yet keeps the id the Ship form just sent.
+  if (switched || shipmentId !== undefined) put(field('deliver-form', 'shipmentId'), shipmentId ?? '');
+  const payments = 'status' in order ? order.payments : [];
+  const lastPayment = payments[payments.length - 1];
   if (lastPayment) {
-    suggest(field('refund-form', 'paymentId'), lastPayment.paymentId);
-    suggest(field('refund-form', 'amount'), lastPayment.amount);
+    put(field('refund-form', 'paymentId'), lastPayment.paymentId);
+    put(field('refund-form', 'amount'), lastPayment.amount);
+  } else if (switched) {
+    setValue(field('refund-form', 'paymentId'), '');
+    setValue(field('refund-form', 'amount'), '');
   }
 }

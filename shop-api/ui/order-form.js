@@ -1,7 +1,8 @@
 // @ts-check
 /* global HTMLButtonElement, HTMLFormElement, HTMLInputElement, HTMLOutputElement, HTMLTableSectionElement */
 import { byId, control, h } from './dom.js';
-import { setValue, validate } from './form-fields.js';
+import { setValue, showFieldError, validate } from './form-fields.js';
+import { formSender } from './form-outcome.js';
 import { newId } from './ids.js';
 import { linesTotal } from './money.js';
 import * as check from './validation.js';
@@ -71,7 +72,7 @@ function lineRows(body) {
 }
 
 /**
- * @param {{ submit: (submission: import('./request-tracker.js').Submission) => Promise<import('./request-tracker.js').Tracked> }} tracker
+ * @param {import('./form-outcome.js').Tracker} tracker
  * @param {(placed: Placed) => void} onPlaced called once the gateway stored the order
  */
 export function setUpOrderForm(tracker, onPlaced) {
@@ -102,6 +103,19 @@ export function setUpOrderForm(tracker, onPlaced) {
   });
   form.addEventListener('input', showTotal);
   showTotal();
+  const send = formSender(form, tracker);
+
+  /** After an order went out: a fresh form (currency and country stay), so one more click places nothing. */
+  function reset() {
+    for (const name of ['customerId', 'customerName', 'customerEmail', 'line1', 'city', 'postcode']) {
+      showFieldError(input(name), undefined);
+      setValue(input(name), '');
+    }
+    body.replaceChildren();
+    addLine(body, showTotal);
+    setValue(orderId, newId('o'));
+    showTotal();
+  }
 
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -151,12 +165,10 @@ export function setUpOrderForm(tracker, onPlaced) {
       },
     };
     const total = linesTotal(lines(), code);
-    void tracker
-      .submit({ label: `Place order ${id}`, applies: 'Order', payload, orderId: id })
-      .then((entry) => {
-        if (entry.status === 'failed') return;
-        setValue(orderId, newId('o'));
-        onPlaced({ orderId: id, currency: code, total });
-      });
+    void send({ label: `Place order ${id}`, applies: 'Order', payload, orderId: id }).then((entry) => {
+      if (entry.status === 'failed') return;
+      reset();
+      onPlaced({ orderId: id, currency: code, total });
+    });
   });
 }

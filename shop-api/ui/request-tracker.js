@@ -1,23 +1,35 @@
 // @ts-check
-import { fetchRequest, sendShopData } from './api-client.js';
-import { append, h, sleep } from './dom.js';
 
-/** Every request the page sends, with its status read back until it settles: accepted → processed/rejected. */
+import { fetchTrace, sendShopData } from './api-client.js';
+import { append, h, sleep } from './dom.js';
+import { newKey } from './ids.js';
+import { browserStorage, loadEntries, MAX_SAVED, saveEntries } from './request-store.js';
+import { renderSteps, stepsOf } from './request-steps.js';
+
+/**
+ * Every request the page sends, followed through the pipeline's three steps until it settles: the gateway holds
+ * each trace read until it differs from what the page shows (`?wait=&known=`), so nothing polls in a tight loop.
+ * The log survives a reload (localStorage); a send the gateway did not take can be retried with the same
+ * idempotency key, so a send whose answer was lost is not stored twice.
+ */
 
 export const POLL_INTERVAL_MS = 500;
 export const GIVE_UP_AFTER_MS = 120_000;
-/** How long the gateway may hold a status answer (`?wait=`), within its MAX_REQUEST_WAIT_SECONDS. */
+/** How long the gateway may hold a trace answer (`?wait=`), within its MAX_REQUEST_WAIT_SECONDS. */
 const HOLD_SECONDS = 10;
-const MAX_ENTRIES = 50;
 
 /**
- * @typedef {{ label: string, applies: string, payload: Record<string, unknown>, orderId?: string }} Submission
+ * @typedef {{ label: string, applies: string, payload: Record<string, unknown>, orderId?: string, key?: string }} Submission
  * @typedef {'sending' | 'failed' | 'sent' | import('./api-client.js').RequestStatus | 'stalled'} TrackStatus
- * @typedef {{ submission: Submission, requestId?: string, status: TrackStatus, detail: string }} Tracked
+ * @typedef {{
+ *   submission: Submission & { key: string }, requestId?: string, status: TrackStatus, detail: string,
+ *   trace?: import('./api-client.js').RequestTrace, projectedSeenAt?: string
+ * }} Tracked
+ * @typedef {(entry: Tracked) => void} Listener
  */
 
 /** @type {Record<TrackStatus, string>} */
-const BADGES = {
+export const BADGES = {
   sending: 'sending…',
   failed: 'not sent',
   sent: 'sent',
@@ -29,117 +41,185 @@ const BADGES = {
   stalled: 'still pending',
 };
 
-/** @param {TrackStatus} status */
-const isFinal = (status) =>
-  status === 'processed' || status === 'rejected' || status === 'parked' || status === 'stalled';
+/** Nothing more will happen to it without the user. @param {Tracked} entry */
+export const isFinal = (entry) =>
+  entry.status === 'failed' ||
+  entry.status === 'rejected' ||
+  entry.status === 'parked' ||
+  entry.status === 'stalled' ||
+  (entry.status === 'processed' && (entry.trace?.complete ?? false));
 
 /**
- * @param {import('./api-client.js').RequestState} state
+ * @param {import('./api-client.js').RequestTrace} trace
  * @returns {string}
  */
-function describe(state) {
-  switch (state.status) {
+function describe(trace) {
+  switch (trace.status) {
     case 'accepted':
       return 'Stored by the gateway; a processor is working on it.';
     case 'waiting':
-      return `Waiting: ${state.reason ?? 'a precondition is not met yet'}; it is retried until it is.`;
+      return `Waiting: ${trace.reason ?? 'a precondition is not met yet'}; it is retried until it is.`;
     case 'processed':
-      return state.resultIds?.length ? `Done: ${state.resultIds.join(', ')}.` : 'Done.';
+      return trace.complete
+        ? 'Done, and shown by the read models.'
+        : 'Decided; the read models are catching up.';
     case 'rejected':
-      return state.reason ?? 'Rejected without a reason.';
+      return trace.reason ?? 'Rejected without a reason.';
     case 'parked':
-      return `Parked for an operator to replay${state.reason ? `: ${state.reason}` : ' (a precondition was not met in time)'}.`;
+      return `Parked for an operator to replay${trace.reason ? `: ${trace.reason}` : ' (a precondition was not met in time)'}.`;
   }
 }
 
 /**
  * @param {HTMLOListElement} list where the entries go, newest first (an aria-live region)
- * @param {(entry: Tracked) => void} onChange called on every status change
+ * @param {Listener} onChange called on every change of any entry
  */
-export function createRequestTracker(list, onChange) {
-  /**
-   * @param {Tracked} entry
-   * @param {HTMLLIElement} item
-   */
-  function render(entry, item) {
+export function createRequestTracker(list, onChange, storage = browserStorage()) {
+  /** @type {Tracked[]} newest first */
+  const entries = [];
+  /** @type {Map<Tracked, HTMLLIElement>} */
+  const items = new Map();
+  /** @type {Map<Tracked, Listener>} */
+  const listeners = new Map();
+
+  /** @param {Tracked} entry */
+  function render(entry) {
+    const item = items.get(entry);
+    if (!item) return;
     item.dataset.status = entry.status;
     item.replaceChildren();
+    const retry =
+      entry.status === 'failed'
+        ? h(
+            'button',
+            { type: 'button', class: 'secondary retry', 'aria-label': `Retry: ${entry.submission.label}` },
+            ['Retry'],
+          )
+        : null;
+    retry?.addEventListener('click', () => {
+      // The button goes away with the new status; focus stays on the entry it belonged to.
+      item.focus();
+      void send(entry);
+    });
     append(item, [
       h('div', { class: 'request-head' }, [
         h('span', { class: 'request-label' }, [entry.submission.label]),
         h('span', { class: `badge badge-${entry.status}` }, [BADGES[entry.status]]),
       ]),
       h('p', { class: 'request-detail' }, [entry.detail]),
+      entry.status === 'failed' || entry.status === 'sending'
+        ? null
+        : renderSteps(
+            stepsOf(entry.trace, {
+              sent: entry.requestId !== undefined,
+              projectedSeenAt: entry.projectedSeenAt,
+            }),
+          ),
       entry.requestId && h('p', { class: 'request-id' }, ['request ', h('code', {}, [entry.requestId])]),
+      retry,
     ]);
   }
 
-  /**
-   * @param {Tracked} entry
-   * @param {HTMLLIElement} item
-   * @param {Partial<Tracked>} change
-   */
-  function update(entry, item, change) {
-    const same =
-      (change.status ?? entry.status) === entry.status && (change.detail ?? entry.detail) === entry.detail;
-    if (same) return;
+  /** @param {Tracked} entry @param {Partial<Tracked>} change */
+  function update(entry, change) {
+    const before = JSON.stringify([entry.status, entry.detail, entry.trace?.version, entry.requestId]);
     Object.assign(entry, change);
-    render(entry, item);
+    if (before === JSON.stringify([entry.status, entry.detail, entry.trace?.version, entry.requestId]))
+      return;
+    render(entry);
+    saveEntries(storage, entries);
+    listeners.get(entry)?.(entry);
     onChange(entry);
   }
 
-  /**
-   * @param {Tracked} entry
-   * @param {HTMLLIElement} item
-   * @param {string} requestId
-   */
-  async function follow(entry, item, requestId) {
+  /** @param {Tracked} entry */
+  function show(entry, atTop = true) {
+    const item = h('li', { class: 'request', tabindex: -1 });
+    items.set(entry, item);
+    if (atTop) list.prepend(item);
+    else list.append(item);
+    render(entry);
+    while (entries.length > MAX_SAVED) {
+      const dropped = entries.pop();
+      if (dropped) items.get(dropped)?.remove();
+      if (dropped) items.delete(dropped);
+    }
+  }
+
+  /** @param {Tracked} entry */
+  async function follow(entry) {
     const deadline = Date.now() + GIVE_UP_AFTER_MS;
-    while (!isFinal(entry.status)) {
-      // The gateway holds the answer until the request has an outcome; a waiting one is asked again shortly.
-      const reply = await fetchRequest(requestId, HOLD_SECONDS);
+    while (!isFinal(entry) && entry.requestId !== undefined) {
+      const reply = await fetchTrace(entry.requestId, HOLD_SECONDS, entry.trace?.version);
       if (!reply.ok) {
-        update(entry, item, { detail: `Cannot read its status right now (${reply.message}); retrying.` });
+        update(entry, { detail: `Cannot read its status right now (${reply.message}); retrying.` });
         await sleep(POLL_INTERVAL_MS);
       } else if (reply.value) {
-        update(entry, item, { status: reply.value.status, detail: describe(reply.value) });
-        if (reply.value.status === 'waiting' || reply.value.status === 'accepted')
-          await sleep(POLL_INTERVAL_MS);
+        const trace = reply.value;
+        /** @type {Partial<Tracked>} */
+        const change = { status: trace.status, detail: describe(trace), trace };
+        if (trace.projected?.done && !entry.projectedSeenAt)
+          change.projectedSeenAt = new Date().toISOString();
+        update(entry, change);
       } else {
         await sleep(POLL_INTERVAL_MS);
       }
-      if (!isFinal(entry.status) && Date.now() > deadline) {
-        update(entry, item, { status: 'stalled', detail: 'No outcome yet; look at the order again later.' });
+      if (!isFinal(entry) && Date.now() > deadline) {
+        update(entry, { status: 'stalled', detail: 'No outcome yet; look at the order again later.' });
       }
     }
   }
 
+  /** @param {Tracked} entry */
+  async function send(entry) {
+    update(entry, { status: 'sending', detail: 'Sending to the gateway…' });
+    const { submission } = entry;
+    const sent = await sendShopData(submission.applies, submission.payload, submission.key);
+    if (!sent.ok) {
+      update(entry, { status: 'failed', detail: sent.message });
+      return entry;
+    }
+    update(entry, {
+      requestId: sent.value,
+      status: 'sent',
+      detail: 'Stored by the gateway; waiting for the pipeline to report on it.',
+    });
+    void follow(entry);
+    return entry;
+  }
+
+  for (const saved of loadEntries(storage)) {
+    // A send cut short by the reload may or may not have been stored; a retry with its key tells.
+    if (saved.status === 'sending') {
+      Object.assign(saved, { status: 'failed', detail: 'The page closed before the gateway answered.' });
+    }
+    entries.push(saved);
+    show(saved, false);
+    if (saved.status === 'stalled') saved.status = 'sent';
+    if (!isFinal(saved)) void follow(saved);
+  }
+
   return {
+    /** What the log holds, newest first. */
+    entries: () => /** @type {readonly Tracked[]} */ (entries),
     /**
      * Sends one message and follows it in the background.
      * @param {Submission} submission
+     * @param {Listener} [listener] told of every change of this entry (the form that sent it shows it)
      * @returns {Promise<Tracked>} once the gateway answered (stored or not)
      */
-    async submit(submission) {
+    submit(submission, listener) {
       /** @type {Tracked} */
-      const entry = { submission, status: 'sending', detail: 'Sending to the gateway…' };
-      const item = h('li', { class: 'request' });
-      render(entry, item);
-      list.prepend(item);
-      while (list.children.length > MAX_ENTRIES) list.lastElementChild?.remove();
+      const entry = {
+        submission: { ...submission, key: submission.key ?? newKey() },
+        status: 'sending',
+        detail: 'Sending to the gateway…',
+      };
+      entries.unshift(entry);
+      if (listener) listeners.set(entry, listener);
+      show(entry);
       onChange(entry);
-      const sent = await sendShopData(submission.applies, submission.payload);
-      if (!sent.ok) {
-        update(entry, item, { status: 'failed', detail: sent.message });
-        return entry;
-      }
-      entry.requestId = sent.value;
-      update(entry, item, {
-        status: 'sent',
-        detail: 'Stored by the gateway; waiting for the pipeline to report on it.',
-      });
-      void follow(entry, item, sent.value);
-      return entry;
+      return send(entry);
     },
   };
 }

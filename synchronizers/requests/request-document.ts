@@ -12,6 +12,8 @@ export interface RequestDocument extends ReadModelDocument {
   readonly profile: string;
   readonly receivedAt: string | null;
   readonly inputEventId: string;
+  /** The input message's revision in the input stream: where the gateway stored it. */
+  readonly inputRevision?: number;
   /** Why it was rejected, what it waits for, or why it was parked. */
   readonly reason?: string;
   /** Ids of the aggregates a processed message touched. */
@@ -35,6 +37,7 @@ export function requestDocument(doc: RequestDocument): RequestDocument {
     profile: doc.profile,
     receivedAt: doc.receivedAt,
     inputEventId: doc.inputEventId,
+    ...(doc.inputRevision === undefined ? {} : { inputRevision: doc.inputRevision }),
     ...(doc.reason === undefined ? {} : { reason: doc.reason }),
     ...(doc.resultIds === undefined ? {} : { resultIds: [...doc.resultIds] }),
     updatedAt: doc.updatedAt,

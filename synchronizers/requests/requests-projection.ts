@@ -22,7 +22,7 @@ export const REQUESTS_EVENT_TYPES = [
 
 function received(doc: RequestDocument | undefined, event: ProjectedEvent): RequestDocument {
   const meta = parseEventPart(shopDataReceivedMetadata, event.metadata, event);
-  const origin = { source: meta.source, receivedAt: meta.receivedAt };
+  const origin = { source: meta.source, receivedAt: meta.receivedAt, inputRevision: event.revision };
   if (doc) return requestDocument({ ...doc, ...origin });
   return requestDocument({
     _id: meta.$correlationId,

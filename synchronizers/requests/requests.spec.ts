@@ -25,12 +25,17 @@ const accepted: Expected<RequestDocument> = {
   profile: 'web/v1',
   receivedAt: '2026-11-23T09:59:59.000Z',
   inputEventId: 'in-1',
+  inputRevision: 0,
   updatedAt: '2026-11-23T09:59:59.000Z',
 };
 
 describe('requests read model', () => {
-  it('shows a request as accepted once the gateway stored it', () => {
+  it('shows a request as accepted once the gateway stored it, with where in the input stream it is', () => {
     given(shopDataReceived()).then(accepted);
+    given(shopDataReceived(), shopDataReceived({ requestId: 'r-2', inputEventId: 'in-2' })).thenIncludes(
+      'r-2',
+      { inputRevision: 1 },
+    );
   });
 
   it('shows a request as processed with the ids of what it touched', () => {
@@ -153,6 +158,7 @@ describe('requests read model', () => {
       profile: 'erp-export/v1',
       receivedAt: '2026-11-23T09:59:59.000Z',
       inputEventId: 'in-2',
+      inputRevision: 1,
       reason: 'bad ITEMS',
       updatedAt: '2026-11-23T10:00:01.000Z',
     });

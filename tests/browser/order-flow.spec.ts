@@ -180,13 +180,15 @@ describe('the web UI sends an order through the three steps', () => {
   it('catches obvious mistakes in the page and sends nothing', async () => {
     const sentBefore = await page.locator('#request-log li').count();
     const form = page.locator('#place-form');
+    await form.getByLabel('Customer id').fill('c-typo');
     await form.getByLabel('Quantity, line 1', { exact: true }).fill('0');
     await form.getByLabel('Customer name').fill('');
     await page.getByRole('button', { name: 'Place order' }).click();
 
     const quantity = form.getByLabel('Quantity, line 1', { exact: true });
     await expect(quantity.getAttribute('aria-invalid')).resolves.toBe('true');
-    await expect(page.locator('#line-1-quantity-error').textContent()).resolves.toBe(
+    const errorId = await quantity.getAttribute('aria-describedby');
+    await expect(page.locator(`#${errorId}`).textContent()).resolves.toBe(
       'Quantity of line 1 must be a whole number of at least 1.',
     );
     await expect(page.locator('#customer-name-error').textContent()).resolves.toBe(
@@ -204,7 +206,7 @@ describe('the web UI sends an order through the three steps', () => {
     );
     const today = new Date().toISOString().slice(0, 10);
     await expect(euro.locator('svg[role="img"] title').first().textContent()).resolves.toBe(
-      'Revenue per day in EUR, placed and paid',
+      'Revenue per day in EUR, placed, paid and refunded',
     );
     await expect(euro.locator('g.day title', { hasText: today }).textContent()).resolves.toContain(
       '43.00 EUR placed',

@@ -52,6 +52,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     checks: {},
     readStore: mongoReadStore(db),
     personalData: { keys, client },
+    pipeline: { client, db, inputStream: INPUT_STREAM, processingGroup: GROUP },
     staticDir: options.staticDir,
     authenticator: testAuthenticator(options.oidc),
     ingestRateLimit: options.ingestRateLimit ?? NO_RATE_LIMIT,
