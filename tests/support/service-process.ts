@@ -22,7 +22,10 @@ export interface ServiceProcessOptions {
   readonly processGroup?: boolean;
 }
 
-/** Runs one service (`shop-api`, `processing`, `synchronizers`, ...) as its own process, as production does. */
+/**
+ * Runs one service (`shop-api`, `processing`, `synchronizers`, ...) as its own process, as production does: a
+ * TypeScript entry (`shop-api/main.ts`) through tsx, a compiled one (`dist/shop-api/main.js`) by plain node.
+ */
 export function startServiceProcess(
   entry: string,
   env: Record<string, string>,
@@ -30,16 +33,13 @@ export function startServiceProcess(
 ): ServiceProcess {
   // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a second process, so a signal sent to
   // it (SIGKILL above all) would not reach the service.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(ROOT, entry), ...(options.args ?? [])],
-    {
-      cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: options.processGroup ?? false,
-    },
-  );
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, [...loader, path.join(ROOT, entry), ...(options.args ?? [])], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.processGroup ?? false,
+  });
   const lines: string[] = [];
   const logged: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
