@@ -9,6 +9,8 @@ export const ADMIN_SETTINGS = [
   'mongoUrl',
   'inputStream',
   'processingGroup',
+  'maxRetryCount',
+  'waitWindowMs',
   'logLevel',
 ] as const;
 export type AdminConfig = Config<(typeof ADMIN_SETTINGS)[number]>;

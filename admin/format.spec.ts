@@ -1,7 +1,9 @@
-import type { ResolvedEvent } from '@eventstore/db-client';
+import { toParkedEntry } from '../lib/parked-messages';
 import { table } from './format';
-import { toParkedMessage } from './parked-commands';
+import { formatParked, toParkedMessage } from './parked-view';
 import { formatVerify, matchesFilter } from './projection-commands';
+import { figures, progressLine } from './progress';
+import { formatSubscriptionInfo } from './subscription-commands';
 
 describe('admin output', () => {
   it('pads table columns to the widest cell', () => {
@@ -35,29 +37,86 @@ describe('admin output', () => {
     );
   });
 
-  it('reads requestId, reason and time of a parked link, reason on one line', () => {
-    const created = new Date('2026-01-02T03:04:05Z');
-    const resolved = {
-      event: { id: 'e-1', type: 'ShopDataReceived', metadata: { $correlationId: 'r-1' }, created },
-      link: {
-        id: 'l-1',
-        type: '$>',
-        created,
-        metadata: Buffer.from(
-          JSON.stringify({
-            added: '2026-01-02T03:04:06Z',
-            reason: "Client explicitly NAK'ed message.\norder o-9 not placed",
-          }),
-        ),
-      },
-    } as unknown as ResolvedEvent;
-    expect(toParkedMessage(resolved)).toEqual({
+  const created = new Date('2026-01-02T03:04:05Z');
+  const parkedLink = (reason: string) => ({
+    event: {
+      id: 'e-1',
+      type: 'ShopDataReceived',
+      streamId: 'shop-input',
+      revision: 4n,
+      metadata: { $correlationId: 'r-1', applies: 'Payment' },
+      data: { action: 'pay' },
+      created,
+    },
+    link: {
+      revision: 7n,
+      created,
+      metadata: Buffer.from(JSON.stringify({ added: '2026-01-02T03:04:06Z', reason })),
+    },
+  });
+
+  it('reads requestId and the server reason of a parked link, reason on one line', () => {
+    const entry = toParkedEntry(parkedLink("Client explicitly NAK'ed message.\norder o-9 not placed"))!;
+    expect(entry.revision).toBe(7n);
+    const message = toParkedMessage(entry, []);
+    expect(message).toMatchObject({
       requestId: 'r-1',
       eventId: 'e-1',
       type: 'ShopDataReceived',
-      parkedAt: '2026-01-02T03:04:06Z',
       reason: "Client explicitly NAK'ed message. order o-9 not placed",
+      retryCount: undefined,
+      state: 'parked',
     });
+  });
+
+  it("prefers the processor's full reason and attempts, and names who skipped a settled entry", () => {
+    const entry = toParkedEntry(parkedLink("Client explicitly NAK'ed message.\nstill wait"))!;
+    const at = (revision: bigint, type: string, data: Record<string, unknown>) => ({
+      type,
+      revision,
+      created,
+      data: { requestId: 'r-1', inputEventId: 'e-1', ...data },
+    });
+    const parked = at(0n, 'ShopDataParked', {
+      reason: 'still waiting after 600 s: order o-9 has not been placed yet',
+      retryCount: 125,
+      firstAttemptAt: '2026-01-02T02:54:05.000Z',
+      lastAttemptAt: '2026-01-02T03:04:05.000Z',
+    });
+    const message = toParkedMessage(entry, [parked]);
+    expect(message).toMatchObject({
+      reason: 'still waiting after 600 s: order o-9 has not been placed yet',
+      retryCount: 125,
+      firstAttemptAt: '2026-01-02T02:54:05.000Z',
+      state: 'parked',
+    });
+    const skipped = toParkedMessage(entry, [parked, at(1n, 'ShopDataRejected', { skippedBy: 'ada' })]);
+    expect(skipped.state).toBe('skipped by ada');
+    expect(formatParked([skipped], 100)).toContain('settled since (skipped or replayed)');
+  });
+
+  it('shows progress as done / total, rate and ETA', () => {
+    const line = progressLine('rebuild orders', 'log position', figures(250, 1000, 5000));
+    expect(line).toBe('rebuild orders: 250/1000 log position (25%), 50.0/s, ETA 15 s');
+    expect(figures(0, 10, 0).etaSeconds).toBeUndefined();
+  });
+
+  it('shows the processors\' max retry count, not the group\'s server-side limit, as "max retry count"', () => {
+    // The group's own limit sits above every retry the processors ask for (3 for 1 retry and a 300 ms window).
+    const info = {
+      groupName: 'shop-processing',
+      eventSource: 'shop-input',
+      status: 'Live',
+      connections: [],
+      settings: { maxRetryCount: 3 },
+      stats: { totalInFlightMessages: 0, parkedMessageCount: 0n, retryBufferCount: 0 },
+    } as unknown as Parameters<typeof formatSubscriptionInfo>[0];
+    const text = formatSubscriptionInfo(info, { maxRetryCount: 1, waitWindowMs: 300 });
+    expect(text).toMatch(/^max retry count:\s+1 \(PROCESSING_MAX_RETRY/m);
+    expect(text).toMatch(/^server retry limit:\s+3 \(/m);
+    expect(text).not.toContain('processors with these settings set it to');
+    const drifted = formatSubscriptionInfo(info, { maxRetryCount: 10, waitWindowMs: 300 });
+    expect(drifted).toContain('processors with these settings set it to 11 when they start');
   });
 
   it('judges lag relevance the way the server-side filter does', () => {

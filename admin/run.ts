@@ -7,7 +7,9 @@ import { readModels } from '../synchronizers/registry';
 import { parseArgs, type AdminCommand } from './args';
 import { ADMIN_SETTINGS, lazyConnections, type AdminConfig, type Connections } from './connections';
 import type { CommandOutcome } from './outcome';
-import { parkedList, parkedReplay } from './parked-commands';
+import { parkedList, parkedShow, parkedSkip } from './parked-commands';
+import { parkedReplay } from './parked-replay';
+import { startProgress } from './progress';
 import { projectionsRebuild, projectionsStatus, projectionsVerify } from './projection-commands';
 import { subscriptionInfo } from './subscription-commands';
 import { usageText } from './usage';
@@ -19,6 +21,8 @@ export const EXIT_USAGE = 2;
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Progress is redrawn in place on a terminal, logged otherwise. */
+  readonly errIsTTY?: boolean;
 }
 
 const READ_MODEL_NAMES = readModels.map((model) => model.name);
@@ -33,6 +37,7 @@ function execute(
   command: AdminCommand,
   config: AdminConfig,
   connections: Connections,
+  output: Output,
 ): Promise<CommandOutcome> {
   const names = { inputStream: config.inputStream, processingGroup: config.processingGroup };
   // Logs (e.g. the rebuild's progress) go to stderr so stdout stays the command's answer.
@@ -40,16 +45,32 @@ function execute(
     level: config.logLevel,
     destination: pino.destination({ fd: 2, sync: true }),
   });
-  const projections = () => ({ client: connections.eventStore(), db: connections.mongo(), names, logger });
+  const sink = { isTTY: output.errIsTTY ?? false, write: (text: string) => output.err(text) };
+  const progress = (label: string, unit: string, total: number) =>
+    startProgress(label, unit, total, sink, logger);
+  const projections = () => ({
+    client: connections.eventStore(),
+    db: connections.mongo(),
+    names,
+    logger,
+    progress,
+  });
+  const policy = { maxRetryCount: config.maxRetryCount, waitWindowMs: config.waitWindowMs };
   switch (command.kind) {
     case 'help':
       return Promise.resolve({ exitCode: EXIT_OK, output: usageText(READ_MODEL_NAMES) });
     case 'subscription-info':
-      return subscriptionInfo(connections.eventStore(), names);
+      return subscriptionInfo(connections.eventStore(), names, policy);
     case 'parked-list':
       return parkedList(connections.eventStore(), names, command.limit);
+    case 'parked-show':
+      return parkedShow(connections.eventStore(), names, command.id);
     case 'parked-replay':
-      return parkedReplay(connections.eventStore(), names);
+      return parkedReplay(connections.eventStore(), names, command, (total) =>
+        progress('replay', 'messages settled', total),
+      );
+    case 'parked-skip':
+      return parkedSkip(connections.eventStore(), names, command);
     case 'projections-status':
       return projectionsStatus(projections(), readModels);
     case 'projections-rebuild':
@@ -95,7 +116,7 @@ export async function runAdmin(argv: readonly string[], env: Env, output: Output
   }
   const connections = lazyConnections(config);
   try {
-    const outcome = await execute(parsed.command, config, connections);
+    const outcome = await execute(parsed.command, config, connections, output);
     const text = `${outcome.output.trimEnd()}\n`;
     if (outcome.exitCode === EXIT_OK) output.out(text);
     else output.err(text);

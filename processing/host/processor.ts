@@ -6,6 +6,7 @@ import { gauge } from '../../lib/metrics';
 import { eventStoreAggregateStore } from './aggregate-store';
 import { createInputHandler } from './input-handler';
 import { eventStoreOutcomeRecorder } from './outcome-recorder';
+import { registerParkedMetrics } from './parked-metrics';
 import { startRefundReactor } from './refund-reactor';
 import { serverMaxRetryCount, type RetryPolicy } from './retry-policy';
 
@@ -72,6 +73,12 @@ export function startProcessor(options: ProcessorOptions): Processor {
     messageTimeoutMs,
   });
   gauge(registry, 'processing_in_flight', 'Input messages being handled now', [], () => consumer.inFlight());
+  registerParkedMetrics(
+    registry,
+    client,
+    { inputStream: options.inputStream, processingGroup: options.group },
+    logger,
+  );
   gauge(registry, 'processing_waiting', 'Input messages waiting for a delayed retry', [], () =>
     consumer.deferred(),
   );

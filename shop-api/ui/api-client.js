@@ -23,7 +23,10 @@ export const PROFILE = 'web/v1';
  * }} Order
  * @typedef {{ items: Order[], nextCursor: string | null }} OrderPage
  * @typedef {'accepted' | 'waiting' | 'processed' | 'rejected' | 'parked'} RequestStatus
- * @typedef {{ requestId: string, status: RequestStatus, reason?: string, resultIds?: string[] }} RequestState
+ * @typedef {{ reason?: string, retryCount: number, firstAttemptAt: string, lastAttemptAt: string }} ParkedAttempts
+ * @typedef {{
+ *   requestId: string, status: RequestStatus, reason?: string, resultIds?: string[], parked?: ParkedAttempts
+ * }} RequestState
  * @typedef {{
  *   day: string, currency: string, ordersPlaced: number, ordersCancelled: number, revenuePlaced: string,
  *   revenuePaid: string, revenueRefunded: string, unitsBySku: Record<string, number>

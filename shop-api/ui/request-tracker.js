@@ -33,6 +33,18 @@ const BADGES = {
 const isFinal = (status) =>
   status === 'processed' || status === 'rejected' || status === 'parked' || status === 'stalled';
 
+/** @param {string} iso */
+const clock = (iso) => new Date(iso).toLocaleTimeString();
+
+/**
+ * How often a parked request was tried, and when first and last.
+ * @param {import('./api-client.js').ParkedAttempts | undefined} parked
+ */
+const attempts = (parked) =>
+  parked
+    ? ` (tried ${parked.retryCount + 1} times, first at ${clock(parked.firstAttemptAt)}, last at ${clock(parked.lastAttemptAt)})`
+    : '';
+
 /**
  * @param {import('./api-client.js').RequestState} state
  * @returns {string}
@@ -48,7 +60,7 @@ function describe(state) {
     case 'rejected':
       return state.reason ?? 'Rejected without a reason.';
     case 'parked':
-      return `Parked for an operator to replay${state.reason ? `: ${state.reason}` : ' (a precondition was not met in time)'}.`;
+      return `Parked for an operator to replay${state.reason ? `: ${state.reason}` : ' (a precondition was not met in time)'}${attempts(state.parked)}.`;
   }
 }
 
