@@ -12,6 +12,7 @@ export const ADMIN_SETTINGS = [
   'maxRetryCount',
   'waitWindowMs',
   'logLevel',
+  'logFormat',
 ] as const;
 export type AdminConfig = Config<(typeof ADMIN_SETTINGS)[number]>;
 

@@ -1,4 +1,3 @@
-import pino from 'pino';
 import { ConfigError, loadConfig, type Env } from '../lib/config';
 import { isUnavailable } from '../lib/eventstore';
 import { createLogger } from '../lib/logger';
@@ -43,7 +42,8 @@ function execute(
   // Logs (e.g. the rebuild's progress) go to stderr so stdout stays the command's answer.
   const logger = createLogger('admin', {
     level: config.logLevel,
-    destination: pino.destination({ fd: 2, sync: true }),
+    format: config.logFormat,
+    stream: process.stderr,
   });
   const sink = { isTTY: output.errIsTTY ?? false, write: (text: string) => output.err(text) };
   const progress = (label: string, unit: string, total: number) =>

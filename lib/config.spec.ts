@@ -7,6 +7,7 @@ describe('configuration from environment variables', () => {
       esdbConnectionString: 'esdb://localhost:2113?tls=false',
       mongoUrl: 'mongodb://localhost:27017/shop',
       logLevel: 'info',
+      logFormat: 'auto',
       shopApiPort: 3000,
       inputStream: 'shop-input',
       maxBodyBytes: 1048576,
@@ -18,6 +19,13 @@ describe('configuration from environment variables', () => {
   it('reads and types the variables that are set', () => {
     const config = loadConfig(['shopApiPort', 'inputStream'], { PORT: '8080', INPUT_STREAM: 'raw-in' });
     expect(config).toEqual({ shopApiPort: 8080, inputStream: 'raw-in' });
+  });
+
+  it('knows the log formats', () => {
+    expect(loadConfig(['logFormat'], { LOG_FORMAT: 'pretty' })).toEqual({ logFormat: 'pretty' });
+    expect(() => loadConfig(['logFormat'], { LOG_FORMAT: 'colour' })).toThrow(
+      'LOG_FORMAT is malformed: expected one of auto, json, pretty',
+    );
   });
 
   it('names a malformed variable and what it expects', () => {

@@ -25,6 +25,7 @@ const streamName = z.string().regex(/^[^$\s][^\s]*$/);
 const esdbUrl = z.string().regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\/.+/);
 const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\/.+/);
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const logFormat = z.enum(['auto', 'json', 'pretty']);
 
 /** Every environment variable the services read, with its default: the one place defaults live. */
 export const SETTINGS = {
@@ -41,6 +42,12 @@ export const SETTINGS = {
     'mongodb://localhost:27017/shop',
   ),
   logLevel: setting('LOG_LEVEL', logLevel, `one of ${logLevel.options.join(', ')}`, 'info'),
+  logFormat: setting(
+    'LOG_FORMAT',
+    logFormat,
+    `one of ${logFormat.options.join(', ')} (auto: pretty on a terminal, JSON lines otherwise)`,
+    'auto',
+  ),
   shopApiPort: setting('PORT', port, 'a TCP port number between 0 and 65535', '3000'),
   processingPort: setting('PROCESSING_PORT', port, 'a TCP port number between 0 and 65535', '3001'),
   synchronizersPort: setting('SYNCHRONIZERS_PORT', port, 'a TCP port number between 0 and 65535', '3002'),
@@ -107,6 +114,7 @@ export const SERVICE_SETTINGS = {
     'esdbConnectionString',
     'mongoUrl',
     'logLevel',
+    'logFormat',
     'shopApiPort',
     'inputStream',
     'maxBodyBytes',
@@ -116,6 +124,7 @@ export const SERVICE_SETTINGS = {
   processing: [
     'esdbConnectionString',
     'logLevel',
+    'logFormat',
     'processingPort',
     'inputStream',
     'processingGroup',
@@ -128,6 +137,7 @@ export const SERVICE_SETTINGS = {
     'esdbConnectionString',
     'mongoUrl',
     'logLevel',
+    'logFormat',
     'synchronizersPort',
     'inputStream',
     'processingGroup',

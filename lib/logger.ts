@@ -1,15 +1,29 @@
 import pino, { type Logger } from 'pino';
+import { prettyDestination, usePretty, type LogFormat } from './pretty-log';
 
 export type { Logger };
 
 export interface LoggerOptions {
   readonly level?: string;
-  /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
+  /** Where lines go; defaults to `stream`. Tests pass a stream to read what was logged. */
   readonly destination?: pino.DestinationStream;
+  /** LOG_FORMAT: `auto` is pretty when `stream` is a terminal. JSON when not given. */
+  readonly format?: LogFormat;
+  /** The stream the lines go to without a destination: stdout unless given (the admin CLI logs to stderr). */
+  readonly stream?: NodeJS.WriteStream;
+}
+
+function destinationOf(options: LoggerOptions): pino.DestinationStream {
+  if (options.destination) return options.destination;
+  const stream = options.stream ?? process.stdout;
+  if (usePretty(options.format ?? 'json', stream.isTTY)) return prettyDestination(stream);
+  return stream === process.stdout
+    ? pino.destination({ sync: false })
+    : pino.destination({ fd: 2, sync: true });
 }
 
 /**
- * The one logger: JSON lines with `service` on every line. Use `withCorrelation` for lines about one request
+ * The one logger: JSON lines with `service` on every line (pretty ones on a terminal, see pretty-log.ts). Use `withCorrelation` for lines about one request
  * so they can be found by its requestId.
  */
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
@@ -20,7 +34,7 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
-    options.destination ?? pino.destination({ sync: false }),
+    destinationOf(options),
   );
 }
 

@@ -10,7 +10,7 @@ const SERVICE = 'processing';
 
 runService(SERVICE, async () => {
   const config = loadConfig(SERVICE_SETTINGS.processing);
-  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const logger = createLogger(SERVICE, { level: config.logLevel, format: config.logFormat });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
   const client = connectEventStore(config.esdbConnectionString);
   const registry = createMetricsRegistry(SERVICE);

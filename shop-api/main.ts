@@ -15,7 +15,7 @@ export const STATIC_DIR = path.join(__dirname, 'ui');
 
 runService(SERVICE, async () => {
   const config = loadConfig(SERVICE_SETTINGS.shopApi);
-  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const logger = createLogger(SERVICE, { level: config.logLevel, format: config.logFormat });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
   const eventStore = connectEventStore(config.esdbConnectionString);
   const mongo = connectMongo(config.mongoUrl);

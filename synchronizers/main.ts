@@ -11,7 +11,7 @@ const SERVICE = 'synchronizers';
 
 runService(SERVICE, async () => {
   const config = loadConfig(SERVICE_SETTINGS.synchronizers);
-  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const logger = createLogger(SERVICE, { level: config.logLevel, format: config.logFormat });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
   const eventStore = connectEventStore(config.esdbConnectionString);
   const mongo = connectMongo(config.mongoUrl);

@@ -20,7 +20,14 @@ export interface ServiceProcessOptions {
   readonly args?: readonly string[];
   /** Its own process group (pid = group id), as a terminal starts a command: signal it with `-pid`. */
   readonly processGroup?: boolean;
+  /**
+   * Run it on a pseudo-terminal (util-linux `script`), as in a developer's terminal: its stdout is a TTY. It gets its
+   * own process group, and `stop` signals the group.
+   */
+  readonly terminal?: boolean;
 }
+
+const shellQuote = (arg: string) => `'${arg.replace(/'/g, "'\\''")}'`;
 
 /**
  * Runs one service (`shop-api`, `processing`, `synchronizers`, ...) as its own process, as production does: a
@@ -34,11 +41,15 @@ export function startServiceProcess(
   // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a second process, so a signal sent to
   // it (SIGKILL above all) would not reach the service.
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
-  const child = spawn(process.execPath, [...loader, path.join(ROOT, entry), ...(options.args ?? [])], {
+  const nodeArgs = [...loader, path.join(ROOT, entry), ...(options.args ?? [])];
+  const [command, args] = options.terminal
+    ? ['script', ['-qfec', [process.execPath, ...nodeArgs].map(shellQuote).join(' '), '/dev/null']]
+    : [process.execPath, nodeArgs];
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: options.processGroup ?? false,
+    detached: (options.processGroup ?? false) || (options.terminal ?? false),
   });
   const lines: string[] = [];
   const logged: Record<string, unknown>[] = [];
@@ -110,7 +121,10 @@ export function startServiceProcess(
       });
     },
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        if (options.terminal) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+      }
       return exited;
     },
   };
