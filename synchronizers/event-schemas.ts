@@ -110,6 +110,7 @@ export const shopDataParkedData: z.ZodType<ShopDataParked['data']> = z.object({
   requestId: id,
   inputEventId: id,
   reason: z.string().optional(),
+  parkedAt: timestamp.optional(),
   retryCount: z.number().int().nonnegative().optional(),
   firstAttemptAt: timestamp.optional(),
   lastAttemptAt: timestamp.optional(),

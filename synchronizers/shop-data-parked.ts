@@ -16,7 +16,8 @@ export interface ShopDataParked {
     readonly inputEventId: string;
     /** Why it was parked: the processor's full reason; absent on the synthesized one. */
     readonly reason?: string;
-    /** The processor's record of the attempts; absent on the synthesized one. */
+    /** The processor's record of when, and of the attempts; absent on the synthesized one. */
+    readonly parkedAt?: string;
     readonly retryCount?: number;
     readonly firstAttemptAt?: string;
     readonly lastAttemptAt?: string;

@@ -113,7 +113,7 @@ function applyRequestEvent(
         status: 'parked',
         ...(reason === undefined ? {} : { reason }),
         ...(attempts === undefined ? {} : { parked: attempts }),
-        updatedAt: event.created,
+        updatedAt: data.parkedAt ?? event.created,
       });
     }
     default:
