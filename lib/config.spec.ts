@@ -13,12 +13,24 @@ describe('configuration from environment variables', () => {
       maxBodyBytes: 1048576,
       maxRequestWaitSeconds: 30,
       shutdownTimeoutMs: 10000,
+      otlpEndpoint: '',
+      otlpTracesEndpoint: '',
     });
   });
 
   it('reads and types the variables that are set', () => {
     const config = loadConfig(['shopApiPort', 'inputStream'], { PORT: '8080', INPUT_STREAM: 'raw-in' });
     expect(config).toEqual({ shopApiPort: 8080, inputStream: 'raw-in' });
+  });
+
+  it('leaves tracing off without an OTLP endpoint and takes only an http(s) URL', () => {
+    expect(loadConfig(['otlpEndpoint'], {})).toEqual({ otlpEndpoint: '' });
+    expect(loadConfig(['otlpEndpoint'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toEqual({
+      otlpEndpoint: 'http://collector:4318',
+    });
+    expect(() => loadConfig(['otlpEndpoint'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT is malformed/,
+    );
   });
 
   it('knows the log formats', () => {

@@ -26,6 +26,7 @@ const esdbUrl = z.string().regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+dis
 const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\/.+/);
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 const logFormat = z.enum(['auto', 'json', 'pretty']);
+const optionalUrl = z.union([z.literal(''), z.url({ protocol: /^https?$/ })]);
 
 /** Every environment variable the services read, with its default: the one place defaults live. */
 export const SETTINGS = {
@@ -66,6 +67,18 @@ export const SETTINGS = {
     positiveInt,
     'a positive number of milliseconds',
     '600000',
+  ),
+  otlpEndpoint: setting(
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    optionalUrl,
+    'an OTLP/HTTP collector URL such as http://collector:4318 (traces are off while unset)',
+    '',
+  ),
+  otlpTracesEndpoint: setting(
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    optionalUrl,
+    'an OTLP/HTTP traces URL such as http://collector:4318/v1/traces',
+    '',
   ),
   refundsGroup: setting('REFUNDS_GROUP', streamName, 'a subscription group name', 'shop-refunds'),
   maxRequestWaitSeconds: setting(
@@ -120,6 +133,8 @@ export const SERVICE_SETTINGS = {
     'maxBodyBytes',
     'maxRequestWaitSeconds',
     'shutdownTimeoutMs',
+    'otlpEndpoint',
+    'otlpTracesEndpoint',
   ],
   processing: [
     'esdbConnectionString',
@@ -132,6 +147,8 @@ export const SERVICE_SETTINGS = {
     'waitWindowMs',
     'refundsGroup',
     'shutdownTimeoutMs',
+    'otlpEndpoint',
+    'otlpTracesEndpoint',
   ],
   synchronizers: [
     'esdbConnectionString',
@@ -143,6 +160,8 @@ export const SERVICE_SETTINGS = {
     'processingGroup',
     'readyLagEvents',
     'shutdownTimeoutMs',
+    'otlpEndpoint',
+    'otlpTracesEndpoint',
   ],
 } as const satisfies Record<string, readonly SettingName[]>;
 

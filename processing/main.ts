@@ -4,6 +4,7 @@ import { listen, opsApp } from '../lib/http';
 import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { processShutdown, runService } from '../lib/service';
+import { startTracing } from '../lib/tracing';
 import { startProcessor } from './host/processor';
 
 const SERVICE = 'processing';
@@ -12,6 +13,7 @@ runService(SERVICE, async () => {
   const config = loadConfig(SERVICE_SETTINGS.processing);
   const logger = createLogger(SERVICE, { level: config.logLevel, format: config.logFormat });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
+  const tracing = startTracing(SERVICE, config);
   const client = connectEventStore(config.esdbConnectionString);
   const registry = createMetricsRegistry(SERVICE);
   const processor = startProcessor({
@@ -33,6 +35,7 @@ runService(SERVICE, async () => {
   shutdown.register('stop taking messages and settle in-flight ones', () => processor.stop());
   shutdown.register('stop ops server', () => http.close());
   shutdown.register('close event store connection', () => client.dispose());
+  if (tracing) shutdown.register('export the last traces', () => tracing.shutdown());
   logger.info(
     { port: http.port, inputStream: config.inputStream, group: config.processingGroup },
     'processing started',

@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { histogram } from '../lib/metrics';
 import { httpMetrics, opsRoutes, type ReadinessCheck } from '../lib/http';
 import type { Logger } from '../lib/logger';
+import { httpTracing } from '../lib/tracing';
 import { problem, problemErrorHandler, sendProblem } from '../lib/problem';
 import { ingestRoute } from './ingest/ingest-route';
 import type { InputPublisher } from './ingest/input-publisher';
@@ -32,6 +33,8 @@ export function createShopApi(ports: ShopApiPorts): Express {
   app.set('etag', false);
   app.use(httpMetrics(ports.registry));
   app.use(opsRoutes(ports.registry, ports.checks));
+  // After the ops routes: probes and scrapes are not traced.
+  app.use(httpTracing());
   const ingestLatency = histogram(
     ports.registry,
     'shop_ingest_duration_seconds',

@@ -6,6 +6,7 @@ import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { connectMongo } from '../lib/mongo';
 import { processShutdown, runService } from '../lib/service';
+import { startTracing } from '../lib/tracing';
 import { createShopApi } from './app';
 import { eventStoreInputPublisher } from './ingest/input-publisher';
 import { mongoReadStore } from './queries/read-store';
@@ -17,6 +18,7 @@ runService(SERVICE, async () => {
   const config = loadConfig(SERVICE_SETTINGS.shopApi);
   const logger = createLogger(SERVICE, { level: config.logLevel, format: config.logFormat });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
+  const tracing = startTracing(SERVICE, config);
   const eventStore = connectEventStore(config.esdbConnectionString);
   const mongo = connectMongo(config.mongoUrl);
   const registry = createMetricsRegistry(SERVICE);
@@ -37,5 +39,6 @@ runService(SERVICE, async () => {
     await eventStore.dispose();
     await mongo.client.close();
   });
+  if (tracing) shutdown.register('export the last traces', () => tracing.shutdown());
   logger.info({ port: http.port, inputStream: config.inputStream }, 'shop-api listening');
 });

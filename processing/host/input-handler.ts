@@ -3,6 +3,7 @@ import type { StoredEvent } from '../../lib/eventstore';
 import { counter, histogram } from '../../lib/metrics';
 import type { Logger } from '../../lib/logger';
 import type { Settlement } from '../../lib/persistent-consumer';
+import { inSpan, SpanKind, traceContextOf } from '../../lib/tracing';
 import { adapt } from '../adapters/registry';
 import { SHOP_DATA_RECEIVED } from '../requests/events';
 import type { AggregateStore } from './aggregate-store';
@@ -46,8 +47,18 @@ export function createInputHandler(deps: InputHandlerDeps) {
   const recordedWaits = new Map<string, string>();
   const firstSeen = new Map<string, string>();
 
+  // The trace of the request that stored the message goes on here: its decision, appends and outcome.
   return async function handle(event: StoredEvent, retryCount: number): Promise<Settlement> {
     if (event.type !== SHOP_DATA_RECEIVED) return { action: 'ack' };
+    const span = {
+      kind: SpanKind.CONSUMER,
+      parent: traceContextOf(event.metadata),
+      attributes: { 'messaging.message.id': event.eventId, 'shop.retry_count': retryCount },
+    };
+    return inSpan(`process ${SHOP_DATA_RECEIVED}`, span, () => handleOne(event, retryCount));
+  };
+
+  async function handleOne(event: StoredEvent, retryCount: number): Promise<Settlement> {
     const end = latency.startTimer();
     const requestId = text(event.metadata.$correlationId) ?? event.eventId;
     // A copy the admin appended to replay one parked message is that message: same identity, same outcome ids.
@@ -121,11 +132,11 @@ export function createInputHandler(deps: InputHandlerDeps) {
         log.info({ reason: adapted.reason }, 'input rejected: cannot be mapped');
         return settled();
       }
-      const outcome = await handleCommand(
-        deps.store,
-        adapted.command,
-        { causationId: inputEventId, correlationId: requestId },
-        () => ({ now: now().toISOString() }),
+      const { command } = adapted;
+      const outcome = await inSpan(`decide ${command.type}`, {}, () =>
+        handleCommand(deps.store, command, { causationId: inputEventId, correlationId: requestId }, () => ({
+          now: now().toISOString(),
+        })),
       );
       if (outcome.kind === 'not-yet') return await wait(outcome.reason);
       if (outcome.kind === 'rejected') {
@@ -158,5 +169,5 @@ export function createInputHandler(deps: InputHandlerDeps) {
     } finally {
       end();
     }
-  };
+  }
 }
