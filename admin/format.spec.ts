@@ -2,7 +2,8 @@ import { toParkedEntry } from '../lib/parked-messages';
 import { table } from './format';
 import { formatParked, toParkedMessage } from './parked-view';
 import { formatVerify, matchesFilter } from './projection-commands';
-import { figures, progressLine } from './progress';
+import { createLogger } from '../lib/logger';
+import { figures, progressLine, startProgress } from './progress';
 import { formatSubscriptionInfo } from './subscription-commands';
 
 describe('admin output', () => {
@@ -93,6 +94,45 @@ describe('admin output', () => {
     const skipped = toParkedMessage(entry, [parked, at(1n, 'ShopDataRejected', { skippedBy: 'ada' })]);
     expect(skipped.state).toBe('skipped by ada');
     expect(formatParked([skipped], 100)).toContain('settled since (skipped or replayed)');
+  });
+
+  it('redraws one progress line on a terminal and logs JSON lines otherwise', () => {
+    let now = 0;
+    const clock = () => now;
+    const written: string[] = [];
+    const terminal = startProgress(
+      'replay',
+      'messages',
+      4,
+      { isTTY: true, write: (t) => void written.push(t) },
+      createLogger('t', { level: 'silent' }),
+      clock,
+    );
+    now = 1000;
+    terminal.update(2);
+    terminal.finish();
+    expect(written).toEqual([
+      '\r\x1b[2Kreplay: 2/4 messages (50%), 2.0/s, ETA 1 s',
+      '\r\x1b[2Kreplay: 2/4 messages (50%), 2.0/s, ETA 1 s\n',
+    ]);
+
+    const lines: string[] = [];
+    const logger = createLogger('admin', { destination: { write: (line: string) => void lines.push(line) } });
+    const logged = startProgress(
+      'replay',
+      'messages',
+      4,
+      { isTTY: false, write: (t) => void written.push(t) },
+      logger,
+      clock,
+    );
+    logged.update(4);
+    logged.finish();
+    expect(written).toHaveLength(2);
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ msg: 'replay in progress', done: 4, total: 4, progress: 'replay' }),
+      expect.objectContaining({ msg: 'replay finished', done: 4, total: 4 }),
+    ]);
   });
 
   it('shows progress as done / total, rate and ETA', () => {

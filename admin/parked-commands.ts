@@ -80,6 +80,15 @@ export async function flushSettledHead(client: EventStoreDBClient, names: GroupN
   return settled;
 }
 
+/** Who runs the CLI, for the audit record; a container user without a passwd entry is named by its uid. */
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
 export interface SkipRequest {
   readonly id: string;
   readonly reason: string;
@@ -103,7 +112,7 @@ export async function parkedSkip(
   if (message.state !== 'parked') {
     return failed(`Request ${message.requestId} is already ${message.state}: there is nothing to skip.`);
   }
-  const by = request.by ?? userInfo().username;
+  const by = request.by ?? operatorName();
   const metadata = message.entry.target.metadata;
   await eventStoreOutcomeRecorder(client).record({
     type: 'ShopDataRejected',
