@@ -10,7 +10,10 @@ export const ADMIN_SETTINGS = [
   'inputStream',
   'processingGroup',
   'keysDatabase',
+  'maxRetryCount',
+  'waitWindowMs',
   'logLevel',
+  'logFormat',
 ] as const;
 export type AdminConfig = Config<(typeof ADMIN_SETTINGS)[number]>;
 

@@ -3,6 +3,7 @@ import { runAdmin } from './run';
 const output = {
   out: (text: string) => void process.stdout.write(text),
   err: (text: string) => void process.stderr.write(text),
+  errIsTTY: process.stderr.isTTY,
 };
 
 runAdmin(process.argv.slice(2), process.env, output).then(

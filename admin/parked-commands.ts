@@ -1,99 +1,21 @@
+import { userInfo } from 'node:os';
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import { readParkedEntries, requestIdOf, type GroupNames } from '../lib/parked-messages';
+import { eventStoreOutcomeRecorder } from '../processing/host/outcome-recorder';
+import { readRequestHistory, settledOutcome } from '../processing/host/request-history';
+import { done, failed, SERVER_DEADLINE_MS, type CommandOutcome } from './outcome';
 import {
-  FORWARDS,
-  PersistentSubscriptionDoesNotExistError,
-  START,
-  StreamNotFoundError,
-  type EventStoreDBClient,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
-import { parkedStreamName } from '../synchronizers/host/event-source';
-import { plural, table } from './format';
-import { done, SERVER_DEADLINE_MS, type CommandOutcome } from './outcome';
-import { groupMissing, type GroupNames } from './subscription-commands';
+  formatParked,
+  formatParkedMessage,
+  readParked,
+  toParkedMessage,
+  type ParkedMessage,
+} from './parked-view';
 
-export interface ParkedMessage {
-  readonly requestId: string;
-  readonly eventId: string;
-  readonly type: string;
-  readonly parkedAt: string;
-  readonly reason: string;
-}
-
-const LINK_EVENT_TYPE = '$>';
-const UNKNOWN = '?';
-
-function asObject(value: unknown): Record<string, unknown> {
-  if (value instanceof Uint8Array) {
-    try {
-      return asObject(JSON.parse(Buffer.from(value).toString('utf8')));
-    } catch {
-      return {};
-    }
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : {};
-}
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value !== '' ? value : undefined;
-
-/** EventStoreDB records a client's nack as "Client explicitly NAK'ed message.\n<reason>": keep it on one row. */
-function oneLine(reason: string | undefined): string | undefined {
-  return reason?.replace(/\s*\n\s*/g, ' ').trim();
-}
-
-/**
- * One entry of the parked stream. The link's metadata carries why and when it was parked where the server
- * records that; the linked input event carries the requestId as `$correlationId`.
- */
-export function toParkedMessage(resolved: ResolvedEvent): ParkedMessage | undefined {
-  const { event, link } = resolved;
-  if (!event) return undefined;
-  const target = event.type === LINK_EVENT_TYPE && !link ? undefined : event;
-  const linkRecord = link ?? (target ? undefined : event);
-  const parkMetadata = asObject(linkRecord?.metadata);
-  const metadata = asObject(target?.metadata);
-  return {
-    requestId: text(metadata.$correlationId) ?? UNKNOWN,
-    eventId: target?.id ?? UNKNOWN,
-    type: target?.type ?? '(linked event no longer exists)',
-    parkedAt: text(parkMetadata.added) ?? linkRecord?.created.toISOString() ?? UNKNOWN,
-    reason: oneLine(text(parkMetadata.reason)) ?? 'unknown',
-  };
-}
-
-export async function readParked(
-  client: EventStoreDBClient,
-  names: GroupNames,
-  limit: number,
-): Promise<ParkedMessage[]> {
-  const parked: ParkedMessage[] = [];
-  try {
-    for await (const resolved of client.readStream(parkedStreamName(names), {
-      direction: FORWARDS,
-      fromRevision: START,
-      maxCount: limit,
-      resolveLinkTos: true,
-      deadline: SERVER_DEADLINE_MS,
-    })) {
-      const message = toParkedMessage(resolved);
-      if (message) parked.push(message);
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-  return parked;
-}
-
-export function formatParked(parked: readonly ParkedMessage[], limit: number): string {
-  if (parked.length === 0) return 'No parked messages.';
-  const rows = parked.map((m) => [m.requestId, m.eventId, m.type, m.parkedAt, m.reason]);
-  const listing = table(['requestId', 'event id', 'type', 'parked at', 'reason'], rows);
-  const more = parked.length === limit ? `\n(showing the first ${limit}; use --limit to see more)` : '';
-  return `${plural(parked.length, 'parked message')}:\n${listing}${more}`;
-}
+/** How far `show`, `skip` and `replay --request` look into the parked stream for the message named. */
+export const PARKED_SCAN_LIMIT = 10_000;
+/** How many entries a flush of the settled head of the parked stream looks at. */
+const FLUSH_SCAN_LIMIT = 500;
 
 export async function parkedList(
   client: EventStoreDBClient,
@@ -103,23 +25,115 @@ export async function parkedList(
   return done(formatParked(await readParked(client, names, limit), limit));
 }
 
-export async function parkedReplay(client: EventStoreDBClient, names: GroupNames): Promise<CommandOutcome> {
-  const options = { deadline: SERVER_DEADLINE_MS };
-  try {
-    const info = await client.getPersistentSubscriptionToStreamInfo(
-      names.inputStream,
-      names.processingGroup,
-      options,
-    );
-    const count = info.stats.parkedMessageCount;
-    if (count === 0n) return done('No parked messages to replay.');
-    await client.replayParkedMessagesToStream(names.inputStream, names.processingGroup, options);
-    return done(
-      `Replaying ${plural(count, 'parked message')} to group "${names.processingGroup}"` +
-        (info.connections.length === 0 ? ': no consumer is connected, they wait for a processor.' : '.'),
-    );
-  } catch (error) {
-    if (error instanceof PersistentSubscriptionDoesNotExistError) return groupMissing(names);
-    throw error;
+/** The parked message with this requestId or input event id, with its request's history. */
+export async function findParked(
+  client: EventStoreDBClient,
+  names: GroupNames,
+  id: string,
+): Promise<ParkedMessage | undefined> {
+  const entries = await readParkedEntries(client, names, PARKED_SCAN_LIMIT, SERVER_DEADLINE_MS);
+  const entry = entries.find(
+    ({ target }) =>
+      target && (requestIdOf(target) === id || target.eventId === id || target.metadata.replayOf === id),
+  );
+  if (!entry?.target) return undefined;
+  const history = await readRequestHistory(client, requestIdOf(entry.target), SERVER_DEADLINE_MS);
+  return toParkedMessage(entry, history);
+}
+
+export const notParked = (id: string): CommandOutcome =>
+  failed(`No parked message with requestId or input event id "${id}" (see: npm run admin -- parked list).`);
+
+export async function parkedShow(
+  client: EventStoreDBClient,
+  names: GroupNames,
+  id: string,
+): Promise<CommandOutcome> {
+  const message = await findParked(client, names, id);
+  return message ? done(formatParkedMessage(message)) : notParked(id);
+}
+
+/**
+ * Replays the head of the parked stream while every entry in it has settled (skipped, or a replayed copy went
+ * through): the processors acknowledge those without handling them, and no undecided message is sent again.
+ * Resolves with how many entries left the parked stream.
+ */
+export async function flushSettledHead(client: EventStoreDBClient, names: GroupNames): Promise<number> {
+  const entries = await readParkedEntries(client, names, FLUSH_SCAN_LIMIT, SERVER_DEADLINE_MS);
+  let settled = 0;
+  for (const entry of entries) {
+    if (!entry.target) break;
+    const history = await readRequestHistory(client, requestIdOf(entry.target), SERVER_DEADLINE_MS);
+    const eventId =
+      typeof entry.target.metadata.replayOf === 'string'
+        ? entry.target.metadata.replayOf
+        : entry.target.eventId;
+    if (!settledOutcome(history, eventId)) break;
+    settled++;
   }
+  const last = entries[settled - 1];
+  if (!last) return 0;
+  await client.replayParkedMessagesToStream(names.inputStream, names.processingGroup, {
+    stopAt: last.revision + 1n,
+    deadline: SERVER_DEADLINE_MS,
+  });
+  return settled;
+}
+
+/** Who runs the CLI, for the audit record; a container user without a passwd entry is named by its uid. */
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
+
+export interface SkipRequest {
+  readonly id: string;
+  readonly reason: string;
+  readonly by?: string;
+}
+
+/**
+ * `parked skip`: an explicit, audited rejection instead of a silent ack. The request stream records a
+ * `ShopDataRejected` naming the operator and their reason (the request's status says so); the processors then
+ * acknowledge the parked message without handling it whenever a replay reaches it, and it leaves the parked
+ * stream at once when everything before it has settled too. Nothing else is replayed.
+ */
+export async function parkedSkip(
+  client: EventStoreDBClient,
+  names: GroupNames,
+  request: SkipRequest,
+  now: () => Date = () => new Date(),
+): Promise<CommandOutcome> {
+  const message = await findParked(client, names, request.id);
+  if (!message?.entry.target) return notParked(request.id);
+  if (message.state !== 'parked') {
+    return failed(`Request ${message.requestId} is already ${message.state}: there is nothing to skip.`);
+  }
+  const by = request.by ?? operatorName();
+  const metadata = message.entry.target.metadata;
+  await eventStoreOutcomeRecorder(client).record({
+    type: 'ShopDataRejected',
+    data: {
+      requestId: message.requestId,
+      inputEventId: message.eventId,
+      applies: typeof metadata.applies === 'string' ? metadata.applies : '',
+      profile: typeof metadata.profile === 'string' ? metadata.profile : '',
+      reason: `skipped by ${by}: ${request.reason}`,
+      rejectedAt: now().toISOString(),
+      skippedBy: by,
+    },
+  });
+  const flushed = await flushSettledHead(client, names);
+  const where =
+    flushed > 0
+      ? 'It has left the parked stream.'
+      : 'It stays in the parked stream behind messages still undecided, until a replay reaches it; the processors ' +
+        'then acknowledge it without handling it.';
+  return done(
+    `Skipped request ${message.requestId} (input event ${message.eventId}): recorded as rejected, ` +
+      `"skipped by ${by}: ${request.reason}". ${where}`,
+  );
 }

@@ -1,4 +1,4 @@
-import type { EventStoreDBClient } from '@eventstore/db-client';
+import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
 import type { Db } from 'mongodb';
 import type { CatchUpFilter } from '../lib/catch-up';
 import type { Logger } from '../lib/logger';
@@ -14,13 +14,48 @@ import {
 import { sameValue } from '../synchronizers/read-model-diff';
 import type { Projection, ReadModelDocument } from '../synchronizers/projection';
 import { plural, seconds, table } from './format';
-import { done, failed, type CommandOutcome } from './outcome';
+import { done, failed, SERVER_DEADLINE_MS, type CommandOutcome } from './outcome';
+import type { Progress } from './progress';
 
 export interface ProjectionContext {
   readonly client: EventStoreDBClient;
   readonly db: Db;
   readonly names: SourceNames;
   readonly logger: Logger;
+  /** Shows long work's progress: done / total, rate, ETA. */
+  readonly progress?: (label: string, unit: string, total: number) => Progress;
+}
+
+/** The commit position of the last event in `$all`: how far a rebuild has to go. */
+async function endOfAll(client: EventStoreDBClient): Promise<number> {
+  for await (const resolved of client.readAll({
+    direction: BACKWARDS,
+    fromPosition: END,
+    maxCount: 1,
+    deadline: SERVER_DEADLINE_MS,
+  })) {
+    const commit = resolved.event?.position?.commit ?? resolved.commitPosition;
+    if (commit !== undefined) return Number(commit);
+  }
+  return 0;
+}
+
+/** The rebuild's options with a progress display over `$all` positions, and the display to finish. */
+async function withProgress(
+  context: ProjectionContext,
+  projection: Projection<ReadModelDocument>,
+  verb: string,
+) {
+  if (!context.progress) return { options: { ...context, projection }, finish: () => undefined };
+  const progress = context.progress(
+    `${verb} ${projection.name}`,
+    'log position',
+    await endOfAll(context.client),
+  );
+  return {
+    options: { ...context, projection, onProgress: (position: number) => progress.update(position) },
+    finish: () => progress.finish(),
+  };
 }
 
 export interface ProjectionStatus {
@@ -82,7 +117,9 @@ export async function projectionsRebuild(
   context: ProjectionContext,
   projection: Projection<ReadModelDocument>,
 ): Promise<CommandOutcome> {
-  const result = await rebuildReadModel({ ...context, projection });
+  const { options, finish } = await withProgress(context, projection, 'rebuild');
+  const result = await rebuildReadModel(options);
+  finish();
   return done(
     `Rebuilt ${projection.name}: ${plural(result.events, 'event')} applied, ${plural(result.documents, 'document')}, ` +
       `up to position ${result.position}, in ${seconds(result.seconds)} s; the live collection now is the rebuilt one.`,
@@ -123,7 +160,9 @@ export async function projectionsVerify(
   context: ProjectionContext,
   projection: Projection<ReadModelDocument>,
 ): Promise<CommandOutcome> {
-  const result = await verifyReadModel({ ...context, projection });
+  const { options, finish } = await withProgress(context, projection, 'verify');
+  const result = await verifyReadModel(options);
+  finish();
   const text = formatVerify(projection.name, result);
   return result.differences.length === 0 ? done(text) : failed(text);
 }

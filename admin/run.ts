@@ -1,4 +1,3 @@
-import pino from 'pino';
 import { ConfigError, loadConfig, type Env } from '../lib/config';
 import { isUnavailable } from '../lib/eventstore';
 import { createLogger } from '../lib/logger';
@@ -9,7 +8,9 @@ import { parseArgs, type AdminCommand } from './args';
 import { ADMIN_SETTINGS, lazyConnections, type AdminConfig, type Connections } from './connections';
 import type { CommandOutcome } from './outcome';
 import { customersForget } from './customer-commands';
-import { parkedList, parkedReplay } from './parked-commands';
+import { parkedList, parkedShow, parkedSkip } from './parked-commands';
+import { parkedReplay } from './parked-replay';
+import { startProgress } from './progress';
 import { projectionsRebuild, projectionsStatus, projectionsVerify } from './projection-commands';
 import { subscriptionInfo } from './subscription-commands';
 import { usageText } from './usage';
@@ -21,6 +22,8 @@ export const EXIT_USAGE = 2;
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** Progress is redrawn in place on a terminal, logged otherwise. */
+  readonly errIsTTY?: boolean;
 }
 
 const READ_MODEL_NAMES = readModels.map((model) => model.name);
@@ -35,23 +38,41 @@ function execute(
   command: AdminCommand,
   config: AdminConfig,
   connections: Connections,
+  output: Output,
 ): Promise<CommandOutcome> {
   const names = { inputStream: config.inputStream, processingGroup: config.processingGroup };
   // Logs (e.g. the rebuild's progress) go to stderr so stdout stays the command's answer.
   const logger = createLogger('admin', {
     level: config.logLevel,
-    destination: pino.destination({ fd: 2, sync: true }),
+    format: config.logFormat,
+    stream: process.stderr,
   });
-  const projections = () => ({ client: connections.eventStore(), db: connections.mongo(), names, logger });
+  const sink = { isTTY: output.errIsTTY ?? false, write: (text: string) => output.err(text) };
+  const progress = (label: string, unit: string, total: number) =>
+    startProgress(label, unit, total, sink, logger);
+  const projections = () => ({
+    client: connections.eventStore(),
+    db: connections.mongo(),
+    names,
+    logger,
+    progress,
+  });
+  const policy = { maxRetryCount: config.maxRetryCount, waitWindowMs: config.waitWindowMs };
   switch (command.kind) {
     case 'help':
       return Promise.resolve({ exitCode: EXIT_OK, output: usageText(READ_MODEL_NAMES) });
     case 'subscription-info':
-      return subscriptionInfo(connections.eventStore(), names);
+      return subscriptionInfo(connections.eventStore(), names, policy);
     case 'parked-list':
       return parkedList(connections.eventStore(), names, command.limit);
+    case 'parked-show':
+      return parkedShow(connections.eventStore(), names, command.id);
     case 'parked-replay':
-      return parkedReplay(connections.eventStore(), names);
+      return parkedReplay(connections.eventStore(), names, command, (total) =>
+        progress('replay', 'messages settled', total),
+      );
+    case 'parked-skip':
+      return parkedSkip(connections.eventStore(), names, command);
     case 'projections-status':
       return projectionsStatus(projections(), readModels);
     case 'projections-rebuild':
@@ -103,7 +124,7 @@ export async function runAdmin(argv: readonly string[], env: Env, output: Output
   }
   const connections = lazyConnections(config);
   try {
-    const outcome = await execute(parsed.command, config, connections);
+    const outcome = await execute(parsed.command, config, connections, output);
     const text = `${outcome.output.trimEnd()}\n`;
     if (outcome.exitCode === EXIT_OK) output.out(text);
     else output.err(text);

@@ -3,17 +3,40 @@ import {
   type EventStoreDBClient,
   type PersistentSubscriptionToStreamInfo,
 } from '@eventstore/db-client';
-import { fields, plural, table } from './format';
+import type { GroupNames } from '../lib/parked-messages';
+import { serverMaxRetryCount, type RetryPolicy } from '../processing/host/retry-policy';
+import { fields, plural, seconds, table } from './format';
 import { done, failed, SERVER_DEADLINE_MS, type CommandOutcome } from './outcome';
 
-export interface GroupNames {
-  readonly inputStream: string;
-  readonly processingGroup: string;
-}
+export type { GroupNames };
 
 const revision = (value: bigint | undefined) => (value === undefined ? 'none yet' : String(value));
 
-export function formatSubscriptionInfo(info: PersistentSubscriptionToStreamInfo): string {
+/**
+ * The processors' retry policy is what an operator compares with PROCESSING_MAX_RETRY; the group's own limit on the
+ * server sits above every retry the processors ask for (see serverMaxRetryCount), so it is shown apart and named.
+ */
+function retryLines(info: PersistentSubscriptionToStreamInfo, policy: RetryPolicy): [string, string][] {
+  const expected = serverMaxRetryCount(policy);
+  const server = info.settings.maxRetryCount;
+  return [
+    ['max retry count', `${policy.maxRetryCount} (PROCESSING_MAX_RETRY: retries of a technical failure)`],
+    [
+      'wait window',
+      `${seconds(policy.waitWindowMs / 1000)} s (PROCESSING_WAIT_WINDOW_MS: a message waiting for its predecessor is retried this long, then parked)`,
+    ],
+    [
+      'server retry limit',
+      `${server} (the group's own limit: the server parks on its own only messages no processor answered)` +
+        (server === expected ? '' : `; processors with these settings set it to ${expected} when they start`),
+    ],
+  ];
+}
+
+export function formatSubscriptionInfo(
+  info: PersistentSubscriptionToStreamInfo,
+  policy: RetryPolicy,
+): string {
   const { stats } = info;
   const summary = fields([
     ['group', `${info.groupName} on ${info.eventSource}`],
@@ -24,7 +47,7 @@ export function formatSubscriptionInfo(info: PersistentSubscriptionToStreamInfo)
     ['last checkpoint', `revision ${revision(stats.lastCheckpointedEventRevision)}`],
     ['last known event', `revision ${revision(stats.lastKnownEventRevision)}`],
     ['retry buffer', String(stats.retryBufferCount)],
-    ['max retry count', String(info.settings.maxRetryCount)],
+    ...retryLines(info, policy),
   ]);
   if (info.connections.length === 0) return `${summary}\n\nNo consumer is connected: start a processor.`;
   const consumers = table(
@@ -52,6 +75,7 @@ export function groupMissing(names: GroupNames): CommandOutcome {
 export async function subscriptionInfo(
   client: EventStoreDBClient,
   names: GroupNames,
+  policy: RetryPolicy,
 ): Promise<CommandOutcome> {
   try {
     const info = await client.getPersistentSubscriptionToStreamInfo(
@@ -61,7 +85,7 @@ export async function subscriptionInfo(
         deadline: SERVER_DEADLINE_MS,
       },
     );
-    return done(formatSubscriptionInfo(info));
+    return done(formatSubscriptionInfo(info, policy));
   } catch (error) {
     if (error instanceof PersistentSubscriptionDoesNotExistError) return groupMissing(names);
     throw error;

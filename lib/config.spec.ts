@@ -8,6 +8,7 @@ describe('configuration from environment variables', () => {
       esdbConnectionString: 'esdb://localhost:2113?tls=false',
       mongoUrl: 'mongodb://localhost:27017/shop',
       logLevel: 'info',
+      logFormat: 'auto',
       shopApiPort: 3000,
       inputStream: 'shop-input',
       processingGroup: 'shop-processing',
@@ -28,12 +29,31 @@ describe('configuration from environment variables', () => {
       ingestRateLimit: 100,
       ingestRateWindowMs: 1000,
       corsOrigins: undefined,
+      otlpEndpoint: '',
+      otlpTracesEndpoint: '',
     });
   });
 
   it('reads and types the variables that are set', () => {
     const config = loadConfig(['shopApiPort', 'inputStream'], { PORT: '8080', INPUT_STREAM: 'raw-in' });
     expect(config).toEqual({ shopApiPort: 8080, inputStream: 'raw-in' });
+  });
+
+  it('leaves tracing off without an OTLP endpoint and takes only an http(s) URL', () => {
+    expect(loadConfig(['otlpEndpoint'], {})).toEqual({ otlpEndpoint: '' });
+    expect(loadConfig(['otlpEndpoint'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toEqual({
+      otlpEndpoint: 'http://collector:4318',
+    });
+    expect(() => loadConfig(['otlpEndpoint'], { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT is malformed/,
+    );
+  });
+
+  it('knows the log formats', () => {
+    expect(loadConfig(['logFormat'], { LOG_FORMAT: 'pretty' })).toEqual({ logFormat: 'pretty' });
+    expect(() => loadConfig(['logFormat'], { LOG_FORMAT: 'colour' })).toThrow(
+      'LOG_FORMAT is malformed: expected one of auto, json, pretty',
+    );
   });
 
   it('names a malformed variable and what it expects', () => {

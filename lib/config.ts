@@ -43,6 +43,8 @@ const origins = z
   .transform((value) => value.split(',').map((origin) => origin.trim()))
   .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/)).min(1));
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+const logFormat = z.enum(['auto', 'json', 'pretty']);
+const optionalUrl = z.union([z.literal(''), z.url({ protocol: /^https?$/ })]);
 
 /** Every environment variable the services read, with its default: the one place defaults live. */
 export const SETTINGS = {
@@ -59,6 +61,12 @@ export const SETTINGS = {
     'mongodb://localhost:27017/shop',
   ),
   logLevel: setting('LOG_LEVEL', logLevel, `one of ${logLevel.options.join(', ')}`, 'info'),
+  logFormat: setting(
+    'LOG_FORMAT',
+    logFormat,
+    `one of ${logFormat.options.join(', ')} (auto: pretty on a terminal, JSON lines otherwise)`,
+    'auto',
+  ),
   shopApiPort: setting('PORT', port, 'a TCP port number between 0 and 65535', '3000'),
   processingPort: setting('PROCESSING_PORT', port, 'a TCP port number between 0 and 65535', '3001'),
   synchronizersPort: setting('SYNCHRONIZERS_PORT', port, 'a TCP port number between 0 and 65535', '3002'),
@@ -77,6 +85,18 @@ export const SETTINGS = {
     positiveInt,
     'a positive number of milliseconds',
     '600000',
+  ),
+  otlpEndpoint: setting(
+    'OTEL_EXPORTER_OTLP_ENDPOINT',
+    optionalUrl,
+    'an OTLP/HTTP collector URL such as http://collector:4318 (traces are off while unset)',
+    '',
+  ),
+  otlpTracesEndpoint: setting(
+    'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+    optionalUrl,
+    'an OTLP/HTTP traces URL such as http://collector:4318/v1/traces',
+    '',
   ),
   refundsGroup: setting('REFUNDS_GROUP', streamName, 'a subscription group name', 'shop-refunds'),
   maxRequestWaitSeconds: setting(
@@ -257,6 +277,7 @@ export const SERVICE_SETTINGS = {
     'esdbConnectionString',
     'mongoUrl',
     'logLevel',
+    'logFormat',
     'shopApiPort',
     'inputStream',
     'processingGroup',
@@ -277,6 +298,8 @@ export const SERVICE_SETTINGS = {
     'ingestRateLimit',
     'ingestRateWindowMs',
     'corsOrigins',
+    'otlpEndpoint',
+    'otlpTracesEndpoint',
   ],
   processing: [
     'esdbConnectionString',
@@ -284,6 +307,7 @@ export const SERVICE_SETTINGS = {
     'masterKey',
     'keysDatabase',
     'logLevel',
+    'logFormat',
     'processingPort',
     'inputStream',
     'processingGroup',
@@ -292,17 +316,22 @@ export const SERVICE_SETTINGS = {
     'refundsGroup',
     'shutdownTimeoutMs',
     'host',
+    'otlpEndpoint',
+    'otlpTracesEndpoint',
   ],
   synchronizers: [
     'esdbConnectionString',
     'mongoUrl',
     'logLevel',
+    'logFormat',
     'synchronizersPort',
     'inputStream',
     'processingGroup',
     'readyLagEvents',
     'shutdownTimeoutMs',
     'host',
+    'otlpEndpoint',
+    'otlpTracesEndpoint',
   ],
 } as const satisfies Record<string, readonly SettingName[]>;
 

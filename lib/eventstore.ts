@@ -7,6 +7,7 @@ import {
 } from '@eventstore/db-client';
 import { DeadlineExceededError, UnavailableError } from '@eventstore/db-client';
 import type { Check } from './http';
+import { inSpan, SpanKind, withTraceContext } from './tracing';
 
 export { EventStoreDBClient };
 
@@ -41,6 +42,7 @@ export function toJsonEvent(event: NewEvent) {
   return jsonEvent({ id: event.id, type: event.type, data: event.data, metadata: event.metadata });
 }
 
+/** The one append: in a span of its own, each event carrying the trace context in its metadata. */
 export async function appendEvents(
   client: EventStoreDBClient,
   stream: string,
@@ -48,7 +50,14 @@ export async function appendEvents(
   expectedRevision: AppendExpectedRevision,
   deadlineMs?: number,
 ) {
-  return client.appendToStream(stream, events.map(toJsonEvent), { expectedRevision, deadline: deadlineMs });
+  const attributes = { 'messaging.destination.name': stream, 'messaging.batch.message_count': events.length };
+  return inSpan(`append ${stream}`, { kind: SpanKind.PRODUCER, attributes }, () =>
+    client.appendToStream(
+      stream,
+      events.map((event) => toJsonEvent({ ...event, metadata: withTraceContext(event.metadata) })),
+      { expectedRevision, deadline: deadlineMs },
+    ),
+  );
 }
 
 function asRecord(metadata: MetadataType | undefined): Record<string, unknown> {

@@ -7,14 +7,16 @@ import { createMetricsRegistry } from '../lib/metrics';
 import { connectMongo } from '../lib/mongo';
 import { mongoKeyStore } from '../lib/personal-data/key-store';
 import { processShutdown, runService } from '../lib/service';
+import { startTracing } from '../lib/tracing';
 import { startProcessor } from './host/processor';
 
 const SERVICE = 'processing';
 
 runService(SERVICE, async () => {
   const config = loadServiceConfig(SERVICE_SETTINGS.processing);
-  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const logger = createLogger(SERVICE, { level: config.logLevel, format: config.logFormat });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
+  const tracing = startTracing(SERVICE, config);
   const client = connectEventStore(config.esdbConnectionString);
   const registry = createMetricsRegistry(SERVICE);
   const mongo = connectMongo(config.mongoUrl);
@@ -43,6 +45,7 @@ runService(SERVICE, async () => {
   shutdown.register('stop ops server', () => http.close());
   shutdown.register('close event store connection', () => client.dispose());
   shutdown.register('close key store connection', () => mongo.client.close());
+  if (tracing) shutdown.register('export the last traces', () => tracing.shutdown());
   logger.info(
     { port: http.port, inputStream: config.inputStream, group: config.processingGroup },
     'processing started',

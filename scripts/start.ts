@@ -10,6 +10,7 @@ import {
 import { apiKeyEntry, generateApiKey } from '../lib/auth/api-keys';
 import { SCOPES } from '../lib/auth/scopes';
 import { loadConfig } from '../lib/config';
+import { prettyRecord, usePretty } from '../lib/pretty-log';
 import { localMasterKey } from './local-master-key';
 
 /**
@@ -31,6 +32,8 @@ interface Service {
 
 const services: Service[] = [];
 let stopping = false;
+/** Log lines pretty on a terminal (LOG_FORMAT=auto), the services' JSON lines otherwise. */
+let pretty = false;
 
 function start(
   name: string,
@@ -42,15 +45,17 @@ function start(
   // `node --import tsx` keeps the service in this child, so signals reach it directly.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    // The services write JSON lines into the pipe; this process makes them readable for a terminal.
+    env: { ...process.env, LOG_FORMAT: 'json', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // The servers get their own process group so the terminal's Ctrl-C does not stop them while the services
     // still drain against them; this script stops them last.
     detached: ownProcessGroup,
   });
-  const prefix = `${name.padEnd(13)}|`;
+  const label = name.padEnd(13);
+  const relay = (line: string) => (pretty ? prettyRecord(line, { label }) : undefined) ?? `${label}| ${line}`;
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${prefix} ${line}\n`));
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${relay(line)}\n`));
   }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const service = { name, child, exited };
@@ -140,7 +145,8 @@ async function main(): Promise<void> {
   // process and orphan the services while they drain.
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  const config = loadConfig(['shopApiPort', 'processingPort', 'synchronizersPort']);
+  const config = loadConfig(['shopApiPort', 'processingPort', 'synchronizersPort', 'logFormat']);
+  pretty = usePretty(config.logFormat, process.stdout.isTTY);
   const devstackArgs = process.argv.slice(2);
   const devstack = devstackOptions(devstackArgs);
   const external = {

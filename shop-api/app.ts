@@ -7,6 +7,7 @@ import { histogram } from '../lib/metrics';
 import { httpMetrics, opsRoutes, type ReadinessCheck } from '../lib/http';
 import type { KeyStore } from '../lib/personal-data/key-store';
 import type { Logger } from '../lib/logger';
+import { httpTracing } from '../lib/tracing';
 import { problem, problemErrorHandler, sendProblem } from '../lib/problem';
 import { cors, perPrincipalRateLimit, securityHeaders, type RateLimitSettings } from '../lib/security';
 import { forgetRoute } from './customers/forget-route';
@@ -72,6 +73,8 @@ export function createShopApi(ports: ShopApiPorts): Express {
   const admin = [signedIn, requireScope('shop:admin')];
   app.use(opsRoutes(ports.registry, ports.checks, { ready: admin, metrics: ports.metricsOpen ? [] : admin }));
   app.use('/shop/api', cors(ports.corsOrigins ?? []), signedIn);
+  // After the ops routes: probes and scrapes are not traced.
+  app.use(httpTracing());
   const ingestLatency = histogram(
     ports.registry,
     'shop_ingest_duration_seconds',

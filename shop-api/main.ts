@@ -8,6 +8,7 @@ import { createMetricsRegistry } from '../lib/metrics';
 import { connectMongo } from '../lib/mongo';
 import { processShutdown, runService } from '../lib/service';
 import { mongoKeyStore } from '../lib/personal-data/key-store';
+import { startTracing } from '../lib/tracing';
 import { createShopApi } from './app';
 import { keepInputFor } from './ingest/input-retention';
 import { eventStoreInputPublisher } from './ingest/input-publisher';
@@ -18,8 +19,9 @@ export const STATIC_DIR = path.join(__dirname, 'ui');
 
 runService(SERVICE, async () => {
   const config = loadServiceConfig(SERVICE_SETTINGS.shopApi);
-  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const logger = createLogger(SERVICE, { level: config.logLevel, format: config.logFormat });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
+  const tracing = startTracing(SERVICE, config);
   const eventStore = connectEventStore(config.esdbConnectionString);
   const mongo = connectMongo(config.mongoUrl);
   const registry = createMetricsRegistry(SERVICE);
@@ -64,6 +66,7 @@ runService(SERVICE, async () => {
     await eventStore.dispose();
     await mongo.client.close();
   });
+  if (tracing) shutdown.register('export the last traces', () => tracing.shutdown());
   logger.info(
     {
       host: config.host,

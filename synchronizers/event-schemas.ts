@@ -104,6 +104,7 @@ export const shopDataRejectedData: z.ZodType<ShopDataRejected['data']> = z.objec
   profile: z.string(),
   reason: z.string(),
   rejectedAt: timestamp,
+  skippedBy: z.string().optional(),
 });
 
 export const shopDataWaitingData: z.ZodType<ShopDataWaiting['data']> = z.object({
@@ -119,6 +120,10 @@ export const shopDataParkedData: z.ZodType<ShopDataParked['data']> = z.object({
   requestId: id,
   inputEventId: id,
   reason: z.string().optional(),
+  parkedAt: timestamp.optional(),
+  retryCount: z.number().int().nonnegative().optional(),
+  firstAttemptAt: timestamp.optional(),
+  lastAttemptAt: timestamp.optional(),
 });
 
 /** The id of the document an event is about; an event of the model's types without it breaks its contract. */

@@ -6,14 +6,16 @@ import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { connectMongo, mongoCheck } from '../lib/mongo';
 import { processShutdown, runService } from '../lib/service';
+import { startTracing } from '../lib/tracing';
 import { startSynchronizers } from './host/synchronizers';
 
 const SERVICE = 'synchronizers';
 
 runService(SERVICE, async () => {
   const config = loadServiceConfig(SERVICE_SETTINGS.synchronizers);
-  const logger = createLogger(SERVICE, { level: config.logLevel });
+  const logger = createLogger(SERVICE, { level: config.logLevel, format: config.logFormat });
   const shutdown = processShutdown(logger, config.shutdownTimeoutMs);
+  const tracing = startTracing(SERVICE, config);
   const eventStore = connectEventStore(config.esdbConnectionString);
   const mongo = connectMongo(config.mongoUrl);
   const registry = createMetricsRegistry(SERVICE);
@@ -45,6 +47,7 @@ runService(SERVICE, async () => {
     await eventStore.dispose();
     await mongo.client.close();
   });
+  if (tracing) shutdown.register('export the last traces', () => tracing.shutdown());
   logger.info(
     { port: http.port, readModels: synchronizers.projectors.map((p) => p.name) },
     'synchronizers started',

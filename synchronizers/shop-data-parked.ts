@@ -1,5 +1,7 @@
 /**
- * Synthesized by the synchronizer runner, never appended: when the processors park an input message, EventStoreDB
+ * Two sources, one type. The processor appends it to `request-<requestId>` with the full reason and the attempts
+ * just before it parks a message. And the synchronizer runner synthesizes it: when the processors park an input
+ * message, EventStoreDB
  * writes a link to it in `$persistentsubscription-<input>::<group>-parked`. The runner resolves the link (the
  * target is the `ShopDataReceived` message, whose `$correlationId` is the requestId) and hands the requests model
  * this event, with the link event's own `$all` position, stream, revision and created time.
@@ -12,7 +14,12 @@ export interface ShopDataParked {
     readonly requestId: string;
     /** The parked input message's event id. */
     readonly inputEventId: string;
-    /** Why it was parked, when the runner can tell (the link's metadata); optional. */
+    /** Why it was parked: the processor's full reason; absent on the synthesized one. */
     readonly reason?: string;
+    /** The processor's record of when, and of the attempts; absent on the synthesized one. */
+    readonly parkedAt?: string;
+    readonly retryCount?: number;
+    readonly firstAttemptAt?: string;
+    readonly lastAttemptAt?: string;
   };
 }

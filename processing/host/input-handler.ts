@@ -4,12 +4,14 @@ import type { StoredEvent } from '../../lib/eventstore';
 import { counter, histogram } from '../../lib/metrics';
 import type { Logger } from '../../lib/logger';
 import type { Settlement } from '../../lib/persistent-consumer';
+import { inSpan, SpanKind, traceContextOf } from '../../lib/tracing';
 import { adapt } from '../adapters/registry';
 import type { ShopCommand } from '../commands';
 import { SHOP_DATA_RECEIVED } from '../requests/events';
 import type { AggregateStore } from './aggregate-store';
 import { handleCommand } from './command-handler';
 import type { OutcomeRecorder } from './outcome-recorder';
+import { firstRecordedAttempt, settledOutcome, type RecordedOutcome } from './request-history';
 import { retryDelayMs, waitedMs, type RetryPolicy } from './retry-policy';
 
 export interface InputHandlerDeps {
@@ -32,8 +34,16 @@ export function boundedReason(reason: string): string {
   return reason.length > MAX_REASON_LENGTH ? `${reason.slice(0, MAX_REASON_LENGTH)}…` : reason;
 }
 
-/** Input ids whose waiting reason was recorded, so a retry every few seconds does not append it again. */
-const MAX_REMEMBERED_WAITS = 10_000;
+/**
+ * Input ids whose waiting reason was recorded (so a retry every few seconds does not append it again), and when
+ * this processor first tried each message that has not settled yet.
+ */
+const MAX_REMEMBERED = 10_000;
+
+function remember(map: Map<string, string>, key: string, value: string): void {
+  if (map.size >= MAX_REMEMBERED) map.clear();
+  map.set(key, value);
+}
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
@@ -48,31 +58,46 @@ export function createInputHandler(deps: InputHandlerDeps) {
   ]);
   const latency = histogram(deps.registry, 'processing_duration_seconds', 'Time to handle one input message');
   const recordedWaits = new Map<string, string>();
+  const firstSeen = new Map<string, string>();
 
+  // The trace of the request that stored the message goes on here: its decision, appends and outcome.
   return async function handle(event: StoredEvent, retryCount: number): Promise<Settlement> {
     if (event.type !== SHOP_DATA_RECEIVED) return { action: 'ack' };
+    const span = {
+      kind: SpanKind.CONSUMER,
+      parent: traceContextOf(event.metadata),
+      attributes: { 'messaging.message.id': event.eventId, 'shop.retry_count': retryCount },
+    };
+    return inSpan(`process ${SHOP_DATA_RECEIVED}`, span, () => handleOne(event, retryCount));
+  };
+
+  async function handleOne(event: StoredEvent, retryCount: number): Promise<Settlement> {
     const end = latency.startTimer();
     const requestId = text(event.metadata.$correlationId) ?? event.eventId;
+    // A copy the admin appended to replay one parked message is that message: same identity, same outcome ids.
+    const inputEventId = text(event.metadata.replayOf) ?? event.eventId;
     const applies = text(event.metadata.applies) ?? '';
     const profile = text(event.metadata.profile) ?? '';
-    const log = deps.logger.child({
-      correlationId: requestId,
-      inputEventId: event.eventId,
-      applies,
-      profile,
-    });
+    const log = deps.logger.child({ correlationId: requestId, inputEventId, applies, profile });
     const base = {
       requestId,
-      inputEventId: event.eventId,
+      inputEventId,
       applies,
       profile,
       ...(deps.processorId === undefined ? {} : { processor: deps.processorId }),
     };
+    const attemptAt = now().toISOString();
+    let history: readonly RecordedOutcome[] = [];
 
     async function park(reason: string): Promise<Settlement> {
-      recordedWaits.delete(event.eventId);
+      const firstAttemptAt =
+        [firstRecordedAttempt(history, inputEventId), firstSeen.get(inputEventId)]
+          .filter((at): at is string => at !== undefined)
+          .sort()[0] ?? attemptAt;
+      forget();
+      const parked = { reason, parkedAt: attemptAt, retryCount, firstAttemptAt, lastAttemptAt: attemptAt };
       await deps.outcomes
-        .record({ type: 'ShopDataParked', data: { ...base, reason, parkedAt: now().toISOString() } })
+        .record({ type: 'ShopDataParked', data: { ...base, ...parked } })
         .catch((error: unknown) => log.warn({ err: error }, 'could not record why the input is parked'));
       messages.inc({ outcome: 'parked' });
       log.warn({ reason, retryCount }, 'input parked');
@@ -83,46 +108,60 @@ export function createInputHandler(deps: InputHandlerDeps) {
       if (waitedMs(retryCount) >= policy.waitWindowMs) {
         return park(`still waiting after ${Math.round(policy.waitWindowMs / 1000)} s: ${reason}`);
       }
-      if (recordedWaits.get(event.eventId) !== reason) {
+      if (recordedWaits.get(inputEventId) !== reason) {
         await deps.outcomes.record({
           type: 'ShopDataWaiting',
-          data: { ...base, reason, waitingAt: now().toISOString() },
+          data: { ...base, reason, waitingAt: attemptAt },
         });
-        if (recordedWaits.size >= MAX_REMEMBERED_WAITS) recordedWaits.clear();
-        recordedWaits.set(event.eventId, reason);
+        remember(recordedWaits, inputEventId, reason);
       }
       messages.inc({ outcome: 'waiting' });
       log.info({ reason, retryCount }, 'input waits: precondition not met yet');
       return { action: 'retry', reason, afterMs: retryDelayMs(retryCount) };
     }
 
+    function forget(): void {
+      recordedWaits.delete(inputEventId);
+      firstSeen.delete(inputEventId);
+    }
+
     function settled(): Settlement {
-      recordedWaits.delete(event.eventId);
+      forget();
       return { action: 'ack' };
     }
 
     try {
+      // A settled request is final: a redelivery, a replayed parked copy or a message an operator skipped is
+      // acknowledged without being decided again (a rule that rejected it then might pass now).
+      history = await deps.outcomes.history(requestId);
+      const earlier = settledOutcome(history, inputEventId);
+      if (earlier) {
+        messages.inc({ outcome: 'already-settled' });
+        log.info({ outcome: earlier.type }, 'input already settled; acknowledged without handling it again');
+        return settled();
+      }
+      if (!firstSeen.has(inputEventId)) remember(firstSeen, inputEventId, attemptAt);
       const adapted = adapt({ applies, profile, requestId, payload: event.data });
       if (!adapted.ok) {
         await deps.outcomes.record({
           type: 'ShopDataRejected',
-          data: { ...base, reason: boundedReason(adapted.reason), rejectedAt: now().toISOString() },
+          data: { ...base, reason: boundedReason(adapted.reason), rejectedAt: attemptAt },
         });
         messages.inc({ outcome: 'rejected' });
         log.info({ reason: boundedReason(adapted.reason) }, 'input rejected: cannot be mapped');
         return settled();
       }
-      const outcome = await handleCommand(
-        deps.store,
-        await deps.seal(adapted.command),
-        { causationId: event.eventId, correlationId: requestId },
-        () => ({ now: now().toISOString() }),
+      const command = await deps.seal(adapted.command);
+      const outcome = await inSpan(`decide ${command.type}`, {}, () =>
+        handleCommand(deps.store, command, { causationId: inputEventId, correlationId: requestId }, () => ({
+          now: now().toISOString(),
+        })),
       );
       if (outcome.kind === 'not-yet') return await wait(outcome.reason);
       if (outcome.kind === 'rejected') {
         await deps.outcomes.record({
           type: 'ShopDataRejected',
-          data: { ...base, reason: boundedReason(outcome.reason), rejectedAt: now().toISOString() },
+          data: { ...base, reason: boundedReason(outcome.reason), rejectedAt: attemptAt },
         });
         messages.inc({ outcome: 'rejected' });
         log.info({ reason: boundedReason(outcome.reason) }, 'input rejected by a business rule');
@@ -135,7 +174,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
           resultIds: [outcome.aggregateId],
           eventCount: outcome.eventCount,
           streams: outcome.streams,
-          processedAt: now().toISOString(),
+          processedAt: attemptAt,
         },
       });
       messages.inc({ outcome: 'processed' });
@@ -161,5 +200,5 @@ export function createInputHandler(deps: InputHandlerDeps) {
     } finally {
       end();
     }
-  };
+  }
 }

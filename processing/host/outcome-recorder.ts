@@ -4,10 +4,13 @@ import { appendEvents } from '../../lib/eventstore';
 import { CURRENT_SCHEMA_VERSION } from '../events';
 import { REQUEST_STREAM_PREFIX, type RequestOutcomeEvent } from '../requests/events';
 import { EVENT_ID_NAMESPACE } from './command-handler';
+import { readRequestHistory, type RecordedOutcome } from './request-history';
 
 /** Records what became of an input message on `request-<requestId>`; one outcome per input event id. */
 export interface OutcomeRecorder {
   record(outcome: RequestOutcomeEvent): Promise<void>;
+  /** What is recorded for the request so far, oldest first. */
+  history(requestId: string): Promise<readonly RecordedOutcome[]>;
 }
 
 /**
@@ -28,6 +31,7 @@ function outcomeEventId(outcome: RequestOutcomeEvent): string {
 
 export function eventStoreOutcomeRecorder(client: EventStoreDBClient): OutcomeRecorder {
   return {
+    history: (requestId) => readRequestHistory(client, requestId),
     async record(outcome) {
       const { requestId, inputEventId } = outcome.data;
       await appendEvents(

@@ -9,6 +9,7 @@ import { eventStoreAggregateStore } from './aggregate-store';
 import { createInputHandler } from './input-handler';
 import { eventStoreOutcomeRecorder } from './outcome-recorder';
 import { personalDataSealer } from './personal-data';
+import { registerParkedMetrics } from './parked-metrics';
 import { startRefundReactor } from './refund-reactor';
 import { serverMaxRetryCount, type RetryPolicy } from './retry-policy';
 
@@ -83,6 +84,12 @@ export function startProcessor(options: ProcessorOptions): Processor {
     messageTimeoutMs,
   });
   gauge(registry, 'processing_in_flight', 'Input messages being handled now', [], () => consumer.inFlight());
+  registerParkedMetrics(
+    registry,
+    client,
+    { inputStream: options.inputStream, processingGroup: options.group },
+    logger,
+  );
   gauge(registry, 'processing_waiting', 'Input messages waiting for a delayed retry', [], () =>
     consumer.deferred(),
   );

@@ -31,6 +31,8 @@ export interface ShopDataRejected {
     readonly rejectedAt: string;
     /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
     readonly processor?: string;
+    /** Set when an operator skipped the parked message (`admin parked skip`): who did. */
+    readonly skippedBy?: string;
   };
 }
 
@@ -52,7 +54,10 @@ export interface ShopDataWaiting {
   };
 }
 
-/** Written just before the processor parks the message, so the request keeps why it was parked. */
+/**
+ * Written just before the processor parks the message, so the request keeps why it was parked (in full: the
+ * server's own record of a nack keeps only what fits its reason field) and how often it was tried.
+ */
 export interface ShopDataParked {
   readonly type: 'ShopDataParked';
   readonly data: {
@@ -64,6 +69,12 @@ export interface ShopDataParked {
     readonly parkedAt: string;
     /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
     readonly processor?: string;
+    /** Retries before it was parked (the delivery's retry count). */
+    readonly retryCount: number;
+    /** The earliest attempt on record (its first wait, or the first time this processor saw it). */
+    readonly firstAttemptAt: string;
+    /** The attempt that parked it. */
+    readonly lastAttemptAt: string;
   };
 }
 
@@ -78,4 +89,9 @@ export interface ShopDataReceivedMetadata {
   readonly profile: string;
   readonly receivedAt: string;
   readonly $correlationId: string;
+  /**
+   * On a copy the admin appends to replay one parked message (`admin parked replay --request`): the event id of the
+   * original, which stays the message's identity (its outcome and domain event ids derive from it).
+   */
+  readonly replayOf?: string;
 }

@@ -2,7 +2,7 @@ import {
   PersistentSubscriptionDoesNotExistError,
   type PersistentSubscriptionToStreamInfo,
 } from '@eventstore/db-client';
-import { parkedStreamName } from '../../synchronizers/host/event-source';
+import { parkedStreamName } from '../../lib/parked-messages';
 import { measureLag } from '../../synchronizers/host/lag';
 import { readModels } from '../../synchronizers/registry';
 import { lastRevision, readModelCheckpoint, type PipelinePorts } from './stream-reads';

@@ -52,6 +52,12 @@ export interface RequestTrace {
     }[];
     readonly checkedAt: string;
   } | null;
+  /** When parked: how often and when it was tried, as the processor recorded it. */
+  readonly parked?: {
+    readonly retryCount: number;
+    readonly firstAttemptAt: string;
+    readonly lastAttemptAt: string;
+  };
   /** Nothing further will change: rejected, parked, or processed and seen in every read model concerned. */
   readonly complete: boolean;
   /** Changes whenever anything above does (but the check time); `?known=` holds the answer until it differs. */
@@ -128,6 +134,15 @@ async function projection(ports: PipelinePorts, events: readonly TraceEvent[], n
   return { done: readModels.every((m) => m.reflected), readModels, checkedAt: now.toISOString() };
 }
 
+function parkedAttempts(data: unknown): RequestTrace['parked'] {
+  const retryCount = field(data, 'retryCount');
+  const firstAttemptAt = text(field(data, 'firstAttemptAt'));
+  const lastAttemptAt = text(field(data, 'lastAttemptAt'));
+  if (typeof retryCount !== 'number' || firstAttemptAt === undefined || lastAttemptAt === undefined)
+    return undefined;
+  return { retryCount, firstAttemptAt, lastAttemptAt };
+}
+
 export async function traceRequest(
   ports: PipelinePorts,
   store: ReadStore,
@@ -163,6 +178,7 @@ export async function traceRequest(
         }
       : null;
   const projected = events ? await projection(ports, events, now()) : null;
+  const parked = outcome === 'parked' && last ? parkedAttempts(last.data) : undefined;
   const base = {
     requestId,
     status,
@@ -174,6 +190,7 @@ export async function traceRequest(
     },
     decided,
     projected,
+    ...(parked === undefined ? {} : { parked }),
     complete:
       status === 'rejected' ||
       status === 'parked' ||

@@ -62,6 +62,7 @@ export function requestResponse(doc: RequestDocument) {
     updatedAt: doc.updatedAt,
     ...(doc.reason === undefined ? {} : { reason: doc.reason }),
     ...(doc.resultIds === undefined ? {} : { resultIds: doc.resultIds }),
+    ...(doc.status === 'parked' && doc.parked ? { parked: { reason: doc.reason, ...doc.parked } } : {}),
   };
 }
 

@@ -24,7 +24,10 @@ export const PROFILE = 'web/v1';
  * }} Order
  * @typedef {{ items: Order[], nextCursor: string | null }} OrderPage
  * @typedef {'accepted' | 'waiting' | 'processed' | 'rejected' | 'parked'} RequestStatus
- * @typedef {{ requestId: string, status: RequestStatus, reason?: string, resultIds?: string[] }} RequestState
+ * @typedef {{ reason?: string, retryCount: number, firstAttemptAt: string, lastAttemptAt: string }} ParkedAttempts
+ * @typedef {{
+ *   requestId: string, status: RequestStatus, reason?: string, resultIds?: string[], parked?: ParkedAttempts
+ * }} RequestState
  * @typedef {{
  *   day: string, currency: string, ordersPlaced: number, ordersCancelled: number, revenuePlaced: string,
  *   revenuePaid: string, revenueRefunded: string, unitsBySku: Record<string, number>
@@ -45,7 +48,7 @@ export const PROFILE = 'web/v1';
  *   stored: { at: string | null, stream: string, revision: number | null },
  *   decided: TraceDecision | null,
  *   projected: { done: boolean, readModels: TraceReadModel[], checkedAt: string } | null,
- *   complete: boolean, version: string
+ *   parked?: ParkedAttempts, complete: boolean, version: string
  * }} RequestTrace
  * @typedef {{ name: string, from: string, inFlight: number, totalItems: number, perSecond: number | null }} ConsumerStatus
  * @typedef {{

@@ -49,6 +49,18 @@ export const isFinal = (entry) =>
   entry.status === 'stalled' ||
   (entry.status === 'processed' && (entry.trace?.complete ?? false));
 
+/** @param {string} iso */
+const clock = (iso) => new Date(iso).toLocaleTimeString();
+
+/**
+ * How often a parked request was tried, and when first and last.
+ * @param {import('./api-client.js').ParkedAttempts | undefined} parked
+ */
+const attempts = (parked) =>
+  parked
+    ? ` (tried ${parked.retryCount + 1} times, first at ${clock(parked.firstAttemptAt)}, last at ${clock(parked.lastAttemptAt)})`
+    : '';
+
 /**
  * @param {import('./api-client.js').RequestTrace} trace
  * @returns {string}
@@ -66,7 +78,7 @@ function describe(trace) {
     case 'rejected':
       return trace.reason ?? 'Rejected without a reason.';
     case 'parked':
-      return `Parked for an operator to replay${trace.reason ? `: ${trace.reason}` : ' (a precondition was not met in time)'}.`;
+      return `Parked for an operator to replay${trace.reason ? `: ${trace.reason}` : ' (a precondition was not met in time)'}${attempts(trace.parked)}.`;
   }
 }
 

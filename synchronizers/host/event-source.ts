@@ -1,16 +1,11 @@
 import type { CatchUpFilter } from '../../lib/catch-up';
 import type { StoredEvent } from '../../lib/eventstore';
+import { parkedStreamName, type GroupNames } from '../../lib/parked-messages';
 import type { Projection, ProjectedEvent, ReadModelDocument } from '../projection';
 import { SHOP_DATA_PARKED } from '../shop-data-parked';
 
-export interface SourceNames {
-  readonly inputStream: string;
-  readonly processingGroup: string;
-}
-
-export function parkedStreamName({ inputStream, processingGroup }: SourceNames): string {
-  return `$persistentsubscription-${inputStream}::${processingGroup}-parked`;
-}
+/** The input stream and processing group, whose parked-messages stream the requests model follows. */
+export type SourceNames = GroupNames;
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -2,6 +2,7 @@ import type { EventStoreDBClient } from '@eventstore/db-client';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import { startCatchUp, type AllPosition, type CatchUp } from '../../lib/catch-up';
 import type { Logger } from '../../lib/logger';
+import { SpanKind, startSpan, traceContextOf } from '../../lib/tracing';
 import { MalformedEventError } from '../event-data';
 import {
   documentKeys,
@@ -129,7 +130,17 @@ export function startProjector(options: ProjectorOptions): Projector {
       startFrom: async () => (await checkpoints.load(checkpointId)) ?? 'start',
       handle: async (batch) => {
         const events = batch.flatMap((stored) => toProjectedEvent(stored, names) ?? []);
-        const applied = await apply(events);
+        // Each event's trace goes on into this read-model write; the spans end once the batch is written.
+        const spans = events
+          .filter((event) => typeof event.metadata.traceparent === 'string')
+          .map((event) =>
+            startSpan(`project ${event.type} into ${collectionName}`, {
+              kind: SpanKind.CONSUMER,
+              parent: traceContextOf(event.metadata),
+              attributes: { 'messaging.message.id': event.eventId, 'shop.read_model': projection.name },
+            }),
+          );
+        const applied = await apply(events).finally(() => spans.forEach((span) => span.end()));
         const tail = batch[batch.length - 1];
         if (tail?.position === undefined) return;
         const position = { commit: tail.position, prepare: tail.preparePosition ?? tail.position };

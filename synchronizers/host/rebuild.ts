@@ -13,6 +13,8 @@ export interface RebuildOptions {
   readonly projection: Projection<ReadModelDocument>;
   readonly names: SourceNames;
   readonly logger: Logger;
+  /** Called after each batch with the `$all` commit position reached (for a progress display). */
+  readonly onProgress?: (position: number) => void;
 }
 
 export interface ScratchResult {
@@ -43,7 +45,10 @@ export async function projectIntoScratch(options: RebuildOptions, suffix: string
     ...options,
     checkpoints,
     collection,
-    onBatch: (stats) => (events += stats.events),
+    onBatch: (stats) => {
+      events += stats.events;
+      options.onProgress?.(stats.position.commit);
+    },
   });
   await projector.runner.caughtUp;
   await projector.stop();

@@ -8,7 +8,8 @@ import { counter } from '../../lib/metrics';
 import type { Projection, ReadModelDocument } from '../projection';
 import { readModels } from '../registry';
 import { mongoCheckpointStore } from './checkpoint-store';
-import { parkedStreamName, type SourceNames } from './event-source';
+import { parkedStreamName } from '../../lib/parked-messages';
+import type { SourceNames } from './event-source';
 import { measureLag, type Lag } from './lag';
 import { startProjector, type Projector } from './projector';
 

@@ -18,7 +18,15 @@ export interface RequestDocument extends ReadModelDocument {
   readonly reason?: string;
   /** Ids of the aggregates a processed message touched. */
   readonly resultIds?: readonly string[];
+  /** While parked: how often it was tried, and when first and last. */
+  readonly parked?: ParkedAttempts;
   readonly updatedAt: string;
+}
+
+export interface ParkedAttempts {
+  readonly retryCount: number;
+  readonly firstAttemptAt: string;
+  readonly lastAttemptAt: string;
 }
 
 /**
@@ -40,6 +48,15 @@ export function requestDocument(doc: RequestDocument): RequestDocument {
     ...(doc.inputRevision === undefined ? {} : { inputRevision: doc.inputRevision }),
     ...(doc.reason === undefined ? {} : { reason: doc.reason }),
     ...(doc.resultIds === undefined ? {} : { resultIds: [...doc.resultIds] }),
+    ...(doc.parked === undefined
+      ? {}
+      : {
+          parked: {
+            retryCount: doc.parked.retryCount,
+            firstAttemptAt: doc.parked.firstAttemptAt,
+            lastAttemptAt: doc.parked.lastAttemptAt,
+          },
+        }),
     updatedAt: doc.updatedAt,
     _position: doc._position,
   };

@@ -64,7 +64,7 @@ function applyRequestEvent(
       return received(doc, event);
     case 'ShopDataProcessed': {
       const data = parseEventPart(shopDataProcessedData, event.data, event);
-      const { reason: _reason, ...base } = doc ?? withoutInput(data.requestId, data, event);
+      const { reason: _reason, parked: _parked, ...base } = doc ?? withoutInput(data.requestId, data, event);
       return requestDocument({
         ...base,
         status: 'processed',
@@ -74,7 +74,11 @@ function applyRequestEvent(
     }
     case 'ShopDataRejected': {
       const data = parseEventPart(shopDataRejectedData, event.data, event);
-      const { resultIds: _resultIds, ...base } = doc ?? withoutInput(data.requestId, data, event);
+      const {
+        resultIds: _resultIds,
+        parked: _parked,
+        ...base
+      } = doc ?? withoutInput(data.requestId, data, event);
       return requestDocument({
         ...base,
         status: 'rejected',
@@ -86,7 +90,11 @@ function applyRequestEvent(
       const data = parseEventPart(shopDataWaitingData, event.data, event);
       // A replayed parked message may wait again; a settled one never goes back.
       if (doc && isSettled(doc.status)) return doc;
-      const { resultIds: _resultIds, ...base } = doc ?? withoutInput(data.requestId, data, event);
+      const {
+        resultIds: _resultIds,
+        parked: _parked,
+        ...base
+      } = doc ?? withoutInput(data.requestId, data, event);
       return requestDocument({ ...base, status: 'waiting', reason: data.reason, updatedAt: data.waitingAt });
     }
     case SHOP_DATA_PARKED: {
@@ -95,11 +103,17 @@ function applyRequestEvent(
       if (!doc || isSettled(doc.status)) return doc;
       // The processor records why it parks; the server's own link to the parked message says nothing new.
       const reason = data.reason ?? doc.reason;
+      const { retryCount, firstAttemptAt, lastAttemptAt } = data;
+      const attempts =
+        retryCount === undefined || firstAttemptAt === undefined || lastAttemptAt === undefined
+          ? doc.parked
+          : { retryCount, firstAttemptAt, lastAttemptAt };
       return requestDocument({
         ...doc,
         status: 'parked',
         ...(reason === undefined ? {} : { reason }),
-        updatedAt: event.created,
+        ...(attempts === undefined ? {} : { parked: attempts }),
+        updatedAt: data.parkedAt ?? event.created,
       });
     }
     default:

@@ -115,8 +115,10 @@ describe('the web UI sends an order through the three steps', () => {
     // Shipping an unpaid order may become possible later, so it is retried with backoff and then parked.
     const parked = requestEntry(page, `Ship ${orderId}`, 'parked');
     await parked.waitFor();
-    // The reason reaches the requests model only when the park carries one; either way it says what to do.
-    await expect(parked.textContent()).resolves.toMatch(/Parked for an operator to replay/);
+    // Why, and how often it was tried: what the processor recorded when it parked it.
+    await expect(parked.textContent()).resolves.toMatch(
+      /Parked for an operator to replay: still waiting after \d+ s: .+ \(tried \d+ times, first at .+, last at .+\)\./,
+    );
   });
 
   it('says in words when the gateway did not store a request', async () => {

@@ -24,6 +24,7 @@ interface ComposeService {
   restart?: string;
   deploy?: { replicas?: number };
   init?: boolean;
+  pull_policy?: string;
 }
 
 interface Compose {
@@ -36,12 +37,18 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
 const packageJson = JSON.parse(read('package.json')) as {
   scripts: Record<string, string>;
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
+const buildConfig = JSON.parse(read('tsconfig.build.json')) as { include: string[]; exclude: string[] };
 const dockerfile = read('Dockerfile');
 const instructions = dockerfile
   .split('\n')
   .filter((line) => line.trim() !== '' && !line.trim().startsWith('#'))
   .map((line) => line.trim());
+/** The build stage (sources, every dependency) and the runtime stage (what the container runs). */
+const runtimeAt = instructions.findIndex((line, i) => i > 0 && line.startsWith('FROM '));
+const buildStage = instructions.slice(0, runtimeAt);
+const runtimeStage = instructions.slice(runtimeAt);
 
 /** Each application service: its npm script, the settings it reads, and the variable holding its port. */
 const APP_SERVICES = {
@@ -143,11 +150,14 @@ describe('docker-compose.yml', () => {
     const env = interpolated(s.environment ?? {}, SHELL);
     const variables = [...settings.map((setting) => SETTINGS[setting].variable), ...AUTH_VARIABLES];
 
-    it('runs the one image with its own npm script', () => {
-      expect(s.build).toBe('.');
+    it('runs the one image, built once, with its compiled entry point under plain node', () => {
       expect(s.image).toBe(service('shop-api').image);
-      expect(s.command).toEqual(['npm', 'run', name]);
-      expect(packageJson.scripts[name]).toBe(`tsx ${name}/main.ts`);
+      // Only the gateway builds the image; the others run it and never pull or build it themselves.
+      expect(s.build).toBe(name === 'shop-api' ? '.' : undefined);
+      expect(s.pull_policy).toBe(name === 'shop-api' ? 'build' : 'never');
+      expect(s.command).toEqual(['node', '--enable-source-maps', `dist/${name}/main.js`]);
+      expect(buildConfig.include).toContain(name);
+      expect(existsSync(path.join(ROOT, name, 'main.ts'))).toBe(true);
       expect(s.init).toBe(true);
     });
 
@@ -215,7 +225,7 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
   const runtimeEntries = ['shop-api/main.ts', 'processing/main.ts', 'synchronizers/main.ts', 'admin/main.ts'];
-  const copied = instructions
+  const copied = buildStage
     .filter((line) => line.startsWith('COPY '))
     .flatMap((line) =>
       line
@@ -224,56 +234,74 @@ describe('Dockerfile', () => {
         .filter((part) => !part.startsWith('--')),
     );
   const ignored = dockerIgnored(read('.dockerignore').split('\n'));
+  const installs = (stage: readonly string[]) => stage.filter((line) => /\bnpm (ci|install|i)\b/.test(line));
 
-  it('builds on node:20-slim and installs production dependencies only', () => {
-    expect(instructions[0]).toBe('FROM node:20-slim');
-    expect(instructions.filter((line) => line.startsWith('FROM '))).toHaveLength(1);
-    const installs = instructions.filter((line) => /\bnpm (ci|install|i)\b/.test(line));
-    expect(installs).toHaveLength(1);
-    expect(installs[0]).toMatch(/npm ci --omit=dev/);
-    expect(instructions).toContain('ENV NODE_ENV=production \\');
+  it('builds in one node:20-slim stage and runs in another', () => {
+    expect(buildStage[0]).toBe('FROM node:20-slim AS build');
+    expect(runtimeStage[0]).toBe('FROM node:20-slim');
+    expect(instructions.filter((line) => line.startsWith('FROM '))).toHaveLength(2);
+    expect(installs(buildStage)).toEqual([expect.stringMatching(/^RUN npm ci\b(?!.*--omit)/)]);
+    expect(buildStage).toContain('RUN npm run build');
+    expect(packageJson.scripts.build).toContain('tsc -p tsconfig.build.json');
+  });
+
+  it('installs production dependencies only in the runtime stage and copies just the compiled output', () => {
+    expect(installs(runtimeStage)).toEqual([expect.stringMatching(/^RUN npm ci --omit=dev/)]);
+    expect(runtimeStage).toContain('ENV NODE_ENV=production \\');
+    const copies = runtimeStage.filter((line) => line.startsWith('COPY '));
+    expect(copies).toEqual([
+      'COPY --chown=node:node package.json package-lock.json ./',
+      'COPY --from=build --chown=node:node /app/dist ./dist',
+    ]);
   });
 
   it('runs as the unprivileged node user', () => {
-    const lastUser = instructions.filter((line) => line.startsWith('USER ')).pop();
+    const lastUser = runtimeStage.filter((line) => line.startsWith('USER ')).pop();
     expect(lastUser).toBe('USER node');
-    const userAt = instructions.indexOf('USER node');
-    expect(instructions.slice(userAt).some((line) => line.startsWith('RUN '))).toBe(false);
+    const userAt = runtimeStage.indexOf('USER node');
+    expect(runtimeStage.slice(userAt).some((line) => line.startsWith('RUN '))).toBe(false);
   });
 
-  it('starts a service through its npm script', () => {
-    expect(instructions.filter((line) => line.startsWith('CMD ')).pop()).toBe(
-      'CMD ["npm", "run", "shop-api"]',
+  it('starts a compiled service with node itself: no npm or shell between the signal and the service', () => {
+    expect(runtimeStage.filter((line) => line.startsWith('CMD ')).pop()).toBe(
+      'CMD ["node", "--enable-source-maps", "dist/shop-api/main.js"]',
     );
   });
 
-  it('copies every file the services load, and .dockerignore keeps none of them out', () => {
+  it('builds every file the services load, and .dockerignore keeps none of them out', () => {
     const graph = importGraph(ROOT, runtimeEntries);
     expect(graph.files.size).toBeGreaterThan(20);
     for (const file of graph.files) {
       const inImage = copied.some((source) => file === source || file.startsWith(`${source}/`));
-      expect({ file, inImage, ignored: ignored(file) }).toEqual({ file, inImage: true, ignored: false });
+      const compiled = buildConfig.include.some((folder) => file.startsWith(`${folder}/`));
+      expect({ file, inImage, compiled, ignored: ignored(file) }).toEqual({
+        file,
+        inImage: true,
+        compiled: true,
+        ignored: false,
+      });
     }
     for (const source of copied) expect(existsSync(path.join(ROOT, source))).toBe(true);
   });
 
-  it('needs no development dependency at run time', () => {
+  it('needs no development dependency at run time, tsx least of all', () => {
     const { packages } = importGraph(ROOT, runtimeEntries);
     expect(packages.size).toBeGreaterThan(3);
     for (const name of packages) {
       expect({ name, production: name in packageJson.dependencies }).toEqual({ name, production: true });
     }
-    // tsx runs the TypeScript in the container, so it must be a production dependency.
-    expect(packageJson.dependencies).toHaveProperty('tsx');
+    expect(packageJson.dependencies).not.toHaveProperty('tsx');
+    expect(packageJson.devDependencies).toHaveProperty('tsx');
   });
 
-  it('keeps tests, benchmarks, the embedded servers and local data out of the image', () => {
+  it('keeps tests, benchmarks, the embedded servers, local data and a local dist/ out of the image', () => {
     for (const file of [
       'tests/order-lifecycle.spec.ts',
       'devstack/main.ts',
       'bench/main.ts',
       'data/x',
       'node_modules/x',
+      'dist/shop-api/main.js',
       'lib/config.spec.ts',
     ]) {
       expect({ file, ignored: ignored(file) }).toEqual({ file, ignored: true });

@@ -171,6 +171,12 @@ describe('the services operated as processes', () => {
       // Each delivery is timed: placed, rejected, and the early payment three times.
       expect(sample(metrics, 'processing_duration_seconds_count')).toBe(5);
       expect(sample(metrics, 'processing_in_flight')).toBe(0);
+      // Named as KurrentDB names them, so one alert rule fits the server's metrics and these.
+      const group = { event_stream_id: 'shop-input', group_name: 'shop-processing' };
+      expect(sample(metrics, 'kurrentdb_persistent_sub_parked_messages', group)).toBe(1);
+      const oldest = sample(metrics, 'kurrentdb_persistent_sub_oldest_parked_message_seconds', group);
+      expect(oldest).toBeGreaterThan(0);
+      expect(oldest).toBeLessThan(60);
     });
 
     it('synchronizers report applied events, lag and checkpoint per read model', async () => {

@@ -21,9 +21,19 @@ export interface ServiceProcessOptions {
   readonly args?: readonly string[];
   /** Its own process group (pid = group id), as a terminal starts a command: signal it with `-pid`. */
   readonly processGroup?: boolean;
+  /**
+   * Run it on a pseudo-terminal (util-linux `script`), as in a developer's terminal: its stdout is a TTY. It gets its
+   * own process group, and `stop` signals the group.
+   */
+  readonly terminal?: boolean;
 }
 
-/** Runs one service (`shop-api`, `processing`, `synchronizers`, ...) as its own process, as production does. */
+const shellQuote = (arg: string) => `'${arg.replace(/'/g, "'\\''")}'`;
+
+/**
+ * Runs one service (`shop-api`, `processing`, `synchronizers`, ...) as its own process, as production does: a
+ * TypeScript entry (`shop-api/main.ts`) through tsx, a compiled one (`dist/shop-api/main.js`) by plain node.
+ */
 export function startServiceProcess(
   entry: string,
   env: Record<string, string>,
@@ -31,23 +41,24 @@ export function startServiceProcess(
 ): ServiceProcess {
   // `node --import tsx` rather than the tsx CLI: the CLI runs the script in a second process, so a signal sent to
   // it (SIGKILL above all) would not reach the service.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(ROOT, entry), ...(options.args ?? [])],
-    {
-      cwd: ROOT,
-      // Services need a master key (personal data) and accept the run's test API keys, unless a spec sets its own.
-      env: {
-        ...process.env,
-        LOG_LEVEL: 'info',
-        PII_MASTER_KEY: TEST_MASTER_KEY_BASE64,
-        API_KEYS: TEST_API_KEYS,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: options.processGroup ?? false,
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : ['--enable-source-maps'];
+  const nodeArgs = [...loader, path.join(ROOT, entry), ...(options.args ?? [])];
+  const [command, args] = options.terminal
+    ? ['script', ['-qfec', [process.execPath, ...nodeArgs].map(shellQuote).join(' '), '/dev/null']]
+    : [process.execPath, nodeArgs];
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    // Services need a master key (personal data) and accept the run's test API keys, unless a spec sets its own.
+    env: {
+      ...process.env,
+      LOG_LEVEL: 'info',
+      PII_MASTER_KEY: TEST_MASTER_KEY_BASE64,
+      API_KEYS: TEST_API_KEYS,
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: (options.processGroup ?? false) || (options.terminal ?? false),
+  });
   const lines: string[] = [];
   const logged: Record<string, unknown>[] = [];
   const waiters: { msg: string; resolve: (line: Record<string, unknown>) => void }[] = [];
@@ -118,7 +129,10 @@ export function startServiceProcess(
       });
     },
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      if (child.exitCode === null && child.signalCode === null) {
+        if (options.terminal) process.kill(-child.pid!, signal);
+        else child.kill(signal);
+      }
       return exited;
     },
   };

@@ -1,0 +1,75 @@
+import { FORWARDS, START, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
+import { REQUEST_STREAM_PREFIX } from '../requests/events';
+
+/** One outcome recorded on `request-<requestId>`, as read back. */
+export interface RecordedOutcome {
+  readonly type: string;
+  readonly data: Record<string, unknown>;
+  readonly created: Date;
+  readonly revision: bigint;
+}
+
+/** A request stream holds a handful of outcomes; this bounds a read of one gone wrong. */
+const MAX_OUTCOMES = 1000;
+
+export async function readRequestHistory(
+  client: EventStoreDBClient,
+  requestId: string,
+  deadline?: number,
+): Promise<RecordedOutcome[]> {
+  const outcomes: RecordedOutcome[] = [];
+  try {
+    for await (const { event } of client.readStream(REQUEST_STREAM_PREFIX + requestId, {
+      direction: FORWARDS,
+      fromRevision: START,
+      maxCount: MAX_OUTCOMES,
+      deadline,
+    })) {
+      if (!event) continue;
+      const data = event.data;
+      outcomes.push({
+        type: event.type,
+        data: typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as never) : {},
+        created: event.created,
+        revision: event.revision,
+      });
+    }
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return [];
+    throw error;
+  }
+  return outcomes;
+}
+
+const SETTLED_TYPES = new Set(['ShopDataProcessed', 'ShopDataRejected']);
+
+const about = (inputEventId: string) => (outcome: RecordedOutcome) =>
+  outcome.data.inputEventId === inputEventId;
+
+/** The outcome that settled this input (processed, or rejected by a rule or an operator), if any. */
+export function settledOutcome(
+  history: readonly RecordedOutcome[],
+  inputEventId: string,
+): RecordedOutcome | undefined {
+  return history.find((outcome) => SETTLED_TYPES.has(outcome.type) && about(inputEventId)(outcome));
+}
+
+/** The latest park of this input, with the processor's full reason and attempts. */
+export function latestPark(
+  history: readonly RecordedOutcome[],
+  inputEventId: string,
+): RecordedOutcome | undefined {
+  return history.filter((o) => o.type === 'ShopDataParked' && about(inputEventId)(o)).pop();
+}
+
+/** The earliest attempt the history records for this input: its first wait, or a park's first attempt. */
+export function firstRecordedAttempt(
+  history: readonly RecordedOutcome[],
+  inputEventId: string,
+): string | undefined {
+  const times = history.filter(about(inputEventId)).flatMap((outcome) => {
+    const at = outcome.type === 'ShopDataWaiting' ? outcome.data.waitingAt : outcome.data.firstAttemptAt;
+    return typeof at === 'string' && outcome.type !== 'ShopDataProcessed' ? [at] : [];
+  });
+  return times.sort()[0];
+}
