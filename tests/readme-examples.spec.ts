@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startPipeline, type Pipeline } from './support/pipeline';
+import { TEST_API_KEY } from './support/test-keys';
 
 // The README's "Using the API" commands, run as written (curl in bash) against a pipeline: only the host changes.
 jest.setTimeout(60_000);
@@ -30,10 +31,10 @@ describe('the README', () => {
   afterAll(() => pipeline.stop());
 
   it('"Using the API": every command works as written, and the sales example finds the order placed today', async () => {
-    const block = bashBlock('## Using the API').replaceAll(
-      'localhost:3000',
-      pipeline.url.replace('http://', ''),
-    );
+    // The key is the one placeholder a reader fills in: npm start's development key, here the test run's.
+    const block = bashBlock('## Using the API')
+      .replaceAll('localhost:3000', pipeline.url.replace('http://', ''))
+      .replace(/^export H=.*$/m, `export H="Authorization: Bearer ${TEST_API_KEY}"`);
     const [post, rest] = block.split(/^# 202 .*$/m);
     const bash = (script: string) => run('bash', ['-c', `set -euo pipefail\n${CURL}\n${script}`]);
     const posted = await bash(post!);
@@ -41,13 +42,20 @@ describe('the README', () => {
     const requestId = /"requestId":"([^"]+)"/.exec(posted.stdout)?.[1];
     expect(requestId).toBeDefined();
 
-    const { stdout } = await bash(rest!.replaceAll('<requestId>', requestId!));
+    const key = /^export H=.*$/m.exec(post!)?.[0] ?? '';
+    const { stdout } = await bash(`${key}\n${rest!.replaceAll('<requestId>', requestId!)}`);
     const answers = stdout
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const [status, waited, order, list, sales] = answers;
-    expect(answers).toHaveLength(5);
+    const [status, waited, order, list, sales, trace, history, pipelineStatus] = answers;
+    expect(answers).toHaveLength(8);
+    expect(trace).toMatchObject({ requestId, stored: { stream: expect.any(String) } });
+    expect(history).toMatchObject({
+      orderId: 'o-1',
+      events: [expect.objectContaining({ type: 'OrderPlaced' })],
+    });
+    expect(pipelineStatus).toHaveProperty('ingest');
     expect(status).toMatchObject({ requestId });
     expect(waited).toMatchObject({ requestId, status: 'processed', resultIds: ['o-1'] });
     expect(order).toMatchObject({

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startPipeline, type Pipeline } from '../support/pipeline';
+import { TEST_API_KEY } from '../support/test-keys';
 import {
   detailShows,
   fillPlaceForm,
@@ -223,9 +224,11 @@ describe('a clerk works through orders without traps', () => {
       page.locator('#request-log li').first().locator('li[data-step="projected"]').getAttribute('data-state'),
     ).resolves.toBe('done');
 
-    // A link opened in another tab shows the same order.
+    // A link opened in another tab shows the same order, once the clerk gives that tab the key (kept per tab).
     const other = await browser.newPage();
     await other.goto(`${pipeline.url}/#/orders/${first}`);
+    await other.getByLabel('API key').fill(TEST_API_KEY);
+    await other.getByRole('button', { name: 'Use key' }).click();
     await other.locator(`#order-detail[data-order-id="${first}"][data-order-status="Delivered"]`).waitFor();
     await other.close();
   });

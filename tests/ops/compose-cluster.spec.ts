@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { loadConfig, SERVICE_SETTINGS, SETTINGS } from '../../lib/config';
+import { AUTH_VARIABLES, interpolated, SHELL } from './compose-env';
 import { ROOT } from './processes';
 
 interface ComposeService {
@@ -97,9 +98,9 @@ describe('docker-compose.cluster.yml', () => {
 
   describe.each(Object.entries(APPS))('%s', (name, settingsOf) => {
     const s = service(name);
-    const env = s.environment ?? {};
+    const env = interpolated(s.environment ?? {}, SHELL);
     const settings = SERVICE_SETTINGS[settingsOf];
-    const variables = settings.map((setting) => SETTINGS[setting].variable);
+    const variables = [...settings.map((setting) => SETTINGS[setting].variable), ...AUTH_VARIABLES];
 
     it('runs the one image, built once by the gateway, compiled under plain node', () => {
       expect(s.image).toBe(service('shop-api').image);

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { apiKeyEntry, generateApiKey } from '../../lib/auth/api-keys';
 import { loadConfig, loadServiceConfig, SERVICE_SETTINGS, SETTINGS } from '../../lib/config';
+import { AUTH_VARIABLES, interpolated, SHELL } from './compose-env';
 import { dockerIgnored, importGraph } from './image-contents';
 import { ROOT } from './processes';
 
@@ -58,33 +58,6 @@ const APP_SERVICES = {
 } as const;
 
 /** Who may call a service: read by every one of them, from the shell that runs `docker compose` (`${VAR:-}`). */
-const AUTH_VARIABLES = [
-  SETTINGS.apiKeys,
-  SETTINGS.oidcIssuer,
-  SETTINGS.oidcAudience,
-  SETTINGS.oidcJwksUrl,
-].map((setting) => setting.variable);
-/** What the shell running compose provides: secrets are never in the file. */
-const SHELL: Record<string, string> = {
-  API_KEYS: apiKeyEntry('ops', generateApiKey(), ['shop:admin']),
-  PII_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
-};
-
-/** `${VAR:-default}` and `${VAR:?message}` as compose fills them in from `shell`. */
-function interpolated(env: Record<string, string>, shell: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).map(([name, value]) => [
-      name,
-      String(value)
-        .replace(
-          /\$\{(\w+):-([^}]*)\}/g,
-          (_, variable: string, fallback: string) => shell[variable] ?? fallback,
-        )
-        .replace(/\$\{(\w+):\?[^}]*\}/g, (whole: string, variable: string) => shell[variable] ?? whole),
-    ]),
-  );
-}
-
 const service = (name: string): ComposeService => {
   const found = compose.services[name];
   if (!found) throw new Error(`docker-compose.yml has no service ${name}`);
