@@ -6,7 +6,7 @@ import type { Logger } from '../../lib/logger';
 import { isMongoUnavailable } from '../../lib/mongo';
 import { problem, sendProblem } from '../../lib/problem';
 import { orderHistory } from '../queries/order-history';
-import { paramErrors } from '../queries/query-params';
+import { paramErrors, waitSeconds } from '../queries/query-params';
 import type { ReadStore } from '../queries/read-store';
 import type { AcceptedRequests } from '../requests/accepted-requests';
 import { pipelineStatusSource } from './pipeline-status';
@@ -33,11 +33,7 @@ function traceQuery(maxWaitSeconds: number) {
   const single = z.string({ error: 'must be given once, as a plain value' });
   return z
     .object({
-      wait: single
-        .regex(/^\d+$/, 'must be a whole number of seconds')
-        .transform(Number)
-        .pipe(z.number().int().max(maxWaitSeconds, `must be at most ${maxWaitSeconds}`))
-        .default(0),
+      wait: waitSeconds(maxWaitSeconds),
       known: single.regex(/^[0-9a-f]{1,64}$/, 'must be a version this API handed out').optional(),
     })
     .strict();

@@ -78,17 +78,18 @@ export const salesReportQuery = z
     path: ['to'],
   });
 
-/** `?wait=N`: hold the answer up to N whole seconds (at most `maxWaitSeconds`) for the request to settle. */
+/** `wait=N`: hold the answer up to N whole seconds, at most `maxWaitSeconds`; 0 when not given. */
+export function waitSeconds(maxWaitSeconds: number) {
+  return single
+    .regex(/^\d+$/, 'must be a whole number of seconds')
+    .transform(Number)
+    .pipe(z.number().int().max(maxWaitSeconds, `must be at most ${maxWaitSeconds}`))
+    .default(0);
+}
+
+/** `?wait=N` on a request's status: held until the request settles. */
 export function requestStatusQuery(maxWaitSeconds: number) {
-  return z
-    .object({
-      wait: single
-        .regex(/^\d+$/, 'must be a whole number of seconds')
-        .transform(Number)
-        .pipe(z.number().int().max(maxWaitSeconds, `must be at most ${maxWaitSeconds}`))
-        .default(0),
-    })
-    .strict();
+  return z.object({ wait: waitSeconds(maxWaitSeconds) }).strict();
 }
 
 export type OrderListQuery = z.infer<typeof orderListQuery>;
