@@ -32,16 +32,16 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'e2e.ordersPerSec': {
     limit:
-      'CPU: four service processes plus autocannon share 2 cores and are together ~2 cores busy in the e2e profile (processing ~65%, devstack ~58%, synchronizers ~55%, gateway ~33% of wall time, start-up included). Each order costs three durable appends (input, domain event, request outcome), a persistent-subscription delivery, the facts-cache and three synchronizer catch-up subscriptions and Mongo bulk writes, about 8 ms of CPU in all (2 cores ÷ ~236 orders/s). One processor alone settles ~540 messages/s from a pre-filled stream (`processing.eventsPerSec1`), but only ~240/s when it shares the cores with the rest of the pipeline.',
+      "CPU: four service processes plus autocannon share 2 cores and are all busy in the e2e profile. Since the consistency work (2026-12-02) no processor keeps a facts cache: each placed order costs a read of its request stream (the settled check), a customer-key lookup in MongoDB (personal data is sealed), a read and a guarded append of `order-<id>`, the outcome append, a persistent-subscription delivery, three synchronizer catch-up subscriptions and Mongo bulk writes, besides the gateway's bearer-token check and body limits: about 8 ms of CPU in all (2 cores ÷ ~254 orders/s, up from 236 before those changes). One processor alone settles ~580 messages/s from a pre-filled stream (`processing.eventsPerSec1`), but only ~250/s when it shares the cores with the rest of the pipeline.",
     nextStep:
       'profile the processor alone on a pre-filled stream (it is the busiest process) and cut its per-message CPU; then the synchronizers (one `$all` subscription for all read models instead of three).',
     profile: 'e2e',
   },
   'scaling.ratio2to1': {
     limit:
-      'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so two processors only add contention. Separately, a correctness bug found while building this bench: at f3f93b8, when two processor processes have joined the group before messages arrive, only the first live message is settled between them (10 sequential POSTs → 1 processed; one processor settles all 10). The pre-filled stream measured here is not affected, the live e2e run is, which is why e2e uses one processor.',
+      'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so two processors only add contention (0.97× now, 0.85× before). The live two-consumer stall this bench once found was fixed in 030a927; the e2e run still uses one processor so its figure stays comparable with earlier runs.',
     nextStep:
-      'fix the two-consumer live-delivery stall (devstack persistent subscriptions or `lib/persistent-consumer.ts`); measure scaling on a machine with ≥ 4 cores or with the devstack pinned to its own core, since 1.6× on 2 shared cores is out of reach while the store needs about one core.',
+      'measure scaling on a machine with ≥ 4 cores or with the devstack pinned to its own core, since 1.6× on 2 shared cores is out of reach while the store needs about one core.',
   },
   'rebuild.eventsPerSec': {
     limit:
@@ -98,9 +98,10 @@ export function reportText(quick: boolean): ReportText {
     'by the disk (the embedded EventStoreDB groups 14 events per raw fsync). Profiles cover each process from',
     'start-up, so module loading under tsx (`wrapSafe`, esm hooks) shows up next to the real work.',
     '',
-    'Next step: fix the two-processor live-delivery stall (correctness before speed), then profile one processor',
-    'alone on a pre-filled input stream and cut its CPU per message, and make the synchronizers read `$all` once',
-    'for all read models; then re-run `npm run bench`.',
+    'Next step (issue 19): profile one processor alone on a pre-filled input stream and cut its CPU per message',
+    '(cache customer keys, fold the settled check into the outcome append), make the synchronizers read `$all` once',
+    'for all read models, and keep the embedded EventStoreDB log on disk instead of in memory; then re-run',
+    '`npm run bench`.',
   ].join('\n');
   return { method, closingNote };
 }
