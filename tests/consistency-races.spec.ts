@@ -187,4 +187,18 @@ describe('the shop rules hold when two processors race', () => {
     expect(seen.size).toBeGreaterThan(ROUNDS * 4);
     expect([...seen].filter(([, count]) => count > 1)).toEqual([]);
   });
+
+  it('decides on the guarded streams from the first message after the processors restart mid-burst', async () => {
+    const orderIds = Array.from({ length: ROUNDS }, (_, i) => `o-two-pay-${i}`);
+    for (const processor of pipeline.processors) await processor.stop();
+    // Sent while no processor runs: each is an extra payment on an order the first race left fully paid.
+    const ids = await Promise.all(orderIds.map((id) => send(pipeline, pay(`${id}-late`, id, '0.01'))));
+    pipeline.addProcessor();
+    pipeline.addProcessor();
+    const outcomes = await Promise.all(ids.map((id) => settled(pipeline, id)));
+    expect(outcomes.filter((r) => r.status === 'processed')).toEqual([]);
+    expect(new Set(outcomes.map((r) => r.reason))).toEqual(
+      new Set(['payment of 0.01 EUR exceeds the outstanding 0.00 EUR']),
+    );
+  });
 });

@@ -1,8 +1,6 @@
-import { createMetricsRegistry } from '../lib/metrics';
-import { startProcessor, type Processor } from '../processing/host/processor';
 import { countEventsByType } from './support/event-counts';
 import { eventually, http, postJson } from './support/http-client';
-import { GROUP, INPUT_STREAM, REFUNDS_GROUP, startPipeline, type Pipeline } from './support/pipeline';
+import { startPipeline, type Pipeline } from './support/pipeline';
 
 const API = '/shop/api/v1';
 const web = (applies: string, payload: Record<string, unknown>) => ({
@@ -18,29 +16,12 @@ async function settle(pipeline: Pipeline, body: Record<string, unknown>): Promis
   return (status.body as { status: string }).status;
 }
 
-function processor(pipeline: Pipeline): Processor {
-  return startProcessor({
-    client: pipeline.client,
-    logger: pipeline.logger,
-    registry: createMetricsRegistry('processing'),
-    inputStream: INPUT_STREAM,
-    group: GROUP,
-    refundsGroup: REFUNDS_GROUP,
-    keys: pipeline.keys,
-    maxRetryCount: 5,
-  });
-}
-
 describe('the refund of a cancelled order', () => {
   let pipeline: Pipeline;
-  const extra: Processor[] = [];
   beforeAll(async () => {
     pipeline = await startPipeline({ processors: 1 });
   });
-  afterAll(async () => {
-    for (const p of extra) await p.stop();
-    await pipeline.stop();
-  });
+  afterAll(() => pipeline.stop());
 
   it('is made once a processor runs again, when the order was cancelled while no refund reactor ran', async () => {
     const order = {
@@ -67,7 +48,8 @@ describe('the refund of a cancelled order', () => {
     expect((await countEventsByType(pipeline.client)).PaymentRefunded ?? 0).toBe(0);
     await running?.stop();
 
-    extra.push(processor(pipeline), processor(pipeline));
+    pipeline.addProcessor();
+    pipeline.addProcessor();
     const refunded = await eventually(async () => {
       const reply = await http(pipeline.url, `${API}/orders/o-refund`);
       const body = reply.body as { status: string; refunded: string };

@@ -59,21 +59,23 @@ export async function startPipeline(options: PipelineOptions = {}) {
   });
   const api = await listen(app, 0, '127.0.0.1', 'PORT', options.httpTimeouts);
   const processors: Processor[] = [];
-  for (let i = 0; i < (options.processors ?? 1); i++) {
-    processors.push(
-      startProcessor({
-        client,
-        logger,
-        registry: createMetricsRegistry('processing'),
-        inputStream: INPUT_STREAM,
-        group: GROUP,
-        refundsGroup: REFUNDS_GROUP,
-        keys,
-        maxRetryCount: options.maxRetryCount ?? 5,
-        ...(options.waitWindowMs === undefined ? {} : { waitWindowMs: options.waitWindowMs }),
-      }),
-    );
-  }
+  /** One more processor in the groups, as another process joining them would; `stop()` stops it too. */
+  const addProcessor = (): Processor => {
+    const processor = startProcessor({
+      client,
+      logger,
+      registry: createMetricsRegistry('processing'),
+      inputStream: INPUT_STREAM,
+      group: GROUP,
+      refundsGroup: REFUNDS_GROUP,
+      keys,
+      maxRetryCount: options.maxRetryCount ?? 5,
+      ...(options.waitWindowMs === undefined ? {} : { waitWindowMs: options.waitWindowMs }),
+    });
+    processors.push(processor);
+    return processor;
+  };
+  for (let i = 0; i < (options.processors ?? 1); i++) addProcessor();
   let synchronizers: Synchronizers | undefined;
   if (options.synchronizers ?? true) {
     synchronizers = startSynchronizers({
@@ -93,6 +95,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     esdbConnectionString: eventstore.connectionString,
     mongoUrl: mongo.url,
     processors,
+    addProcessor,
     synchronizers,
     keys,
     /** The key store's database, for service processes (PII_KEYS_DATABASE). */
