@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import { startMongo } from './index';
 
@@ -13,6 +16,31 @@ export async function openTestDb(name: string): Promise<{ db: Db; close: () => P
       await server.close();
     },
   };
+}
+
+/**
+ * Runs `before` against a server on a fresh data directory, restarts the server on the same directory, and runs
+ * `after`: what persistence specs check. Both get database `p`.
+ */
+export async function acrossRestart(
+  before: (db: Db) => Promise<void>,
+  after: (db: Db) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'devstack-mongo-restart-'));
+  try {
+    for (const step of [before, after]) {
+      const server = await startMongo({ port: 0, dbPath: dir });
+      const client = new MongoClient(server.url);
+      try {
+        await step(client.db('p'));
+      } finally {
+        await client.close();
+        await server.close();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The server error a driver call fails with; anything else fails the test. */

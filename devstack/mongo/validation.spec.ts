@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MongoBulkWriteError, MongoClient, type Db, type MongoServerError } from 'mongodb';
-import { startMongo } from './index';
-import { openTestDb, serverError } from './test-db';
+import { MongoBulkWriteError, type Db, type MongoServerError } from 'mongodb';
+import { acrossRestart, openTestDb, serverError } from './test-db';
 
 let db: Db;
 let close: () => Promise<void>;
@@ -129,27 +125,14 @@ describe('collMod', () => {
 });
 
 describe('collMod with persistence', () => {
-  it('survives a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'devstack-mongo-collmod-'));
-    try {
-      for (const round of [1, 2]) {
-        const server = await startMongo({ port: 0, dbPath: dir });
-        const client = new MongoClient(server.url);
-        try {
-          const pdb = client.db('p');
-          if (round === 1) {
-            await pdb.collection('c').insertOne({ qty: 1 });
-            await pdb.command({ collMod: 'c', validator: { qty: { $gte: 0 } } });
-          } else {
-            expectValidationFailure(await serverError(pdb.collection('c').insertOne({ qty: -1 })));
-          }
-        } finally {
-          await client.close();
-          await server.close();
-        }
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it('survives a restart', () =>
+    acrossRestart(
+      async (pdb) => {
+        await pdb.collection('c').insertOne({ qty: 1 });
+        await pdb.command({ collMod: 'c', validator: { qty: { $gte: 0 } } });
+      },
+      async (pdb) => {
+        expectValidationFailure(await serverError(pdb.collection('c').insertOne({ qty: -1 })));
+      },
+    ));
 });

@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { MongoClient, type Db } from 'mongodb';
-import { startMongo } from './index';
-import { openTestDb, serverError } from './test-db';
+import type { Db } from 'mongodb';
+import { acrossRestart, openTestDb, serverError } from './test-db';
 
 let db: Db;
 let close: () => Promise<void>;
@@ -92,28 +88,15 @@ describe('read-only views', () => {
 });
 
 describe('views with persistence', () => {
-  it('survive a restart', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'devstack-mongo-views-'));
-    try {
-      for (const round of [1, 2]) {
-        const server = await startMongo({ port: 0, dbPath: dir });
-        const client = new MongoClient(server.url);
-        try {
-          const pdb = client.db('p');
-          if (round === 1) {
-            await pdb.collection('src').insertMany([{ k: 1 }, { k: 2 }]);
-            await pdb.createCollection('ones', { viewOn: 'src', pipeline: [{ $match: { k: 1 } }] });
-          } else {
-            expect(await pdb.collection('ones').countDocuments()).toBe(1);
-            expect((await pdb.listCollections({ name: 'ones' }).toArray())[0]?.type).toBe('view');
-          }
-        } finally {
-          await client.close();
-          await server.close();
-        }
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it('survive a restart', () =>
+    acrossRestart(
+      async (pdb) => {
+        await pdb.collection('src').insertMany([{ k: 1 }, { k: 2 }]);
+        await pdb.createCollection('ones', { viewOn: 'src', pipeline: [{ $match: { k: 1 } }] });
+      },
+      async (pdb) => {
+        expect(await pdb.collection('ones').countDocuments()).toBe(1);
+        expect((await pdb.listCollections({ name: 'ones' }).toArray())[0]?.type).toBe('view');
+      },
+    ));
 });

@@ -122,24 +122,6 @@ interface RefundContent extends PaymentContent {
   readonly reason?: string;
 }
 
-export function paymentRefunded(
-  {
-    paymentId = 'p-1',
-    orderId = 'o-1',
-    amount,
-    currency = 'EUR',
-    refundId = 'r-1',
-    reason = 'damaged',
-  }: RefundContent,
-  refundedAt = EARLIER,
-): PaymentRefunded {
-  const minor = money(amount, currency);
-  return {
-    type: 'PaymentRefunded',
-    data: { paymentId, orderId, amount: minor, currency, reason, refundId, refundedAt },
-  };
-}
-
 export function refundApplied(
   {
     paymentId = 'p-1',
@@ -156,6 +138,12 @@ export function refundApplied(
     type: 'RefundApplied',
     data: { orderId, paymentId, refundId, amount: minor, currency, reason, appliedAt },
   };
+}
+
+/** The same refund as the payment's own stream records it. */
+export function paymentRefunded(content: RefundContent, refundedAt = EARLIER): PaymentRefunded {
+  const { appliedAt: _appliedAt, ...refund } = refundApplied(content).data;
+  return { type: 'PaymentRefunded', data: { ...refund, refundedAt } };
 }
 
 /** A refund as the history holds it once handled: applied on the order, then on the payment's stream. */
