@@ -1,14 +1,20 @@
+/** What every outcome names: the request, its input message and how it was routed, and who decided. */
+interface OutcomeOf {
+  readonly requestId: string;
+  readonly inputEventId: string;
+  readonly applies: string;
+  readonly profile: string;
+  /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
+  readonly processor?: string;
+}
+
 /**
  * What became of one input message, stream `request-<requestId>`. Written by the processor for every input it
  * settles, so a request's status is known even when the outcome appended no domain event (a repeated place).
  */
 export interface ShopDataProcessed {
   readonly type: 'ShopDataProcessed';
-  readonly data: {
-    readonly requestId: string;
-    readonly inputEventId: string;
-    readonly applies: string;
-    readonly profile: string;
+  readonly data: OutcomeOf & {
     /** Ids of the aggregates the message touched, e.g. `["o-1"]`. */
     readonly resultIds: readonly string[];
     /** Domain events appended; 0 when the command changed nothing (an idempotent repeat). */
@@ -16,21 +22,14 @@ export interface ShopDataProcessed {
     /** The streams the plan ran a step on, in order (absent in outcomes recorded before it was kept). */
     readonly streams?: readonly string[];
     readonly processedAt: string;
-    readonly processor?: string;
   };
 }
 
 export interface ShopDataRejected {
   readonly type: 'ShopDataRejected';
-  readonly data: {
-    readonly requestId: string;
-    readonly inputEventId: string;
-    readonly applies: string;
-    readonly profile: string;
+  readonly data: OutcomeOf & {
     readonly reason: string;
     readonly rejectedAt: string;
-    /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
-    readonly processor?: string;
     /** Set when an operator skipped the parked message (`admin parked skip`): who did. */
     readonly skippedBy?: string;
   };
@@ -42,15 +41,9 @@ export interface ShopDataRejected {
  */
 export interface ShopDataWaiting {
   readonly type: 'ShopDataWaiting';
-  readonly data: {
-    readonly requestId: string;
-    readonly inputEventId: string;
-    readonly applies: string;
-    readonly profile: string;
+  readonly data: OutcomeOf & {
     readonly reason: string;
     readonly waitingAt: string;
-    /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
-    readonly processor?: string;
   };
 }
 
@@ -60,15 +53,9 @@ export interface ShopDataWaiting {
  */
 export interface ShopDataParked {
   readonly type: 'ShopDataParked';
-  readonly data: {
-    readonly requestId: string;
-    readonly inputEventId: string;
-    readonly applies: string;
-    readonly profile: string;
+  readonly data: OutcomeOf & {
     readonly reason: string;
     readonly parkedAt: string;
-    /** Which processor decided (host:pid#n); absent in outcomes recorded before it was kept. */
-    readonly processor?: string;
     /** Retries before it was parked (the delivery's retry count). */
     readonly retryCount: number;
     /** The earliest attempt on record (its first wait, or the first time this processor saw it). */
