@@ -2,9 +2,9 @@ import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
 import type { Db } from 'mongodb';
 import type { CatchUpFilter } from '../lib/catch-up';
 import type { Logger } from '../lib/logger';
-import { CHECKPOINTS_COLLECTION, type CheckpointDocument } from '../synchronizers/host/checkpoint-store';
+import { CHECKPOINTS_COLLECTION, type CheckpointDocument } from '../contracts/read-models/checkpoints';
 import { subscriptionFor, type SourceNames } from '../synchronizers/host/event-source';
-import { LAG_SCAN_LIMIT, measureLag, type Lag } from '../synchronizers/host/lag';
+import { LAG_SCAN_LIMIT, measureLag, type Lag } from '../lib/subscription-lag';
 import {
   rebuildReadModel,
   verifyReadModel,

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { personalLogPaths } from '../processing/personal-data/personal-fields';
+import { personalLogPaths } from '../contracts/personal-data/personal-fields';
 import { prettyDestination, usePretty, type LogFormat } from './pretty-log';
 
 export type { Logger };

@@ -1,5 +1,5 @@
-import type { Address, Customer, OrderLine } from './orders/events';
-import type { Personal } from './personal-data/sealed';
+import type { Address, Customer, OrderLine } from '../contracts/events/orders';
+import type { Personal } from '../contracts/personal-data/sealed';
 
 /** What the adapters make of a raw message and the aggregates decide on. Money is integer minor units. */
 export interface PlaceOrder {

@@ -1,5 +1,5 @@
 import { planFor, streamFor } from './decider';
-import type { DomainEvent } from './events';
+import type { DomainEvent } from '../contracts/events/domain';
 import { refundsForCancelledOrder } from './sagas/refund-on-cancel';
 import { InMemoryShop } from './testing/in-memory-shop';
 import {

@@ -1,13 +1,13 @@
 import type { RefundPayment, ShopCommand } from './commands';
 import { notYet, rejected, type DecideContext, type Decision } from './decision';
-import type { DomainEvent } from './events';
-import { ORDER_STREAM_PREFIX } from './orders/events';
+import type { DomainEvent } from '../contracts/events/domain';
+import { ORDER_STREAM_PREFIX } from '../contracts/events/orders';
 import { decide as decideOrder } from './orders/decide';
 import { evolve as evolveOrder, initialState as initialOrder, type OrderState } from './orders/state';
-import { PAYMENT_STREAM_PREFIX } from './payments/events';
+import { PAYMENT_STREAM_PREFIX } from '../contracts/events/payments';
 import { decide as decidePayment, refundMinor } from './payments/decide';
 import { evolve as evolvePayment, initialState as initialPayment, type PaymentState } from './payments/state';
-import { SHIPPING_STREAM_PREFIX } from './shipping/events';
+import { SHIPPING_STREAM_PREFIX } from '../contracts/events/shipping';
 import { decide as decideShipping } from './shipping/decide';
 import {
   evolve as evolveShipping,

@@ -1,4 +1,4 @@
-import type { DomainEvent } from './events';
+import type { DomainEvent } from '../contracts/events/domain';
 
 /**
  * What an aggregate made of a command.

@@ -1,5 +1,6 @@
-import { CURRENT_SCHEMA_VERSION } from '../processing/events';
-import { isDomainEventType, tryUpcast } from '../processing/upcasting/upcasters';
+import { CURRENT_SCHEMA_VERSION } from '../contracts/events/domain';
+import { isDomainEventType } from '../contracts/events/domain';
+import { tryUpcast } from '../contracts/upcasting/upcasters';
 import { MalformedEventError } from './event-data';
 import type { ProjectedEvent } from './projection';
 

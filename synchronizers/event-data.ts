@@ -27,3 +27,11 @@ export function parseEventPart<T>(schema: z.ZodType<T>, value: unknown, event: P
 export function utcDayOf(timestamp: string): string {
   return new Date(timestamp).toISOString().slice(0, 10);
 }
+
+/** The id of the document an event is about; an event of the model's types without it breaks its contract. */
+export function requiredId(value: unknown, field: string, event: ProjectedEvent): string {
+  const found: unknown =
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[field] : undefined;
+  if (typeof found === 'string' && found.length > 0) return found;
+  throw new MalformedEventError(event.eventId, event.type, `${field} is missing or not a non-empty string`);
+}

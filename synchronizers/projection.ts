@@ -1,4 +1,7 @@
+import type { ReadModelDocument } from '../contracts/read-models/read-model';
 import { currentShape } from './current-shape';
+
+export type { ReadModelDocument };
 
 /** One event as a synchronizer sees it: a recorded event from `$all`, or one the runner synthesizes. */
 export interface ProjectedEvent {
@@ -12,12 +15,6 @@ export interface ProjectedEvent {
   readonly position: number;
   /** When the store recorded the event, ISO 8601. */
   readonly created: string;
-}
-
-/** Every read-model document carries the `$all` position of the last event applied to it: the replay guard. */
-export interface ReadModelDocument {
-  readonly _id: string;
-  readonly _position: number;
 }
 
 export interface ProjectionIndex {

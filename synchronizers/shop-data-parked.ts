@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Two sources, one type. The processor appends it to `request-<requestId>` with the full reason and the attempts
  * just before it parks a message. And the synchronizer runner synthesizes it: when the processors park an input
@@ -23,3 +25,14 @@ export interface ShopDataParked {
     readonly lastAttemptAt?: string;
   };
 }
+
+const timestamp = z.iso.datetime({ offset: true });
+export const shopDataParkedData: z.ZodType<ShopDataParked['data']> = z.object({
+  requestId: z.string().min(1),
+  inputEventId: z.string().min(1),
+  reason: z.string().optional(),
+  parkedAt: timestamp.optional(),
+  retryCount: z.number().int().nonnegative().optional(),
+  firstAttemptAt: timestamp.optional(),
+  lastAttemptAt: timestamp.optional(),
+});

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import type { Sealed } from '../../processing/personal-data/sealed';
+import type { Sealed } from '../../contracts/personal-data/sealed';
 
 export const KEY_BYTES = 32;
 const IV_BYTES = 12;

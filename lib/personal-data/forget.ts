@@ -1,6 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { EventStoreDBClient } from '@eventstore/db-client';
-import { CUSTOMER_STREAM_PREFIX, type CustomerForgotten } from '../../processing/personal-data/events';
+import { CUSTOMER_STREAM_PREFIX, type CustomerForgotten } from '../../contracts/personal-data/events';
 import { appendEvents } from '../eventstore';
 import type { KeyStore } from './key-store';
 

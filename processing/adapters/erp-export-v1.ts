@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Address, OrderLine } from '../orders/events';
-import { parseAmount } from '../money/money';
+import type { Address, OrderLine } from '../../contracts/events/orders';
+import { parseAmount } from '../../contracts/money/money';
 import { adapted, parsePayload, unmappable, type AdaptResult, type Adapter } from './adapt-result';
 import { countryCode, currency, email, id, MAX_ORDER_LINES, optionalText, text } from './payload-fields';
 

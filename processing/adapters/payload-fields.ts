@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isKnownCurrency } from '../money/money';
+import { isKnownCurrency } from '../../contracts/money/money';
 
 /** The field shapes the profiles share. Messages read after the field's path: `orderId must be …`. */
 

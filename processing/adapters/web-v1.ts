@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RefundAmount } from '../commands';
-import { parseAmount } from '../money/money';
+import { parseAmount } from '../../contracts/money/money';
 import { adapted, parsePayload, unmappable, type AdaptResult, type Adapter } from './adapt-result';
 import {
   amount,

@@ -3,8 +3,12 @@ import type { NewEvent, StoredEvent } from '../../lib/eventstore';
 import type { ShopCommand } from '../commands';
 import { planFor, stateOf, type CommandRoute } from '../decider';
 import type { DecideContext, Decision } from '../decision';
-import { CURRENT_SCHEMA_VERSION, type DomainEvent, type DomainEventMetadata } from '../events';
-import { upcast } from '../upcasting/upcasters';
+import {
+  CURRENT_SCHEMA_VERSION,
+  type DomainEvent,
+  type DomainEventMetadata,
+} from '../../contracts/events/domain';
+import { upcast } from '../../contracts/upcasting/upcasters';
 import type { AggregateStore } from './aggregate-store';
 
 /** Namespace for domain event ids derived from the input event id (UUID v5). */

@@ -7,7 +7,7 @@ import type { Settlement } from '../../lib/persistent-consumer';
 import { inSpan, SpanKind, traceContextOf } from '../../lib/tracing';
 import { adapt } from '../adapters/registry';
 import type { ShopCommand } from '../commands';
-import { SHOP_DATA_RECEIVED } from '../requests/events';
+import { SHOP_DATA_RECEIVED } from '../../contracts/events/requests';
 import type { AggregateStore } from './aggregate-store';
 import { handleCommand } from './command-handler';
 import type { OutcomeRecorder } from './outcome-recorder';

@@ -1,8 +1,8 @@
 import { v5 as uuidv5 } from 'uuid';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { appendEvents } from '../../lib/eventstore';
-import { CURRENT_SCHEMA_VERSION } from '../events';
-import { REQUEST_STREAM_PREFIX, type RequestOutcomeEvent } from '../requests/events';
+import { CURRENT_SCHEMA_VERSION } from '../../contracts/events/domain';
+import { REQUEST_STREAM_PREFIX, type RequestOutcomeEvent } from '../../contracts/events/requests';
 import { EVENT_ID_NAMESPACE } from './command-handler';
 import { readRequestHistory, type RecordedOutcome } from './request-history';
 

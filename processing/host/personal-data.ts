@@ -1,7 +1,7 @@
 import { seal, type CustomerKey } from '../../lib/personal-data/cipher';
 import type { KeyStore } from '../../lib/personal-data/key-store';
 import type { ShopCommand } from '../commands';
-import { isSealed } from '../personal-data/sealed';
+import { isSealed } from '../../contracts/personal-data/sealed';
 
 function sealed<T>(value: T, path: string, key: CustomerKey) {
   return isSealed(value) ? value : seal(value, path, key);

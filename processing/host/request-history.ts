@@ -1,5 +1,5 @@
 import { FORWARDS, START, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
-import { REQUEST_STREAM_PREFIX } from '../requests/events';
+import { REQUEST_STREAM_PREFIX } from '../../contracts/events/requests';
 
 /** One outcome recorded on `request-<requestId>`, as read back. */
 export interface RecordedOutcome {

@@ -7,9 +7,9 @@ import type {
   ShipOrder,
 } from '../commands';
 import { NOTHING_TO_DO, accepted, notYet, rejected, type DecideContext, type Decision } from '../decision';
-import { describeAmount, formatAmount, isKnownCurrency } from '../money/money';
+import { describeAmount, formatAmount, isKnownCurrency } from '../../contracts/money/money';
 import { sameContent } from '../same-content';
-import { cancellationRefundId, type OrderLine, type RefundApplied } from './events';
+import { cancellationRefundId, type OrderLine, type RefundApplied } from '../../contracts/events/orders';
 import { netPaid, outstanding, type OrderState, type PlacedOrder } from './state';
 
 /**

@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../events';
-import type { OrderPlaced, ShipmentRegistered } from './events';
+import type { DomainEvent } from '../../contracts/events/domain';
+import type { OrderPlaced, ShipmentRegistered } from '../../contracts/events/orders';
 
 export type PlacedOrder = OrderPlaced['data'];
 export type RegisteredShipment = ShipmentRegistered['data'];

@@ -1,6 +1,6 @@
 import type { PaymentCommand, RecordPayment, RefundAmount, RefundPayment } from '../commands';
 import { NOTHING_TO_DO, accepted, notYet, rejected, type DecideContext, type Decision } from '../decision';
-import { describeAmount, isKnownCurrency, parseAmount, type ParsedAmount } from '../money/money';
+import { describeAmount, isKnownCurrency, parseAmount, type ParsedAmount } from '../../contracts/money/money';
 import { sameContent } from '../same-content';
 import { refundable, type PaymentState } from './state';
 

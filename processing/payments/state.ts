@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../events';
-import type { PaymentRecorded } from './events';
+import type { DomainEvent } from '../../contracts/events/domain';
+import type { PaymentRecorded } from '../../contracts/events/payments';
 
 export type RecordedPayment = PaymentRecorded['data'];
 

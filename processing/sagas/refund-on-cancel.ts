@@ -1,6 +1,6 @@
 import type { RefundPayment } from '../commands';
-import type { DomainEvent } from '../events';
-import { cancellationRefundId } from '../orders/events';
+import type { DomainEvent } from '../../contracts/events/domain';
+import { cancellationRefundId } from '../../contracts/events/orders';
 
 /** A domain event with the id it was stored under: the reactor's commands derive their ids from it. */
 export interface IdentifiedEvent {

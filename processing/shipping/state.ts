@@ -1,5 +1,5 @@
-import type { DomainEvent } from '../events';
-import type { OrderShipped } from './events';
+import type { DomainEvent } from '../../contracts/events/domain';
+import type { OrderShipped } from '../../contracts/events/shipping';
 
 export type Dispatch = OrderShipped['data'];
 

@@ -1,6 +1,6 @@
 import type { ShopCommand } from '../commands';
 import type { Decision } from '../decision';
-import type { DomainEvent } from '../events';
+import type { DomainEvent } from '../../contracts/events/domain';
 import { InMemoryShop } from './in-memory-shop';
 import { NOW } from './shop-fixtures';
 

@@ -1,7 +1,7 @@
 import type { ShopCommand } from '../commands';
 import { planFor, stateOf, streamFor } from '../decider';
 import { accepted, type Decision } from '../decision';
-import type { DomainEvent } from '../events';
+import type { DomainEvent } from '../../contracts/events/domain';
 import { NOW } from './shop-fixtures';
 
 /**

@@ -6,7 +6,7 @@ import type {
   RefundPayment,
   ShipOrder,
 } from '../commands';
-import { parseAmount } from '../money/money';
+import { parseAmount } from '../../contracts/money/money';
 import type {
   Customer,
   OrderCancelled,
@@ -15,9 +15,9 @@ import type {
   PaymentApplied,
   RefundApplied,
   ShipmentRegistered,
-} from '../orders/events';
-import type { PaymentRecorded, PaymentRefunded } from '../payments/events';
-import type { OrderShipped, ShipmentDelivered } from '../shipping/events';
+} from '../../contracts/events/orders';
+import type { PaymentRecorded, PaymentRefunded } from '../../contracts/events/payments';
+import type { OrderShipped, ShipmentDelivered } from '../../contracts/events/shipping';
 
 /** The clock every domain spec runs at. */
 export const NOW = '2025-03-01T10:00:00.000Z';

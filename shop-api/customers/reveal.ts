@@ -1,7 +1,7 @@
 import { unseal, type CustomerKey } from '../../lib/personal-data/cipher';
 import type { KeyStore } from '../../lib/personal-data/key-store';
-import { ERASED, isSealed, type Personal } from '../../processing/personal-data/sealed';
-import type { OrderCustomer } from '../../synchronizers/orders/order-document';
+import { ERASED, isSealed, type Personal } from '../../contracts/personal-data/sealed';
+import type { OrderCustomer } from '../../contracts/read-models/orders';
 
 export interface RevealedCustomer {
   readonly id: string;

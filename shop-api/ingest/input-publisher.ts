@@ -7,7 +7,7 @@ import {
   type EventStoreDBClient,
 } from '@eventstore/db-client';
 import { appendEvents } from '../../lib/eventstore';
-import { SHOP_DATA_RECEIVED, type ShopDataReceivedMetadata } from '../../processing/requests/events';
+import { SHOP_DATA_RECEIVED, type ShopDataReceivedMetadata } from '../../contracts/events/requests';
 import type { ShopData } from './shop-data';
 
 /** Namespace for request ids derived from Idempotency-Key headers (UUID v5). */

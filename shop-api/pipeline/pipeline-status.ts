@@ -3,8 +3,8 @@ import {
   type PersistentSubscriptionToStreamInfo,
 } from '@eventstore/db-client';
 import { parkedStreamName } from '../../lib/parked-messages';
-import { measureLag } from '../../synchronizers/host/lag';
-import { readModels } from '../../synchronizers/registry';
+import { measureLag } from '../../lib/subscription-lag';
+import { READ_MODELS } from '../../contracts/read-models/catalog';
 import { lastRevision, readModelCheckpoint, type PipelinePorts } from './stream-reads';
 
 /**
@@ -97,7 +97,7 @@ async function groupInfo(ports: PipelinePorts): Promise<PersistentSubscriptionTo
 async function readModelStatus(ports: PipelinePorts, now: Date) {
   const parked = parkedStreamName({ inputStream: ports.inputStream, processingGroup: ports.processingGroup });
   return Promise.all(
-    readModels.map(async (model) => {
+    READ_MODELS.map(async (model) => {
       const types = new Set<string>(model.eventTypes);
       const checkpoint = await readModelCheckpoint(ports.db, model.name);
       const lag = await measureLag(

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../lib/eventstore';
-import { REQUEST_STREAM_PREFIX } from '../../processing/requests/events';
-import { ordersProjection } from '../../synchronizers/orders/orders-projection';
-import { salesDailyProjection } from '../../synchronizers/sales-daily/sales-daily-projection';
+import { REQUEST_STREAM_PREFIX } from '../../contracts/events/requests';
+import { READ_MODELS } from '../../contracts/read-models/catalog';
+import { REQUESTS_COLLECTION } from '../../contracts/read-models/requests';
 import type { ReadStore } from '../queries/read-store';
 import type { AcceptedRequests } from '../requests/accepted-requests';
 import { readModelCheckpoint, readStreamEvents, type PipelinePorts } from './stream-reads';
@@ -65,7 +65,7 @@ export interface RequestTrace {
 }
 
 /** The read models a domain event reaches, besides `requests` (whose answer is the status itself). */
-const PROJECTED_MODELS = [ordersProjection, salesDailyProjection];
+const PROJECTED_MODELS = READ_MODELS.filter((model) => model.name !== REQUESTS_COLLECTION);
 const OUTCOMES: Record<string, 'processed' | 'rejected' | 'waiting' | 'parked'> = {
   ShopDataProcessed: 'processed',
   ShopDataRejected: 'rejected',

@@ -1,7 +1,7 @@
 import { BACKWARDS, END, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
 import type { Db } from 'mongodb';
 import { toStoredEvent, type StoredEvent } from '../../lib/eventstore';
-import { CHECKPOINTS_COLLECTION, type CheckpointDocument } from '../../synchronizers/host/checkpoint-store';
+import { CHECKPOINTS_COLLECTION, type CheckpointDocument } from '../../contracts/read-models/checkpoints';
 
 /** What the gateway's pipeline views read besides the read models: a few streams and the checkpoints. */
 export interface PipelinePorts {

@@ -1,4 +1,4 @@
-import type { OrderDocument } from '../../synchronizers/orders/order-document';
+import type { OrderDocument } from '../../contracts/read-models/orders';
 import { readStreamEvents, type PipelinePorts } from '../pipeline/stream-reads';
 
 /** One event of an order's history as the UI lists it: what happened, when, where, and which request caused it. */

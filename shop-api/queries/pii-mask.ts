@@ -1,4 +1,4 @@
-import { ERASED } from '../../processing/personal-data/sealed';
+import { ERASED } from '../../contracts/personal-data/sealed';
 import type { RevealedCustomer } from '../customers/reveal';
 
 /**

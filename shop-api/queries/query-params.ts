@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isKnownCurrency } from '../../processing/money/money';
-import { ORDER_STATUSES } from '../../synchronizers/orders/order-document';
+import { isKnownCurrency } from '../../contracts/money/money';
+import { ORDER_STATUSES } from '../../contracts/read-models/orders';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;

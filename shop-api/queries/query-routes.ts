@@ -12,7 +12,7 @@ import {
   salesReportQuery,
 } from './query-params';
 import type { KeyStore } from '../../lib/personal-data/key-store';
-import type { OrderDocument } from '../../synchronizers/orders/order-document';
+import type { OrderDocument } from '../../contracts/read-models/orders';
 import { customerRevealer } from '../customers/reveal';
 import type { AcceptedRequests } from '../requests/accepted-requests';
 import { waitForRequest } from '../requests/request-wait';

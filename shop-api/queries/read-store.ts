@@ -1,7 +1,7 @@
 import type { Db, Filter } from 'mongodb';
-import type { OrderDocument } from '../../synchronizers/orders/order-document';
-import type { RequestDocument } from '../../synchronizers/requests/request-document';
-import type { SalesDayDocument } from '../../synchronizers/sales-daily/sales-day-document';
+import { ORDERS_COLLECTION, type OrderDocument } from '../../contracts/read-models/orders';
+import { REQUESTS_COLLECTION, type RequestDocument } from '../../contracts/read-models/requests';
+import { SALES_DAILY_COLLECTION, type SalesDayDocument } from '../../contracts/read-models/sales-daily';
 import type { OrderCursor, OrderListQuery, SalesReportQuery } from './query-params';
 
 /** The gateway's read side: the three read models, queried only through their indexes. */
@@ -20,9 +20,9 @@ function afterCursor(cursor: OrderCursor): Filter<OrderDocument> {
 }
 
 export function mongoReadStore(db: Db): ReadStore {
-  const orders = db.collection<OrderDocument>('orders');
-  const requests = db.collection<RequestDocument>('requests');
-  const sales = db.collection<SalesDayDocument>('sales_daily');
+  const orders = db.collection<OrderDocument>(ORDERS_COLLECTION);
+  const requests = db.collection<RequestDocument>(REQUESTS_COLLECTION);
+  const sales = db.collection<SalesDayDocument>(SALES_DAILY_COLLECTION);
   return {
     order: (id) => orders.findOne({ _id: id }),
     async orders({ status, customerId, limit, cursor }) {

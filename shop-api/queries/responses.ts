@@ -1,9 +1,9 @@
-import { formatAmount } from '../../processing/money/money';
-import type { ShopDataReceivedMetadata } from '../../processing/requests/events';
+import { formatAmount } from '../../contracts/money/money';
+import type { ShopDataReceivedMetadata } from '../../contracts/events/requests';
 import type { RevealedCustomer } from '../customers/reveal';
-import type { OrderDocument } from '../../synchronizers/orders/order-document';
-import type { RequestDocument } from '../../synchronizers/requests/request-document';
-import type { SalesDayDocument } from '../../synchronizers/sales-daily/sales-day-document';
+import type { OrderDocument } from '../../contracts/read-models/orders';
+import type { RequestDocument } from '../../contracts/read-models/requests';
+import type { SalesDayDocument } from '../../contracts/read-models/sales-daily';
 
 /**
  * Read-model documents as the API shows them: camelCase, amounts as decimal strings in the major unit. An order's

@@ -1,4 +1,4 @@
-import type { ShopDataReceivedMetadata } from '../../processing/requests/events';
+import type { ShopDataReceivedMetadata } from '../../contracts/events/requests';
 
 /**
  * The requests this gateway stored lately, so `GET` on a 202's Location answers `accepted` instead of 404 while

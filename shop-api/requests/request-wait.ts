@@ -1,4 +1,4 @@
-import type { RequestDocument, RequestStatus } from '../../synchronizers/requests/request-document';
+import type { RequestDocument, RequestStatus } from '../../contracts/read-models/requests';
 import type { ReadStore } from '../queries/read-store';
 
 /** What a waiting client is told at once: anything but `accepted` says what became of the request. */

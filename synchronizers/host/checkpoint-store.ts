@@ -1,15 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import type { AllPosition } from '../../lib/catch-up';
-
-/** Where each read model's subscription stands, kept in MongoDB beside the read models themselves. */
-export interface CheckpointDocument {
-  _id: string;
-  commit: number;
-  prepare: number;
-  updatedAt: Date;
-}
-
-export const CHECKPOINTS_COLLECTION = 'checkpoints';
+import { CHECKPOINTS_COLLECTION, type CheckpointDocument } from '../../contracts/read-models/checkpoints';
 
 export interface CheckpointStore {
   load(name: string): Promise<AllPosition | undefined>;

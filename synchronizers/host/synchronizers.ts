@@ -10,7 +10,7 @@ import { readModels } from '../registry';
 import { mongoCheckpointStore } from './checkpoint-store';
 import { parkedStreamName } from '../../lib/parked-messages';
 import type { SourceNames } from './event-source';
-import { measureLag, type Lag } from './lag';
+import { measureLag, type Lag } from '../../lib/subscription-lag';
 import { startProjector, type Projector } from './projector';
 
 export interface SynchronizersOptions {

@@ -1,72 +1,12 @@
-import type { Personal } from '../../processing/personal-data/sealed';
-import type { ReadModelDocument } from '../projection';
-
-export const ORDER_STATUSES = [
-  'Placed',
-  'PartiallyPaid',
-  'Paid',
-  'Shipped',
-  'Delivered',
-  'Cancelled',
-] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
-
-/** As the events carry it: name and e-mail sealed, opened only when an answer is given (shop-api). */
-export interface OrderCustomer {
-  readonly id: string;
-  readonly name: Personal<string>;
-  readonly email?: Personal<string>;
-}
-
-export interface OrderLineView {
-  readonly sku: string;
-  readonly quantity: number;
-  readonly unitPrice: number;
-}
-
-export interface OrderPaymentView {
-  readonly paymentId: string;
-  readonly amount: number;
-  /** Sum of this payment's refunds, derived from `refunds`. */
-  readonly refunded: number;
-  readonly method: string;
-  readonly recordedAt: string;
-}
-
-export interface OrderRefundView {
-  readonly paymentId: string;
-  readonly amount: number;
-  readonly reason: string;
-  readonly refundedAt: string;
-}
-
-export interface OrderShipmentView {
-  readonly shipmentId: string;
-  readonly carrier: string;
-  readonly trackingNumber: string;
-  readonly shippedAt: string;
-  readonly deliveredAt?: string;
-}
-
-/** The `orders` read model: one document per order. Amounts are integer minor units of `currency`. */
-export interface OrderDocument extends ReadModelDocument {
-  readonly status: OrderStatus;
-  readonly customer: OrderCustomer;
-  readonly lines: readonly OrderLineView[];
-  readonly currency: string;
-  readonly total: number;
-  /** Sum of payments received (before refunds). */
-  readonly paid: number;
-  /** Sum of refunds. */
-  readonly refunded: number;
-  readonly payments: readonly OrderPaymentView[];
-  readonly refunds: readonly OrderRefundView[];
-  readonly shipment: OrderShipmentView | null;
-  readonly placedAt: string;
-  readonly updatedAt: string;
-  readonly cancelledAt?: string;
-  readonly cancelReason?: string;
-}
+import type {
+  OrderCustomer,
+  OrderDocument,
+  OrderLineView,
+  OrderPaymentView,
+  OrderRefundView,
+  OrderShipmentView,
+  OrderStatus,
+} from '../../contracts/read-models/orders';
 
 /** What an order document records; everything else on it (status, sums) is derived from these. */
 export interface OrderFacts {

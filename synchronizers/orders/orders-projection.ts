@@ -1,24 +1,14 @@
-import { parseEventPart } from '../event-data';
-import {
-  orderCancelledData,
-  orderPlacedData,
-  orderShippedData,
-  paymentRecordedData,
-  paymentRefundedData,
-  shipmentDeliveredData,
-  requiredId,
-} from '../event-schemas';
+import { orderCancelledData, orderPlacedData } from '../../contracts/events/orders';
+import { paymentRecordedData, paymentRefundedData } from '../../contracts/events/payments';
+import { orderShippedData, shipmentDeliveredData } from '../../contracts/events/shipping';
+import { parseEventPart, requiredId } from '../event-data';
 import type { ProjectedEvent, Projection } from '../projection';
-import { orderDocument, type OrderDocument } from './order-document';
-
-export const ORDERS_EVENT_TYPES = [
-  'OrderPlaced',
-  'OrderCancelled',
-  'PaymentRecorded',
-  'PaymentRefunded',
-  'OrderShipped',
-  'ShipmentDelivered',
-] as const;
+import {
+  ORDERS_COLLECTION,
+  ORDERS_EVENT_TYPES,
+  type OrderDocument,
+} from '../../contracts/read-models/orders';
+import { orderDocument } from './order-document';
 
 const isOrdersEvent = (type: string): boolean => (ORDERS_EVENT_TYPES as readonly string[]).includes(type);
 
@@ -110,7 +100,7 @@ function applyOrderEvent(doc: OrderDocument | undefined, event: ProjectedEvent):
 
 /** The `orders` read model: one document per order, listed by status or customer, newest first. */
 export const ordersProjection: Projection<OrderDocument> = {
-  name: 'orders',
+  name: ORDERS_COLLECTION,
   eventTypes: ORDERS_EVENT_TYPES,
   keysOf(event) {
     return isOrdersEvent(event.type) ? [requiredId(event.data, 'orderId', event)] : [];

@@ -12,7 +12,7 @@ import {
   shopDataProcessed,
   shopDataReceived,
 } from '../testing/shop-events';
-import type { OrderDocument } from './order-document';
+import type { OrderDocument } from '../../contracts/read-models/orders';
 import { ordersProjection } from './orders-projection';
 
 const given = givenModel(ordersProjection);

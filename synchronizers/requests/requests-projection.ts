@@ -1,24 +1,21 @@
-import { SHOP_DATA_RECEIVED } from '../../processing/requests/events';
-import { parseEventPart } from '../event-data';
 import {
-  requiredId,
-  shopDataParkedData,
+  SHOP_DATA_RECEIVED,
   shopDataProcessedData,
   shopDataReceivedMetadata,
   shopDataRejectedData,
   shopDataWaitingData,
-} from '../event-schemas';
+} from '../../contracts/events/requests';
+import { parseEventPart, requiredId } from '../event-data';
+import { shopDataParkedData } from '../shop-data-parked';
 import type { ProjectedEvent, Projection } from '../projection';
 import { SHOP_DATA_PARKED } from '../shop-data-parked';
-import { isSettled, requestDocument, type RequestDocument } from './request-document';
-
-export const REQUESTS_EVENT_TYPES = [
-  SHOP_DATA_RECEIVED,
-  'ShopDataProcessed',
-  'ShopDataRejected',
-  'ShopDataWaiting',
-  SHOP_DATA_PARKED,
-] as const;
+import {
+  isSettled,
+  REQUESTS_COLLECTION,
+  REQUESTS_EVENT_TYPES,
+  type RequestDocument,
+} from '../../contracts/read-models/requests';
+import { requestDocument } from './request-document';
 
 function received(doc: RequestDocument | undefined, event: ProjectedEvent): RequestDocument {
   const meta = parseEventPart(shopDataReceivedMetadata, event.metadata, event);
@@ -131,7 +128,7 @@ function requestIdOf(event: ProjectedEvent): string[] {
 
 /** The `requests` read model: what became of each message the gateway accepted; looked up by id only. */
 export const requestsProjection: Projection<RequestDocument> = {
-  name: 'requests',
+  name: REQUESTS_COLLECTION,
   eventTypes: REQUESTS_EVENT_TYPES,
   keysOf: requestIdOf,
   apply: applyRequestEvent,

@@ -11,7 +11,7 @@ import {
   shopDataRejected,
   shopDataWaiting,
 } from '../testing/shop-events';
-import type { RequestDocument } from './request-document';
+import type { RequestDocument } from '../../contracts/read-models/requests';
 import { requestsProjection } from './requests-projection';
 
 const given = givenModel(requestsProjection);

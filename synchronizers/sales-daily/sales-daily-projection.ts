@@ -1,19 +1,13 @@
 import { parseEventPart, utcDayOf } from '../event-data';
-import {
-  orderCancelledData,
-  orderPlacedData,
-  paymentRecordedData,
-  paymentRefundedData,
-} from '../event-schemas';
+import { orderCancelledData, orderPlacedData } from '../../contracts/events/orders';
+import { paymentRecordedData, paymentRefundedData } from '../../contracts/events/payments';
 import type { ProjectedEvent, Projection } from '../projection';
-import { addMinor, addUnits, emptySalesDay, salesDayId, type SalesDayDocument } from './sales-day-document';
-
-export const SALES_DAILY_EVENT_TYPES = [
-  'OrderPlaced',
-  'OrderCancelled',
-  'PaymentRecorded',
-  'PaymentRefunded',
-] as const;
+import {
+  SALES_DAILY_COLLECTION,
+  SALES_DAILY_EVENT_TYPES,
+  type SalesDayDocument,
+} from '../../contracts/read-models/sales-daily';
+import { addMinor, addUnits, emptySalesDay, salesDayId } from './sales-day-document';
 
 /** The day and currency an event counts for, and what it adds to that day's document. */
 type SalesEffect = {
@@ -73,7 +67,7 @@ function salesEffectOf(event: ProjectedEvent): SalesEffect | undefined {
  * a batch — a single batch-wide checkpoint could not tell which of those writes landed.
  */
 export const salesDailyProjection: Projection<SalesDayDocument> = {
-  name: 'sales_daily',
+  name: SALES_DAILY_COLLECTION,
   eventTypes: SALES_DAILY_EVENT_TYPES,
   keysOf(event) {
     const effect = salesEffectOf(event);

@@ -11,7 +11,7 @@ import {
   shipmentDelivered,
   shopDataReceived,
 } from '../testing/shop-events';
-import type { SalesDayDocument } from './sales-day-document';
+import type { SalesDayDocument } from '../../contracts/read-models/sales-daily';
 import { salesDailyProjection } from './sales-daily-projection';
 
 const given = givenModel(salesDailyProjection);

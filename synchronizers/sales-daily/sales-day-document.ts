@@ -1,20 +1,4 @@
-import type { ReadModelDocument } from '../projection';
-
-/**
- * The `sales_daily` read model: one document per UTC day and currency, `_id` `2026-11-23:EUR`. Revenue is in
- * integer minor units of `currency`; units are the quantities ordered, per SKU.
- */
-export interface SalesDayDocument extends ReadModelDocument {
-  readonly day: string;
-  readonly currency: string;
-  readonly ordersPlaced: number;
-  readonly ordersCancelled: number;
-  /** Integer minor units as decimal digits: a day's sum may pass 2^53, where a double is no longer exact. */
-  readonly revenuePlaced: string;
-  readonly revenuePaid: string;
-  readonly revenueRefunded: string;
-  readonly unitsBySku: Readonly<Record<string, number>>;
-}
+import type { SalesDayDocument } from '../../contracts/read-models/sales-daily';
 
 export const salesDayId = (day: string, currency: string): string => `${day}:${currency}`;
 

@@ -1,13 +1,13 @@
-import type { OrderCancelled, OrderPlaced } from '../../processing/orders/events';
-import type { PaymentRecorded, PaymentRefunded } from '../../processing/payments/events';
+import type { OrderCancelled, OrderPlaced } from '../../contracts/events/orders';
+import type { PaymentRecorded, PaymentRefunded } from '../../contracts/events/payments';
 import {
   SHOP_DATA_RECEIVED,
   type ShopDataProcessed,
   type ShopDataReceivedMetadata,
   type ShopDataRejected,
   type ShopDataWaiting,
-} from '../../processing/requests/events';
-import type { OrderShipped, ShipmentDelivered } from '../../processing/shipping/events';
+} from '../../contracts/events/requests';
+import type { OrderShipped, ShipmentDelivered } from '../../contracts/events/shipping';
 import type { ProjectedEvent } from '../projection';
 import { SHOP_DATA_PARKED, type ShopDataParked } from '../shop-data-parked';
 

@@ -1,6 +1,6 @@
 import { v4 as uuidv4 } from 'uuid';
 import { appendEvents } from '../../lib/eventstore';
-import { SHOP_DATA_RECEIVED } from '../../processing/requests/events';
+import { SHOP_DATA_RECEIVED } from '../../contracts/events/requests';
 import { eventually, http } from '../support/http-client';
 import { INPUT_STREAM, startPipeline, type Pipeline } from '../support/pipeline';
 

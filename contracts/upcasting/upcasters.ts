@@ -1,19 +1,10 @@
-import { CURRENT_SCHEMA_VERSION, type DomainEvent } from '../events';
+import {
+  CURRENT_SCHEMA_VERSION,
+  isDomainEventType,
+  type DomainEvent,
+  type DomainEventType,
+} from '../events/domain';
 import { orderPlacedV0ToV1, type Upcasted } from './order-placed-v0';
-
-export type DomainEventType = DomainEvent['type'];
-
-export const DOMAIN_EVENT_TYPES: readonly DomainEventType[] = [
-  'OrderPlaced',
-  'OrderCancelled',
-  'PaymentApplied',
-  'RefundApplied',
-  'ShipmentRegistered',
-  'PaymentRecorded',
-  'PaymentRefunded',
-  'OrderShipped',
-  'ShipmentDelivered',
-];
 
 /** Turns the data of `type` at `fromVersion` into its shape at `fromVersion + 1`. */
 type UpcastStep = (data: unknown) => Upcasted;
@@ -73,8 +64,4 @@ export function upcast(type: string, data: unknown, schemaVersion: number): Doma
   const result = tryUpcast(type, data, schemaVersion);
   if (!result.ok) throw new UpcastError(type, schemaVersion, result.reason);
   return result.event;
-}
-
-export function isDomainEventType(type: string): type is DomainEventType {
-  return (DOMAIN_EVENT_TYPES as readonly string[]).includes(type);
 }

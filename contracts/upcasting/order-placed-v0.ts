@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseAmount } from '../money/money';
-import type { OrderPlaced } from '../orders/events';
+import type { OrderPlaced } from '../events/orders';
 
 /**
  * `OrderPlaced` as the first release wrote it (schema version 0): the customer flattened into `customerId` /
@@ -16,8 +16,6 @@ const orderPlacedV0 = z.object({
   total: z.string().optional(),
   placedAt: z.string(),
 });
-
-export type OrderPlacedV0 = z.infer<typeof orderPlacedV0>;
 
 export type Upcasted =
   { readonly ok: true; readonly data: unknown } | { readonly ok: false; readonly reason: string };

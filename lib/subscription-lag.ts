@@ -1,5 +1,5 @@
 import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
-import { toStoredEvent } from '../../lib/eventstore';
+import { toStoredEvent } from './eventstore';
 
 export interface Lag {
   /** Events in `$all` after the read model's position that it would handle; capped at the scan limit. */

@@ -1,5 +1,10 @@
-import { CURRENT_SCHEMA_VERSION } from '../events';
-import { EARLIER, orderCancelled, orderPlaced, paymentRecorded } from '../testing/shop-fixtures';
+import { CURRENT_SCHEMA_VERSION } from '../events/domain';
+import {
+  EARLIER,
+  orderCancelled,
+  orderPlaced,
+  paymentRecorded,
+} from '../../processing/testing/shop-fixtures';
 import { UpcastError, tryUpcast, upcast } from './upcasters';
 
 const orderPlacedV0 = {

@@ -1,0 +1,44 @@
+import type { z } from 'zod';
+import {
+  orderCancelledData,
+  orderPlacedData,
+  paymentAppliedData,
+  refundAppliedData,
+  shipmentRegisteredData,
+  type OrderEvent,
+} from './orders';
+import { paymentRecordedData, paymentRefundedData, type PaymentEvent } from './payments';
+import { orderShippedData, shipmentDeliveredData, type ShippingEvent } from './shipping';
+
+/** Every domain event processing appends: the published language the synchronizers read. */
+export type DomainEvent = OrderEvent | PaymentEvent | ShippingEvent;
+export type DomainEventType = DomainEvent['type'];
+
+/** The schema of each domain event's data, at CURRENT_SCHEMA_VERSION. */
+export const DOMAIN_EVENT_SCHEMAS: { readonly [T in DomainEventType]: z.ZodType } = {
+  OrderPlaced: orderPlacedData,
+  OrderCancelled: orderCancelledData,
+  PaymentApplied: paymentAppliedData,
+  RefundApplied: refundAppliedData,
+  ShipmentRegistered: shipmentRegisteredData,
+  PaymentRecorded: paymentRecordedData,
+  PaymentRefunded: paymentRefundedData,
+  OrderShipped: orderShippedData,
+  ShipmentDelivered: shipmentDeliveredData,
+};
+
+export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENT_SCHEMAS) as readonly DomainEventType[];
+
+export function isDomainEventType(type: string): type is DomainEventType {
+  return Object.hasOwn(DOMAIN_EVENT_SCHEMAS, type);
+}
+
+/** Schema version written into every domain event's metadata; bump it with an upcaster when a shape changes. */
+export const CURRENT_SCHEMA_VERSION = 1;
+
+/** Metadata on every event processing appends. */
+export interface DomainEventMetadata {
+  readonly $correlationId: string;
+  readonly $causationId: string;
+  readonly schemaVersion: number;
+}
