@@ -23,6 +23,9 @@ describe('admin arguments', () => {
     [['projections', 'status'], { kind: 'projections-status' }],
     [['projections', 'rebuild', 'orders'], { kind: 'projections-rebuild', readModel: 'orders' }],
     [['projections', 'verify', 'sales_daily'], { kind: 'projections-verify', readModel: 'sales_daily' }],
+    [['projections', 'rebuild', 'all'], { kind: 'projections-rebuild', readModel: 'all' }],
+    [['projections', 'poison'], { kind: 'projections-poison' }],
+    [['projections', 'poison', 'orders'], { kind: 'projections-poison', readModel: 'orders' }],
     [['--help'], { kind: 'help' }],
     [['parked', '-h'], { kind: 'help' }],
   ])('%j is understood', (argv, command) => {
@@ -48,10 +51,10 @@ describe('admin arguments', () => {
     ],
     [['parked', 'replay', '--request'], '--request needs a value'],
     [['parked', 'replay', '--wait', '0'], '--wait must be a positive whole number, got "0"'],
-    [['projections', 'verify'], 'projections verify needs a read model: orders, requests, sales_daily'],
+    [['projections', 'verify'], 'projections verify needs a read model: orders, requests, sales_daily, all'],
     [
       ['projections', 'rebuild', 'customers'],
-      'unknown read model "customers": expected one of orders, requests, sales_daily',
+      'unknown read model "customers": expected one of orders, requests, sales_daily, all',
     ],
   ])('%j is refused: %s', (argv, error) => {
     expect(parse(...argv)).toEqual({ ok: false, error });

@@ -14,6 +14,7 @@ export type AdminCommand =
   | { readonly kind: 'projections-status' }
   | { readonly kind: 'projections-rebuild'; readonly readModel: string }
   | { readonly kind: 'projections-verify'; readonly readModel: string }
+  | { readonly kind: 'projections-poison'; readonly readModel?: string }
   | { readonly kind: 'customers-forget'; readonly customerId: string };
 
 export type ParseResult =
@@ -110,6 +111,9 @@ function noMoreArguments(rest: readonly string[], command: AdminCommand): ParseR
   return rest.length === 0 ? ok(command) : fail(`unexpected argument "${rest[0]}"`);
 }
 
+/** `projections rebuild|verify all`: every read model, fed by one subscription. */
+export const ALL_READ_MODELS = 'all';
+
 function parseReadModel(
   kind: 'projections-rebuild' | 'projections-verify',
   rest: readonly string[],
@@ -118,9 +122,11 @@ function parseReadModel(
   const [readModel, ...extra] = rest;
   const verb = kind === 'projections-rebuild' ? 'rebuild' : 'verify';
   if (readModel === undefined)
-    return fail(`projections ${verb} needs a read model: ${readModels.join(', ')}`);
-  if (!readModels.includes(readModel)) {
-    return fail(`unknown read model "${readModel}": expected one of ${readModels.join(', ')}`);
+    return fail(`projections ${verb} needs a read model: ${[...readModels, ALL_READ_MODELS].join(', ')}`);
+  if (readModel !== ALL_READ_MODELS && !readModels.includes(readModel)) {
+    return fail(
+      `unknown read model "${readModel}": expected one of ${[...readModels, ALL_READ_MODELS].join(', ')}`,
+    );
   }
   return noMoreArguments(extra, { kind, readModel });
 }
@@ -143,6 +149,13 @@ export function parseArgs(argv: readonly string[], readModels: readonly string[]
       if (action === 'status') return noMoreArguments(rest, { kind: 'projections-status' });
       if (action === 'rebuild' || action === 'verify') {
         return parseReadModel(`projections-${action}`, rest, readModels);
+      }
+      if (action === 'poison') {
+        const [readModel, ...extra] = rest;
+        if (readModel !== undefined && !readModels.includes(readModel)) {
+          return fail(`unknown read model "${readModel}": expected one of ${readModels.join(', ')}`);
+        }
+        return noMoreArguments(extra, { kind: 'projections-poison', ...(readModel ? { readModel } : {}) });
       }
       break;
     case 'customers':

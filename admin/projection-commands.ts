@@ -1,18 +1,18 @@
 import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
 import type { Db } from 'mongodb';
-import type { CatchUpFilter } from '../lib/catch-up';
 import type { Logger } from '../lib/logger';
 import { CHECKPOINTS_COLLECTION, type CheckpointDocument } from '../contracts/read-models/checkpoints';
-import { subscriptionFor, type SourceNames } from '../synchronizers/host/event-source';
 import { LAG_SCAN_LIMIT, measureLag, type Lag } from '../lib/subscription-lag';
 import {
-  rebuildReadModel,
-  verifyReadModel,
-  type Difference,
+  canHandle,
+  isSameReadModel,
+  mongoPoisonLog,
+  rebuildReadModels,
+  verifyReadModels,
+  type Projection,
+  type ReadModelDocument,
   type VerifyResult,
-} from '../synchronizers/host/rebuild';
-import { sameValue } from '../synchronizers/read-model-diff';
-import type { Projection, ReadModelDocument } from '../synchronizers/projection';
+} from '../synchronizers/operations';
 import { plural, seconds, table } from './format';
 import { done, failed, SERVER_DEADLINE_MS, type CommandOutcome } from './outcome';
 import type { Progress } from './progress';
@@ -20,7 +20,6 @@ import type { Progress } from './progress';
 export interface ProjectionContext {
   readonly client: EventStoreDBClient;
   readonly db: Db;
-  readonly names: SourceNames;
   readonly logger: Logger;
   /** Shows long work's progress: done / total, rate, ETA. */
   readonly progress?: (label: string, unit: string, total: number) => Progress;
@@ -40,20 +39,21 @@ async function endOfAll(client: EventStoreDBClient): Promise<number> {
   return 0;
 }
 
-/** The rebuild's options with a progress display over `$all` positions, and the display to finish. */
+/** The rebuild's options with a progress display over the events of `$all`, and the display to finish. */
 async function withProgress(
   context: ProjectionContext,
-  projection: Projection<ReadModelDocument>,
+  projections: readonly Projection<ReadModelDocument>[],
   verb: string,
 ) {
-  if (!context.progress) return { options: { ...context, projection }, finish: () => undefined };
+  const options = { client: context.client, db: context.db, logger: context.logger, projections };
+  if (!context.progress) return { options, finish: () => undefined };
   const progress = context.progress(
-    `${verb} ${projection.name}`,
+    `${verb} ${projections.map((p) => p.name).join(', ')}`,
     'log position',
     await endOfAll(context.client),
   );
   return {
-    options: { ...context, projection, onProgress: (position: number) => progress.update(position) },
+    options: { ...options, onProgress: ({ position }: { position: number }) => progress.update(position) },
     finish: () => progress.finish(),
   };
 }
@@ -65,17 +65,6 @@ export interface ProjectionStatus {
   readonly lag: Lag;
 }
 
-/** The events a read model's subscription receives, judged the way its server-side filter judges them. */
-export function matchesFilter(filter: CatchUpFilter): (type: string, streamId: string) => boolean {
-  const eventType = filter.eventTypeRegex === undefined ? undefined : new RegExp(filter.eventTypeRegex);
-  const streamName = filter.streamNameRegex === undefined ? undefined : new RegExp(filter.streamNameRegex);
-  const prefixes = filter.streamNamePrefixes;
-  return (type, streamId) =>
-    (eventType?.test(type) ?? true) &&
-    (streamName?.test(streamId) ?? true) &&
-    (prefixes?.some((prefix) => streamId.startsWith(prefix)) ?? true);
-}
-
 export async function projectionStatus(
   context: ProjectionContext,
   projection: Projection<ReadModelDocument>,
@@ -85,8 +74,7 @@ export async function projectionStatus(
       .collection<CheckpointDocument>(CHECKPOINTS_COLLECTION)
       .findOne({ _id: projection.name })) ?? undefined;
   const documents = await context.db.collection(projection.name).countDocuments();
-  const { filter } = subscriptionFor(projection, context.names);
-  const lag = await measureLag(context.client, checkpoint?.commit, matchesFilter(filter));
+  const lag = await measureLag(context.client, checkpoint?.commit, (type) => canHandle(projection, type));
   return { readModel: projection.name, checkpoint, documents, lag };
 }
 
@@ -115,54 +103,74 @@ export async function projectionsStatus(
 
 export async function projectionsRebuild(
   context: ProjectionContext,
-  projection: Projection<ReadModelDocument>,
+  projections: readonly Projection<ReadModelDocument>[],
 ): Promise<CommandOutcome> {
-  const { options, finish } = await withProgress(context, projection, 'rebuild');
-  const result = await rebuildReadModel(options);
+  const { options, finish } = await withProgress(context, projections, 'rebuild');
+  const results = await rebuildReadModels(options);
   finish();
   return done(
-    `Rebuilt ${projection.name}: ${plural(result.events, 'event')} applied, ${plural(result.documents, 'document')}, ` +
-      `up to position ${result.position}, in ${seconds(result.seconds)} s; the live collection now is the rebuilt one.`,
+    results
+      .map(
+        (result) =>
+          `Rebuilt ${result.readModel}: ${plural(result.events, 'event')} applied, ` +
+          `${plural(result.documents, 'document')}, up to position ${result.position}, in ` +
+          `${seconds(result.seconds)} s; the live collection now is the rebuilt one.`,
+      )
+      .join('\n'),
   );
-}
-
-/** Top-level fields whose values differ, for a summary a person can act on. */
-export function differingFields(difference: Difference): string[] {
-  const live = (difference.live ?? {}) as Record<string, unknown>;
-  const rebuilt = (difference.rebuilt ?? {}) as Record<string, unknown>;
-  const keys = new Set([...Object.keys(live), ...Object.keys(rebuilt)]);
-  return [...keys].filter((key) => !sameValue(live[key], rebuilt[key])).sort();
 }
 
 export const MAX_LISTED_DIFFERENCES = 20;
 
-export function formatVerify(readModel: string, result: VerifyResult): string {
-  const checked = `${plural(result.checked, 'document')} checked against a rebuild up to position ${result.position}`;
-  if (result.differences.length === 0) return `${readModel} matches its history: ${checked}.`;
-  const counts = new Map<string, number>();
-  for (const d of result.differences) counts.set(d.problem, (counts.get(d.problem) ?? 0) + 1);
-  const summary = [...counts].map(([problem, count]) => `${count} ${problem}`).join(', ');
-  const rows = result.differences
-    .slice(0, MAX_LISTED_DIFFERENCES)
-    .map((d) => [d.id, d.problem, d.problem === 'different' ? differingFields(d).join(', ') : '']);
+export function formatVerify(result: VerifyResult): string {
+  const { readModel, diff, position } = result;
+  const checked = `${plural(diff.compared, 'document')} checked against a rebuild up to position ${position}`;
+  const rows = [
+    ...diff.different.map((d) => [d.id, 'different', d.fields.join(', ')]),
+    ...diff.onlyRebuilt.map((id) => [id, 'missing in live', '']),
+    ...diff.onlyLive.map((id) => [id, 'only in live', '']),
+  ];
+  if (rows.length === 0) return `${readModel} matches its history: ${checked}.`;
+  const summary = [
+    [diff.different.length, 'different'],
+    [diff.onlyRebuilt.length, 'missing in live'],
+    [diff.onlyLive.length, 'only in live'],
+  ]
+    .filter(([count]) => count !== 0)
+    .map(([count, problem]) => `${count} ${problem}`)
+    .join(', ');
   const more =
-    result.differences.length > MAX_LISTED_DIFFERENCES
-      ? `\n(and ${result.differences.length - MAX_LISTED_DIFFERENCES} more)`
-      : '';
+    rows.length > MAX_LISTED_DIFFERENCES ? `\n(and ${rows.length - MAX_LISTED_DIFFERENCES} more)` : '';
   return (
-    `${readModel} differs from its history: ${plural(result.differences.length, 'difference')} (${summary}); ${checked}.\n` +
-    `${table(['id', 'problem', 'fields'], rows)}${more}\n` +
+    `${readModel} differs from its history: ${plural(rows.length, 'difference')} (${summary}); ${checked}.\n` +
+    `${table(['id', 'problem', 'fields'], rows.slice(0, MAX_LISTED_DIFFERENCES))}${more}\n` +
     `Run "npm run admin -- projections rebuild ${readModel}" to replace it with the rebuilt copy.`
   );
 }
 
 export async function projectionsVerify(
   context: ProjectionContext,
-  projection: Projection<ReadModelDocument>,
+  projections: readonly Projection<ReadModelDocument>[],
 ): Promise<CommandOutcome> {
-  const { options, finish } = await withProgress(context, projection, 'verify');
-  const result = await verifyReadModel(options);
+  const { options, finish } = await withProgress(context, projections, 'verify');
+  const results = await verifyReadModels(options);
   finish();
-  const text = formatVerify(projection.name, result);
-  return result.differences.length === 0 ? done(text) : failed(text);
+  const text = results.map(formatVerify).join('\n');
+  return results.every(({ diff }) => isSameReadModel(diff)) ? done(text) : failed(text);
+}
+
+/** The events the synchronizers skipped because a read model could not apply them. */
+export async function projectionsPoison(
+  context: ProjectionContext,
+  readModel: string | undefined,
+): Promise<CommandOutcome> {
+  const poisoned = await mongoPoisonLog(context.db).list(readModel);
+  if (poisoned.length === 0) return done('No skipped events: every read model applied everything it read.');
+  return done(
+    `${plural(poisoned.length, 'skipped event')} (fix the cause, then rebuild the read model):\n` +
+      table(
+        ['read model', 'position', 'event', 'type', 'stream', 'error'],
+        poisoned.map((p) => [p.readModel, String(p.position), p.eventId, p.eventType, p.streamId, p.error]),
+      ),
+  );
 }

@@ -3,15 +3,20 @@ import { isUnavailable } from '../lib/eventstore';
 import { createLogger } from '../lib/logger';
 import { isMongoUnavailable } from '../lib/mongo';
 import { forgettingKeyStore } from '../lib/personal-data/key-store';
-import { readModels } from '../synchronizers/registry';
-import { parseArgs, type AdminCommand } from './args';
+import { readModels } from '../synchronizers/operations';
+import { ALL_READ_MODELS, parseArgs, type AdminCommand } from './args';
 import { ADMIN_SETTINGS, lazyConnections, type AdminConfig, type Connections } from './connections';
 import type { CommandOutcome } from './outcome';
 import { customersForget } from './customer-commands';
 import { parkedList, parkedShow, parkedSkip } from './parked-commands';
 import { parkedReplay } from './parked-replay';
 import { startProgress } from './progress';
-import { projectionsRebuild, projectionsStatus, projectionsVerify } from './projection-commands';
+import {
+  projectionsPoison,
+  projectionsRebuild,
+  projectionsStatus,
+  projectionsVerify,
+} from './projection-commands';
 import { subscriptionInfo } from './subscription-commands';
 import { usageText } from './usage';
 
@@ -28,10 +33,12 @@ export interface Output {
 
 const READ_MODEL_NAMES = readModels.map((model) => model.name);
 
-function projectionNamed(name: string) {
+/** The read models a command names: one by name, or `all`. */
+function projectionsNamed(name: string) {
+  if (name === ALL_READ_MODELS) return readModels;
   const projection = readModels.find((model) => model.name === name);
   if (!projection) throw new Error(`unknown read model ${name}`);
-  return projection;
+  return [projection];
 }
 
 function execute(
@@ -76,9 +83,11 @@ function execute(
     case 'projections-status':
       return projectionsStatus(projections(), readModels);
     case 'projections-rebuild':
-      return projectionsRebuild(projections(), projectionNamed(command.readModel));
+      return projectionsRebuild(projections(), projectionsNamed(command.readModel));
     case 'projections-verify':
-      return projectionsVerify(projections(), projectionNamed(command.readModel));
+      return projectionsVerify(projections(), projectionsNamed(command.readModel));
+    case 'projections-poison':
+      return projectionsPoison(projections(), command.readModel);
     case 'customers-forget':
       return customersForget(
         forgettingKeyStore(connections.mongoDatabase(config.keysDatabase)),

@@ -20,9 +20,12 @@ Commands:
                                  reject a parked message on purpose: recorded on its request (status rejected,
                                  "skipped by NAME: TEXT"; NAME defaults to your user name), never handled again
   projections status             per read model: checkpoint, documents, lag in events and seconds
-  projections rebuild <model>    rebuild a read model from the history and switch it in (blue-green)
-  projections verify <model>     rebuild into a scratch collection and compare with the live one;
+  projections rebuild <model|all>
+                                 rebuild read models from the history (one subscription feeds them all) and
+                                 switch them in (blue-green)
+  projections verify <model|all> rebuild into scratch collections and compare with the live ones;
                                  exit code 1 when they differ
+  projections poison [model]     events a read model could not apply: skipped, recorded, listed here
   customers forget <customerId>  delete the customer's key: their personal data can no longer be read
                                  anywhere (events, read models, rebuilds) and answers show "erased"
   --help                         this text

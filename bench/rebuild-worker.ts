@@ -1,4 +1,4 @@
-// Rebuilds every read model into scratch collections from the whole history, as `projectIntoScratch` does,
+// Rebuilds every read model into scratch collections from the whole history, with `projectIntoScratch` (one subscription feeds them all),
 // printing a progress line each second and one result line at the end; run by bench/rebuild.ts as its own
 // process (env ESDB_CONNECTION_STRING, MONGO_URL).
 import { BACKWARDS, END } from '@eventstore/db-client';
@@ -6,9 +6,7 @@ import { loadConfig } from '../lib/config';
 import { connectEventStore } from '../lib/eventstore';
 import { createLogger } from '../lib/logger';
 import { connectMongo } from '../lib/mongo';
-import { mongoCheckpointStore } from '../synchronizers/host/checkpoint-store';
-import { startProjector } from '../synchronizers/host/projector';
-import { readModels } from '../synchronizers/registry';
+import { projectIntoScratch, readModels } from '../synchronizers/operations';
 
 const SCRATCH_SUFFIX = 'bench';
 const PROGRESS_MS = 1_000;
@@ -20,68 +18,53 @@ export interface RebuildProgress {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig([
-    'esdbConnectionString',
-    'mongoUrl',
-    'inputStream',
-    'processingGroup',
-    'logLevel',
-  ]);
+  const config = loadConfig(['esdbConnectionString', 'mongoUrl', 'logLevel']);
   const logger = createLogger('bench-rebuild', { level: config.logLevel });
   const client = connectEventStore(config.esdbConnectionString);
   const mongo = connectMongo(config.mongoUrl);
-  const checkpoints = mongoCheckpointStore(mongo.db);
-  const names = { inputStream: config.inputStream, processingGroup: config.processingGroup };
   try {
     let endPosition = 0;
     for await (const last of client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 })) {
       endPosition = Number(last.event?.position?.commit ?? 0);
     }
-    const reached = new Map<string, number>(readModels.map((p) => [p.name, 0]));
-    const counted = new Map<string, number>(readModels.map((p) => [p.name, 0]));
+    let reached = 0;
+    let events = 0;
     const started = performance.now();
     const report = () => {
-      const slowest = Math.min(...reached.values());
-      const progress: RebuildProgress = {
-        seconds: (performance.now() - started) / 1000,
-        done: endPosition > 0 ? Math.min(1, slowest / endPosition) : 0,
-      };
+      const seconds = (performance.now() - started) / 1000;
+      const done = endPosition > 0 ? Math.min(1, reached / endPosition) : 0;
+      const rate = seconds > 0 ? events / seconds : 0;
+      const eta = done > 0 ? (seconds * (1 - done)) / done : undefined;
+      const progress: RebuildProgress = { seconds, done };
+      // One line a person can read (events done, rate, ETA), then the figures the bench parses.
+      process.stderr.write(
+        `rebuild: ${events} events, ${Math.round(rate)}/s, ${Math.round(done * 100)}% of the log, ETA ${
+          eta === undefined ? '?' : `${Math.ceil(eta)} s`
+        }\n`,
+      );
       process.stdout.write(`${JSON.stringify({ progress })}\n`);
     };
     const ticker = setInterval(report, PROGRESS_MS);
-    // All read models at once, as a full rebuild after a release would run them.
-    const results = await Promise.all(
-      readModels.map(async (projection) => {
-        const collection = `${projection.name}__${SCRATCH_SUFFIX}`;
-        await mongo.db
-          .collection(collection)
-          .drop()
-          .catch(() => undefined);
-        await checkpoints.remove(collection);
-        const projector = startProjector({
-          client,
-          db: mongo.db,
-          projection,
-          names,
-          logger,
-          checkpoints,
-          collection,
-          onBatch: (stats) => {
-            reached.set(projection.name, stats.position.commit);
-            counted.set(projection.name, (counted.get(projection.name) ?? 0) + stats.events);
-          },
-        });
-        await projector.runner.caughtUp;
-        const seconds = (performance.now() - started) / 1000;
-        await projector.stop();
-        reached.set(projection.name, endPosition);
-        const documents = await mongo.db.collection(collection).countDocuments();
-        return [projection.name, { events: counted.get(projection.name) ?? 0, documents, seconds }] as const;
-      }),
+    // All read models at once, fed by one subscription, as a full rebuild after a release runs them.
+    const results = await projectIntoScratch(
+      {
+        client,
+        db: mongo.db,
+        projections: readModels,
+        logger,
+        onProgress: (progress) => {
+          reached = progress.position;
+          events = progress.events;
+        },
+      },
+      SCRATCH_SUFFIX,
     );
     clearInterval(ticker);
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`${JSON.stringify({ seconds, perModel: Object.fromEntries(results) })}\n`);
+    const perModel = Object.fromEntries(
+      results.map((r) => [r.readModel, { events: r.events, documents: r.documents, seconds: r.seconds }]),
+    );
+    process.stdout.write(`${JSON.stringify({ seconds, perModel })}\n`);
   } finally {
     await client.dispose();
     await mongo.client.close();

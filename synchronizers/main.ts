@@ -22,7 +22,6 @@ runService(SERVICE, async () => {
   const synchronizers = startSynchronizers({
     client: eventStore,
     db: mongo.db,
-    names: { inputStream: config.inputStream, processingGroup: config.processingGroup },
     logger,
     registry,
     readyLagEvents: config.readyLagEvents,
@@ -48,8 +47,5 @@ runService(SERVICE, async () => {
     await mongo.client.close();
   });
   if (tracing) shutdown.register('export the last traces', () => tracing.shutdown());
-  logger.info(
-    { port: http.port, readModels: synchronizers.projectors.map((p) => p.name) },
-    'synchronizers started',
-  );
+  logger.info({ port: http.port, readModels: synchronizers.models }, 'synchronizers started');
 });

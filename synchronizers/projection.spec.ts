@@ -108,8 +108,22 @@ describe('events written by older releases', () => {
 
   it('refuses an event written by a newer release rather than misreading it', () => {
     const events = history({ ...orderPlaced(), metadata: { schemaVersion: 99 } });
-    expect(() => projectBatch(ordersProjection, new Map(), events)).toThrow(/newer release/);
-    expect(() => documentKeys(ordersProjection, events)).toThrow(/newer release/);
+    const result = projectBatch(ordersProjection, new Map(), events);
+    expect(result.changed.size).toBe(0);
+    expect(String(result.poisoned[0]?.error)).toMatch(/newer release/);
+    expect(documentKeys(ordersProjection, events)).toEqual([]);
+  });
+
+  it('skips only the event that throws: the events around it are applied', () => {
+    const [placed, broken, paid] = history(
+      orderPlaced({ orderId: 'o-1' }),
+      { ...orderPlaced(), data: { orderId: 'o-2', total: '25.00' } },
+      paymentRecorded({ orderId: 'o-1' }),
+    );
+    const result = projectBatch(ordersProjection, new Map(), [placed!, broken!, paid!]);
+    expect([...result.changed.keys()]).toEqual(['o-1']);
+    expect(result.changed.get('o-1')?._position).toBe(paid!.position);
+    expect(result.poisoned.map((p) => p.event.eventId)).toEqual([broken!.eventId]);
   });
 });
 

@@ -3,7 +3,7 @@ import { currentShape } from './current-shape';
 
 export type { ReadModelDocument };
 
-/** One event as a synchronizer sees it: a recorded event from `$all`, or one the runner synthesizes. */
+/** One event as a synchronizer sees it: a recorded event from `$all`. */
 export interface ProjectedEvent {
   readonly type: string;
   readonly data: unknown;
@@ -29,13 +29,24 @@ export interface ProjectionIndex {
  */
 export interface Projection<Doc extends ReadModelDocument = ReadModelDocument> {
   readonly name: string;
-  /** Event types the model reads, for the subscription's server-side filter. */
+  /** The event types the model handles (`canHandle`); the host's one subscription filters on their union. */
   readonly eventTypes: readonly string[];
   /** Ids of the documents this event touches; `[]` means the model ignores it. */
   keysOf(event: ProjectedEvent): string[];
   /** The document after the event; `undefined` only when there is no document (and the event creates none). */
   apply(doc: Doc | undefined, event: ProjectedEvent): Doc | undefined;
   readonly indexes: readonly ProjectionIndex[];
+}
+
+/** Whether the projection handles this event at all: the types it declares, nothing else. */
+export function canHandle(projection: Projection<ReadModelDocument>, type: string): boolean {
+  return projection.eventTypes.includes(type);
+}
+
+/** An event the projection could not apply (a broken contract, or a bug the event exposes): skipped, not retried. */
+export interface PoisonedEvent {
+  readonly event: ProjectedEvent;
+  readonly error: unknown;
 }
 
 export interface BatchResult<Doc extends ReadModelDocument> {
@@ -47,16 +58,35 @@ export interface BatchResult<Doc extends ReadModelDocument> {
   readonly skipped: number;
   /** (event, document) pairs the projection declined, e.g. a payment for an order it has no document for. */
   readonly ignored: number;
+  /** Events that threw while upcast, keyed or applied; none of their changes are in `changed`. */
+  readonly poisoned: readonly PoisonedEvent[];
 }
 
-/** The distinct ids of the documents a batch touches, in first-seen order: what the runner loads before applying. */
+/** One event in the current schema version with the documents it touches, or why it cannot be projected. */
+type Keyed = { readonly event: ProjectedEvent; readonly keys: readonly string[] } | PoisonedEvent;
+
+function keyed(projection: Projection<ReadModelDocument>, events: readonly ProjectedEvent[]): Keyed[] {
+  return events.map((event) => {
+    try {
+      const current = currentShape(event);
+      return { event: current, keys: projection.keysOf(current) };
+    } catch (error) {
+      return { event, error };
+    }
+  });
+}
+
+/**
+ * The distinct ids of the documents a batch touches, in first-seen order: what the runner loads before applying.
+ * Events that cannot be keyed touch none (`projectBatch` reports them).
+ */
 export function documentKeys(
   projection: Projection<ReadModelDocument>,
   events: readonly ProjectedEvent[],
 ): string[] {
   const keys = new Set<string>();
-  for (const event of events.map(currentShape)) {
-    for (const key of projection.keysOf(event)) keys.add(key);
+  for (const entry of keyed(projection, events)) {
+    if ('keys' in entry) for (const key of entry.keys) keys.add(key);
   }
   return [...keys];
 }
@@ -85,7 +115,7 @@ export function projectEvent<Doc extends ReadModelDocument>(
  * Applies a batch of events (in `$all` order) to the documents they touch. `docsById` holds the stored documents
  * (absent = none stored); it is not modified. The guard is per document, so when a runner dies after writing only
  * some documents of a batch, replaying the batch from the checkpoint completes the rest and leaves the written
- * ones untouched.
+ * ones untouched. An event that throws is poisoned as a whole: none of its documents change, the rest go on.
  */
 export function projectBatch<Doc extends ReadModelDocument>(
   projection: Projection<Doc>,
@@ -94,12 +124,29 @@ export function projectBatch<Doc extends ReadModelDocument>(
 ): BatchResult<Doc> {
   const changed = new Map<string, Doc>();
   const counts = { applied: 0, 'already-applied': 0, ignored: 0 };
-  for (const event of events.map(currentShape)) {
-    for (const key of projection.keysOf(event)) {
-      const outcome = projectEvent(projection, changed.get(key) ?? docsById.get(key), event);
-      counts[outcome.kind] += 1;
-      if (outcome.kind === 'applied') changed.set(key, outcome.doc);
+  const poisoned: PoisonedEvent[] = [];
+  for (const entry of keyed(projection as Projection<ReadModelDocument>, events)) {
+    if (!('keys' in entry)) {
+      poisoned.push(entry);
+      continue;
+    }
+    try {
+      const outcomes = entry.keys.map(
+        (key) => [key, projectEvent(projection, changed.get(key) ?? docsById.get(key), entry.event)] as const,
+      );
+      for (const [key, outcome] of outcomes) {
+        counts[outcome.kind] += 1;
+        if (outcome.kind === 'applied') changed.set(key, outcome.doc);
+      }
+    } catch (error) {
+      poisoned.push({ event: entry.event, error });
     }
   }
-  return { changed, applied: counts.applied, skipped: counts['already-applied'], ignored: counts.ignored };
+  return {
+    changed,
+    applied: counts.applied,
+    skipped: counts['already-applied'],
+    ignored: counts.ignored,
+    poisoned,
+  };
 }

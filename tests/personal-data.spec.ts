@@ -1,7 +1,8 @@
 import { runAdmin } from '../admin/run';
 import { readModels } from '../synchronizers/registry';
-import { rebuildReadModel } from '../synchronizers/host/rebuild';
-import { eventually, http, postJson } from './support/http-client';
+import { rebuildReadModels } from '../synchronizers/host/rebuild';
+import { http, postJson } from './support/http-client';
+import { eventually } from '../lib/eventually';
 import { GROUP, INPUT_MAX_AGE_SECONDS, INPUT_STREAM, startPipeline, type Pipeline } from './support/pipeline';
 
 const API = '/shop/api/v1';
@@ -108,19 +109,13 @@ describe('personal data is sealed in the history and a customer can be forgotten
   });
 
   it('still shows "erased" after a blue-green rebuild and after a rebuild into a dropped database', async () => {
-    const names = { inputStream: INPUT_STREAM, processingGroup: GROUP };
     const rebuild = () =>
-      Promise.all(
-        readModels.map((projection) =>
-          rebuildReadModel({
-            client: pipeline.client,
-            db: pipeline.db,
-            projection,
-            names,
-            logger: pipeline.logger,
-          }),
-        ),
-      );
+      rebuildReadModels({
+        client: pipeline.client,
+        db: pipeline.db,
+        projections: readModels,
+        logger: pipeline.logger,
+      });
     const salesBefore = await salesTotals(pipeline);
     await rebuild();
     expect((await order(pipeline, 'o-ada')).customer.name).toBe('erased');

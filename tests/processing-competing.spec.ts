@@ -4,7 +4,8 @@ import { startEventStore } from '../devstack/eventstore';
 import { startMongo } from '../devstack/mongo';
 import { createLogger } from '../lib/logger';
 import { countEventsByType } from './support/event-counts';
-import { eventually, http } from './support/http-client';
+import { http } from './support/http-client';
+import { eventually } from '../lib/eventually';
 import { startServiceProcess, type ServiceProcess } from './support/service-process';
 
 const INPUT = 'shop-input';

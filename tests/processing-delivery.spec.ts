@@ -2,7 +2,8 @@ import { createLogger } from '../lib/logger';
 import { createMetricsRegistry } from '../lib/metrics';
 import { startProcessor } from '../processing/host/processor';
 import { countEventsByType } from './support/event-counts';
-import { eventually, http, postJson } from './support/http-client';
+import { http, postJson } from './support/http-client';
+import { eventually } from '../lib/eventually';
 import { GROUP, INPUT_STREAM, startPipeline, type Pipeline } from './support/pipeline';
 
 const API = '/shop/api/v1';

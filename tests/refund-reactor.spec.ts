@@ -1,5 +1,6 @@
 import { countEventsByType } from './support/event-counts';
-import { eventually, http, postJson } from './support/http-client';
+import { http, postJson } from './support/http-client';
+import { eventually } from '../lib/eventually';
 import { startPipeline, type Pipeline } from './support/pipeline';
 
 const API = '/shop/api/v1';

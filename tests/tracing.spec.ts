@@ -1,6 +1,7 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { startTracing, type Tracing } from '../lib/tracing';
-import { eventually, http, postJson } from './support/http-client';
+import { http, postJson } from './support/http-client';
+import { eventually } from '../lib/eventually';
 import { INPUT_STREAM, startPipeline, type Pipeline } from './support/pipeline';
 
 // One order, one trace: the gateway's request, the input event, the processor's decision and appends, and each

@@ -11,6 +11,7 @@ import { eventStoreOutcomeRecorder } from './outcome-recorder';
 import { personalDataSealer } from './personal-data';
 import { registerParkedMetrics } from './parked-metrics';
 import { startRefundReactor } from './refund-reactor';
+import { watchServerParks } from './server-parks';
 import { serverMaxRetryCount, type RetryPolicy } from './retry-policy';
 
 export interface ProcessorOptions {
@@ -55,10 +56,12 @@ export function startProcessor(options: ProcessorOptions): Processor {
   };
   const messageTimeoutMs = options.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS;
   processorsStarted += 1;
+  const outcomes = eventStoreOutcomeRecorder(client);
+  const names = { inputStream: options.inputStream, processingGroup: options.group };
   const handle = createInputHandler({
     processorId: options.processorId ?? `${hostname()}:${process.pid}#${processorsStarted}`,
     store,
-    outcomes: eventStoreOutcomeRecorder(client),
+    outcomes,
     logger,
     registry,
     policy,
@@ -84,12 +87,14 @@ export function startProcessor(options: ProcessorOptions): Processor {
     messageTimeoutMs,
   });
   gauge(registry, 'processing_in_flight', 'Input messages being handled now', [], () => consumer.inFlight());
-  registerParkedMetrics(
-    registry,
+  registerParkedMetrics(registry, client, names, logger);
+  const serverParks = watchServerParks({
     client,
-    { inputStream: options.inputStream, processingGroup: options.group },
+    outcomes,
+    names,
     logger,
-  );
+    retryCount: serverMaxRetryCount(policy),
+  });
   gauge(registry, 'processing_waiting', 'Input messages waiting for a delayed retry', [], () =>
     consumer.deferred(),
   );
@@ -97,7 +102,7 @@ export function startProcessor(options: ProcessorOptions): Processor {
     consumer,
     refunds,
     async stop() {
-      await Promise.all([consumer.stop(), refunds.stop()]);
+      await Promise.all([consumer.stop(), refunds.stop(), serverParks.stop()]);
     },
   };
 }

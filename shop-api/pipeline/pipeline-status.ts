@@ -2,7 +2,6 @@ import {
   PersistentSubscriptionDoesNotExistError,
   type PersistentSubscriptionToStreamInfo,
 } from '@eventstore/db-client';
-import { parkedStreamName } from '../../lib/parked-messages';
 import { measureLag } from '../../lib/subscription-lag';
 import { READ_MODELS } from '../../contracts/read-models/catalog';
 import { lastRevision, readModelCheckpoint, type PipelinePorts } from './stream-reads';
@@ -95,17 +94,11 @@ async function groupInfo(ports: PipelinePorts): Promise<PersistentSubscriptionTo
 }
 
 async function readModelStatus(ports: PipelinePorts, now: Date) {
-  const parked = parkedStreamName({ inputStream: ports.inputStream, processingGroup: ports.processingGroup });
   return Promise.all(
     READ_MODELS.map(async (model) => {
       const types = new Set<string>(model.eventTypes);
       const checkpoint = await readModelCheckpoint(ports.db, model.name);
-      const lag = await measureLag(
-        ports.client,
-        checkpoint?.commit,
-        (type, streamId) => types.has(type) || (model.name === 'requests' && streamId === parked),
-        now,
-      );
+      const lag = await measureLag(ports.client, checkpoint?.commit, (type) => types.has(type), now);
       return {
         name: model.name,
         checkpoint: checkpoint?.commit ?? null,

@@ -1,23 +1,24 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
-import { isDeepStrictEqual } from 'node:util';
 import type { Db } from 'mongodb';
 import type { Logger } from '../../lib/logger';
 import type { Projection, ReadModelDocument } from '../projection';
+import { diffReadModels, type ReadModelDiff } from '../read-model-diff';
 import { mongoCheckpointStore } from './checkpoint-store';
-import type { SourceNames } from './event-source';
-import { startProjector } from './projector';
+import { mongoPoisonLog } from './poison-log';
+import { startProjectionHost } from './projection-host';
 
 export interface RebuildOptions {
   readonly client: EventStoreDBClient;
   readonly db: Db;
-  readonly projection: Projection<ReadModelDocument>;
-  readonly names: SourceNames;
+  readonly projections: readonly Projection<ReadModelDocument>[];
   readonly logger: Logger;
-  /** Called after each batch with the `$all` commit position reached (for a progress display). */
-  readonly onProgress?: (position: number) => void;
+  /** Called after each batch with the events projected so far and the `$all` commit position reached. */
+  readonly onProgress?: (progress: { events: number; position: number }) => void;
+  readonly maxBatch?: number;
 }
 
 export interface ScratchResult {
+  readonly readModel: string;
   readonly collection: string;
   readonly events: number;
   readonly documents: number;
@@ -26,98 +27,109 @@ export interface ScratchResult {
   readonly seconds: number;
 }
 
+/** Big batches: a rebuild reads the whole history, and each batch costs one bulk write per model. */
+export const REBUILD_MAX_BATCH = 2000;
+
 /**
- * Projects the whole history into a fresh collection (`<name>__<suffix>`) until the subscription is live,
- * then stops. The live read model is not touched.
+ * Projects the whole history into fresh collections (`<name>__<suffix>`), every model fed by one `$all`
+ * subscription, until it is live; then stops. The live read models are not touched.
  */
-export async function projectIntoScratch(options: RebuildOptions, suffix: string): Promise<ScratchResult> {
-  const { db, projection } = options;
-  const collection = `${projection.name}__${suffix}`;
+export async function projectIntoScratch(options: RebuildOptions, suffix: string): Promise<ScratchResult[]> {
+  const { db, projections } = options;
   const checkpoints = mongoCheckpointStore(db);
-  await db
-    .collection(collection)
-    .drop()
-    .catch(() => undefined);
-  await checkpoints.remove(collection);
+  const collectionOf = (projection: Projection<ReadModelDocument>) => `${projection.name}__${suffix}`;
+  for (const projection of projections) {
+    await db
+      .collection(collectionOf(projection))
+      .drop()
+      .catch(() => undefined);
+    await checkpoints.remove(collectionOf(projection));
+  }
   const started = Date.now();
-  let events = 0;
-  const projector = startProjector({
-    ...options,
+  const events = new Map<string, number>();
+  let total = 0;
+  const host = startProjectionHost({
+    client: options.client,
+    db,
+    name: `rebuild:${suffix}`,
+    models: projections.map((projection) => ({
+      projection,
+      collection: collectionOf(projection),
+      checkpointId: collectionOf(projection),
+      fresh: true,
+    })),
     checkpoints,
-    collection,
-    onBatch: (stats) => {
-      events += stats.events;
-      options.onProgress?.(stats.position.commit);
+    poison: mongoPoisonLog(db),
+    logger: options.logger,
+    maxBatch: options.maxBatch ?? REBUILD_MAX_BATCH,
+    onBatch: (collection, stats) => events.set(collection, (events.get(collection) ?? 0) + stats.events),
+    onHandled: (stats) => {
+      total += stats.events;
+      options.onProgress?.({ events: total, position: stats.position.commit });
     },
   });
-  await projector.runner.caughtUp;
-  await projector.stop();
-  const position = projector.runner.lastPosition()?.commit ?? -1;
-  await checkpoints.remove(collection);
-  const documents = await db.collection(collection).countDocuments();
-  return { collection, events, documents, position, seconds: (Date.now() - started) / 1000 };
+  await host.caughtUp;
+  await host.stop();
+  const seconds = (Date.now() - started) / 1000;
+  return Promise.all(
+    projections.map(async (projection) => {
+      const collection = collectionOf(projection);
+      await checkpoints.remove(collection);
+      return {
+        readModel: projection.name,
+        collection,
+        events: events.get(collection) ?? 0,
+        documents: await db.collection(collection).countDocuments(),
+        position: host.position(collection)?.commit ?? -1,
+        seconds,
+      };
+    }),
+  );
 }
 
 /**
- * Blue-green rebuild: project the history into a new collection, then switch it in for the live one in one
- * rename and move the checkpoint with it. A synchronizer still running on the old copy carries on in the new
+ * Blue-green rebuild: project the history into new collections, then switch each in for the live one in one
+ * rename and move its checkpoint with it. A synchronizer still running on the old copy carries on in the new
  * one: its writes of events already applied are skipped by the position guard.
  */
-export async function rebuildReadModel(options: RebuildOptions): Promise<ScratchResult> {
-  const scratch = await projectIntoScratch(options, 'rebuild');
-  const live = options.projection.name;
-  await options.db.renameCollection(scratch.collection, live, { dropTarget: true });
-  if (scratch.position >= 0) {
-    await mongoCheckpointStore(options.db).save(live, {
-      commit: scratch.position,
-      prepare: scratch.position,
-    });
+export async function rebuildReadModels(options: RebuildOptions): Promise<ScratchResult[]> {
+  const scratches = await projectIntoScratch(options, 'rebuild');
+  const checkpoints = mongoCheckpointStore(options.db);
+  for (const scratch of scratches) {
+    await options.db.renameCollection(scratch.collection, scratch.readModel, { dropTarget: true });
+    if (scratch.position >= 0) {
+      await checkpoints.save(scratch.readModel, { commit: scratch.position, prepare: scratch.position });
+    }
+    options.logger.info(
+      { ...scratch, collection: scratch.readModel },
+      'read model rebuilt and switched over',
+    );
   }
-  options.logger.info({ readModel: live, ...scratch }, 'read model rebuilt and switched over');
-  return { ...scratch, collection: live };
-}
-
-export interface Difference {
-  readonly id: string;
-  readonly problem: 'missing in live' | 'only in live' | 'different';
-  readonly live?: unknown;
-  readonly rebuilt?: unknown;
+  return scratches.map((scratch) => ({ ...scratch, collection: scratch.readModel }));
 }
 
 export interface VerifyResult {
-  readonly checked: number;
-  readonly differences: readonly Difference[];
+  readonly readModel: string;
+  readonly diff: ReadModelDiff;
   readonly position: number;
 }
 
 /**
- * Rebuilds into a scratch collection and compares it with the live one. Live documents that moved past the
+ * Rebuilds into scratch collections and compares each with the live one. Live documents that moved past the
  * scratch copy's position while it was being built are newer, not wrong, and are left out of the comparison.
  */
-export async function verifyReadModel(options: RebuildOptions): Promise<VerifyResult> {
-  const scratch = await projectIntoScratch(options, 'verify');
-  const live = options.db.collection<ReadModelDocument>(options.projection.name);
-  const rebuilt = options.db.collection<ReadModelDocument>(scratch.collection);
-  const differences: Difference[] = [];
-  const seen = new Set<string>();
-  let checked = 0;
-  try {
-    for await (const doc of rebuilt.find({})) {
-      seen.add(doc._id);
-      const current = await live.findOne({ _id: doc._id });
-      if (current && current._position > scratch.position) continue;
-      checked++;
-      if (!current) differences.push({ id: doc._id, problem: 'missing in live', rebuilt: doc });
-      else if (!isDeepStrictEqual(current, doc))
-        differences.push({ id: doc._id, problem: 'different', live: current, rebuilt: doc });
+export async function verifyReadModels(options: RebuildOptions): Promise<VerifyResult[]> {
+  const scratches = await projectIntoScratch(options, 'verify');
+  const results: VerifyResult[] = [];
+  for (const scratch of scratches) {
+    const rebuilt = options.db.collection<ReadModelDocument>(scratch.collection);
+    try {
+      const live = await options.db.collection<ReadModelDocument>(scratch.readModel).find({}).toArray();
+      const diff = diffReadModels(live, await rebuilt.find({}).toArray(), scratch.position);
+      results.push({ readModel: scratch.readModel, diff, position: scratch.position });
+    } finally {
+      await rebuilt.drop().catch(() => undefined);
     }
-    for await (const doc of live.find({ _position: { $lte: scratch.position } })) {
-      if (seen.has(doc._id)) continue;
-      checked++;
-      differences.push({ id: doc._id, problem: 'only in live', live: doc });
-    }
-  } finally {
-    await rebuilt.drop().catch(() => undefined);
   }
-  return { checked, differences, position: scratch.position };
+  return results;
 }

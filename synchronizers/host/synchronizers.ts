@@ -1,106 +1,137 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Db } from 'mongodb';
 import type { Registry } from 'prom-client';
+import { Gauge } from 'prom-client';
 import type { Check } from '../../lib/http';
 import type { Logger } from '../../lib/logger';
-import { Gauge } from 'prom-client';
 import { counter } from '../../lib/metrics';
-import type { Projection, ReadModelDocument } from '../projection';
-import { readModels } from '../registry';
-import { mongoCheckpointStore } from './checkpoint-store';
-import { parkedStreamName } from '../../lib/parked-messages';
-import type { SourceNames } from './event-source';
 import { measureLag, type Lag } from '../../lib/subscription-lag';
-import { startProjector, type Projector } from './projector';
+import { canHandle, type Projection, type ReadModelDocument } from '../projection';
+import { readModels } from '../registry';
+import { mongoCheckpointStore, type CheckpointStore } from './checkpoint-store';
+import { mongoPoisonLog } from './poison-log';
+import { startProjectionHost, type ProjectionHost } from './projection-host';
 
 export interface SynchronizersOptions {
   readonly client: EventStoreDBClient;
   readonly db: Db;
-  readonly names: SourceNames;
   readonly logger: Logger;
   readonly registry: Registry;
   readonly readyLagEvents: number;
   readonly models?: readonly Projection<ReadModelDocument>[];
-  /** How often each projector checks that its data still exists (and rebuilds when it is gone). */
+  /** How often to check that each model's data still exists (and rebuild the ones that are gone). */
   readonly lossCheckMs?: number;
+  readonly maxBatch?: number;
 }
 
 export const DEFAULT_LOSS_CHECK_MS = 5000;
 
 export interface Synchronizers {
-  readonly projectors: readonly Projector[];
+  readonly models: readonly string[];
+  readonly host: ProjectionHost;
   lag(name: string): Promise<Lag>;
   readiness(): Promise<Check>;
   stop(): Promise<void>;
 }
 
-function relevanceOf(projection: Projection<ReadModelDocument>, names: SourceNames) {
-  const types = new Set(projection.eventTypes);
-  const parked = parkedStreamName(names);
-  return (type: string, streamId: string) =>
-    types.has(type) || (projection.name === 'requests' && streamId === parked);
-}
-
-/** One projector per read model, their metrics, and the readiness rule "every model live and within the lag bound". */
+/** The live read models on one projection host, their metrics, and the readiness rule "live and within the lag bound". */
 export function startSynchronizers(options: SynchronizersOptions): Synchronizers {
-  const { client, db, names, registry } = options;
-  const models = options.models ?? readModels;
+  const { client, db, registry } = options;
+  const projections = options.models ?? readModels;
   const checkpoints = mongoCheckpointStore(db);
   const applied = counter(registry, 'projection_events_applied_total', 'Events applied to read models', [
     'read_model',
   ]);
-  const projectors = models.map((projection) =>
-    startProjector({
-      client,
-      db,
-      projection,
-      checkpoints,
-      names,
-      logger: options.logger,
-      onBatch: (stats) => applied.inc({ read_model: projection.name }, stats.applied),
-      lossCheckMs: options.lossCheckMs ?? DEFAULT_LOSS_CHECK_MS,
-    }),
+  const poisoned = counter(
+    registry,
+    'projection_poison_total',
+    'Events a read model could not apply, skipped and recorded in projection_poison',
+    ['read_model'],
   );
-  const byName = new Map(projectors.map((p, i) => [p.name, { projector: p, projection: models[i]! }]));
+  const host = startProjectionHost({
+    client,
+    db,
+    name: 'synchronizers',
+    models: projections.map((projection) => ({
+      projection,
+      collection: projection.name,
+      checkpointId: projection.name,
+    })),
+    checkpoints,
+    poison: mongoPoisonLog(db),
+    logger: options.logger,
+    maxBatch: options.maxBatch,
+    onBatch: (model, stats) => {
+      applied.inc({ read_model: model }, stats.applied);
+      if (stats.poisoned > 0) poisoned.inc({ read_model: model }, stats.poisoned);
+    },
+  });
+  const names = projections.map((projection) => projection.name);
+  const watchdog = watchForLoss(host, names, checkpoints, options);
 
   async function lag(name: string): Promise<Lag> {
-    const entry = byName.get(name);
-    if (!entry) throw new Error(`unknown read model ${name}`);
-    return measureLag(
-      client,
-      entry.projector.runner.lastPosition()?.commit,
-      relevanceOf(entry.projection, names),
-    );
+    const projection = projections.find((p) => p.name === name);
+    if (!projection) throw new Error(`unknown read model ${name}`);
+    return measureLag(client, host.position(name)?.commit, (type) => canHandle(projection, type));
   }
 
-  registerLagMetrics(registry, projectors, lag);
+  registerLagMetrics(registry, names, host, lag);
 
   return {
-    projectors,
+    models: names,
+    host,
     lag,
     async readiness() {
+      if (!host.isCaughtUp()) return { ok: false, detail: 'read models are catching up' };
       const problems: string[] = [];
-      for (const projector of projectors) {
-        if (!projector.runner.isCaughtUp()) {
-          problems.push(`${projector.name} is catching up`);
-          continue;
-        }
-        const measured = await lag(projector.name);
+      for (const name of names) {
+        const measured = await lag(name);
         if (measured.events > options.readyLagEvents)
-          problems.push(`${projector.name} is ${measured.events} events behind`);
+          problems.push(`${name} is ${measured.events} events behind`);
       }
       return problems.length === 0 ? { ok: true } : { ok: false, detail: problems.join('; ') };
     },
     async stop() {
-      await Promise.all(projectors.map((p) => p.stop()));
+      clearInterval(watchdog);
+      await host.stop();
     },
   };
+}
+
+/**
+ * Read models are disposable: when a model's checkpoint vanished under the running host (its database was dropped
+ * or restored empty), the host resubscribes and that model starts again from the beginning of the history.
+ */
+function watchForLoss(
+  host: ProjectionHost,
+  names: readonly string[],
+  checkpoints: CheckpointStore,
+  options: SynchronizersOptions,
+): NodeJS.Timeout {
+  let checking = false;
+  const timer = setInterval(() => {
+    if (checking) return;
+    checking = true;
+    void (async () => {
+      for (const name of names) {
+        if (host.position(name) === undefined || (await checkpoints.load(name)) !== undefined) continue;
+        options.logger.warn({ readModel: name }, 'read model data is gone; rebuilding it from the history');
+        await host.restart();
+        return;
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => (checking = false));
+  }, options.lossCheckMs ?? DEFAULT_LOSS_CHECK_MS);
+  timer.unref();
+  return timer;
 }
 
 /** Lag and checkpoint gauges, measured when Prometheus scrapes (events first; seconds reuse that measurement). */
 function registerLagMetrics(
   registry: Registry,
-  projectors: readonly Projector[],
+  names: readonly string[],
+  host: ProjectionHost,
   lag: (name: string) => Promise<Lag>,
 ) {
   const measured = new Map<string, Lag>();
@@ -110,11 +141,11 @@ function registerLagMetrics(
     labelNames: ['read_model'],
     registers: [registry],
     async collect() {
-      for (const projector of projectors) {
-        const current = await lag(projector.name).catch(() => undefined);
+      for (const name of names) {
+        const current = await lag(name).catch(() => undefined);
         if (!current) continue;
-        measured.set(projector.name, current);
-        this.set({ read_model: projector.name }, current.events);
+        measured.set(name, current);
+        this.set({ read_model: name }, current.events);
       }
     },
   });
@@ -133,9 +164,7 @@ function registerLagMetrics(
     labelNames: ['read_model'],
     registers: [registry],
     collect() {
-      for (const projector of projectors) {
-        this.set({ read_model: projector.name }, projector.runner.lastPosition()?.commit ?? -1);
-      }
+      for (const name of names) this.set({ read_model: name }, host.position(name)?.commit ?? -1);
     },
   });
 }

@@ -303,9 +303,13 @@ describe('orders read model', () => {
     expect(projectBatch(ordersProjection, new Map(), events).changed.size).toBe(0);
   });
 
-  it('refuses an event that breaks its contract instead of skipping it', () => {
+  it('refuses an event that breaks its contract: nothing of it is applied, the batch reports it', () => {
     const [event] = history({ ...orderPlaced(), data: { orderId: 'o-1', total: '25.00' } });
-    expect(() => projectBatch(ordersProjection, new Map(), [event!])).toThrow(MalformedEventError);
+    const result = projectBatch(ordersProjection, new Map(), [event!]);
+    expect(result.changed.size).toBe(0);
+    expect(result.poisoned).toEqual([
+      { event: expect.objectContaining({ eventId: event!.eventId }), error: expect.any(MalformedEventError) },
+    ]);
     const [noId] = history({ ...paymentRecorded(), data: { amount: 100 } });
     expect(() => ordersProjection.keysOf(noId!)).toThrow(MalformedEventError);
   });

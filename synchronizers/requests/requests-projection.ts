@@ -1,14 +1,13 @@
 import {
   SHOP_DATA_RECEIVED,
+  shopDataParkedData,
   shopDataProcessedData,
   shopDataReceivedMetadata,
   shopDataRejectedData,
   shopDataWaitingData,
 } from '../../contracts/events/requests';
 import { parseEventPart, requiredId } from '../event-data';
-import { shopDataParkedData } from '../shop-data-parked';
 import type { ProjectedEvent, Projection } from '../projection';
-import { SHOP_DATA_PARKED } from '../shop-data-parked';
 import {
   isSettled,
   REQUESTS_COLLECTION,
@@ -94,23 +93,17 @@ function applyRequestEvent(
       } = doc ?? withoutInput(data.requestId, data, event);
       return requestDocument({ ...base, status: 'waiting', reason: data.reason, updatedAt: data.waitingAt });
     }
-    case SHOP_DATA_PARKED: {
+    case 'ShopDataParked': {
       const data = parseEventPart(shopDataParkedData, event.data, event);
       // Parking only happens to a message the gateway stored, so without its document there is nothing to say.
       if (!doc || isSettled(doc.status)) return doc;
-      // The processor records why it parks; the server's own link to the parked message says nothing new.
-      const reason = data.reason ?? doc.reason;
       const { retryCount, firstAttemptAt, lastAttemptAt } = data;
-      const attempts =
-        retryCount === undefined || firstAttemptAt === undefined || lastAttemptAt === undefined
-          ? doc.parked
-          : { retryCount, firstAttemptAt, lastAttemptAt };
       return requestDocument({
         ...doc,
         status: 'parked',
-        ...(reason === undefined ? {} : { reason }),
-        ...(attempts === undefined ? {} : { parked: attempts }),
-        updatedAt: data.parkedAt ?? event.created,
+        reason: data.reason,
+        parked: { retryCount, firstAttemptAt, lastAttemptAt },
+        updatedAt: data.parkedAt,
       });
     }
     default:

@@ -56,19 +56,16 @@ describe('requests read model', () => {
     });
   });
 
-  it('shows a request as parked when the processors gave up retrying it, at the time it was parked', () => {
-    given(shopDataReceived(), shopDataParked()).then({
-      ...accepted,
-      status: 'parked',
-      updatedAt: '2026-11-23T10:01:00.000Z',
-    });
-  });
-
-  it('tells why a request was parked when the runner knows', () => {
+  it('shows a request as parked when processing gave up on it: why, when, and how often it was tried', () => {
     given(shopDataReceived(), shopDataParked({ reason: 'max retries reached' })).then({
       ...accepted,
       status: 'parked',
       reason: 'max retries reached',
+      parked: {
+        retryCount: 12,
+        firstAttemptAt: '2026-11-23T10:00:01.000Z',
+        lastAttemptAt: '2026-11-23T10:01:00.000Z',
+      },
       updatedAt: '2026-11-23T10:01:00.000Z',
     });
   });
@@ -91,8 +88,18 @@ describe('requests read model', () => {
     given(
       shopDataReceived(),
       shopDataParked({ parkedAt: '2026-11-23T10:01:00.000Z' }),
-      shopDataParked({ parkedAt: '2026-11-23T12:00:00.000Z' }),
-    ).then({ ...accepted, status: 'parked', updatedAt: '2026-11-23T12:00:00.000Z' });
+      shopDataParked({ parkedAt: '2026-11-23T12:00:00.000Z', retryCount: 3, reason: 'again' }),
+    ).then({
+      ...accepted,
+      status: 'parked',
+      reason: 'again',
+      parked: {
+        retryCount: 3,
+        firstAttemptAt: '2026-11-23T10:00:01.000Z',
+        lastAttemptAt: '2026-11-23T12:00:00.000Z',
+      },
+      updatedAt: '2026-11-23T12:00:00.000Z',
+    });
   });
 
   it('keeps a settled request settled when a late park of the same message arrives', () => {
@@ -187,10 +194,12 @@ describe('requests read model', () => {
         $correlationId: 'r-1',
       },
     });
-    expect(() => projectBatch(requestsProjection, new Map(), [badTime!])).toThrow(MalformedEventError);
+    const result = projectBatch(requestsProjection, new Map(), [badTime!]);
+    expect(result.changed.size).toBe(0);
+    expect(result.poisoned.map((p) => p.error)).toEqual([expect.any(MalformedEventError)]);
   });
 
-  it('reads the input message, the outcomes and the synthesized park', () => {
+  it('reads the input message and the outcomes', () => {
     expect(requestsProjection.eventTypes).toEqual([
       'ShopDataReceived',
       'ShopDataProcessed',
@@ -203,9 +212,15 @@ describe('requests read model', () => {
   it('shows a request waiting for its predecessor with the reason, and keeps it when the message is parked', () => {
     const waiting = { ...accepted, status: 'waiting', reason: 'order o-1 is not known yet' } as const;
     given(shopDataReceived(), shopDataWaiting()).then({ ...waiting, updatedAt: '2026-11-23T10:00:01.000Z' });
-    given(shopDataReceived(), shopDataWaiting(), shopDataParked()).then({
+    given(shopDataReceived(), shopDataWaiting(), shopDataParked({ reason: 'gave up waiting' })).then({
       ...waiting,
       status: 'parked',
+      reason: 'gave up waiting',
+      parked: {
+        retryCount: 12,
+        firstAttemptAt: '2026-11-23T10:00:01.000Z',
+        lastAttemptAt: '2026-11-23T10:01:00.000Z',
+      },
       updatedAt: '2026-11-23T10:01:00.000Z',
     });
     given(shopDataReceived(), shopDataWaiting(), shopDataProcessed()).then({

@@ -2,6 +2,7 @@ import type { OrderCancelled, OrderPlaced } from '../../contracts/events/orders'
 import type { PaymentRecorded, PaymentRefunded } from '../../contracts/events/payments';
 import {
   SHOP_DATA_RECEIVED,
+  type ShopDataParked,
   type ShopDataProcessed,
   type ShopDataReceivedMetadata,
   type ShopDataRejected,
@@ -9,7 +10,6 @@ import {
 } from '../../contracts/events/requests';
 import type { OrderShipped, ShipmentDelivered } from '../../contracts/events/shipping';
 import type { ProjectedEvent } from '../projection';
-import { SHOP_DATA_PARKED, type ShopDataParked } from '../shop-data-parked';
 
 /** An event before it is placed in a history: `history` gives it a position, a revision and (if absent) an id. */
 export interface EventDraft {
@@ -183,16 +183,20 @@ export function shopDataWaiting(given: Partial<Data<ShopDataWaiting>> = {}): Eve
   return { type: 'ShopDataWaiting', streamId: `request-${data.requestId}`, data };
 }
 
-/** As the runner hands it over: the park link's stream and created time, the resolved request. */
-export function shopDataParked(
-  given: Partial<Data<ShopDataParked>> & { parkedAt?: string } = {},
-): EventDraft {
-  const { parkedAt, ...rest } = given;
-  const data: Data<ShopDataParked> = { requestId: 'r-1', inputEventId: 'in-1', ...rest };
-  return {
-    type: SHOP_DATA_PARKED,
-    streamId: `$persistentsubscription-${INPUT_STREAM}::shop-processing-parked`,
-    data,
-    created: parkedAt ?? '2026-11-23T10:01:00.000Z',
+/** What the processing group records when it parks a message (its own park, or one only the server saw). */
+export function shopDataParked(given: Partial<Data<ShopDataParked>> = {}): EventDraft {
+  const parkedAt = given.parkedAt ?? '2026-11-23T10:01:00.000Z';
+  const data: Data<ShopDataParked> = {
+    requestId: 'r-1',
+    inputEventId: 'in-1',
+    applies: 'Payment',
+    profile: 'web/v1',
+    reason: 'still waiting after 600 s: order o-1 is not known yet',
+    parkedAt,
+    retryCount: 12,
+    firstAttemptAt: '2026-11-23T10:00:01.000Z',
+    lastAttemptAt: parkedAt,
+    ...given,
   };
+  return { type: 'ShopDataParked', streamId: `request-${data.requestId}`, data, created: parkedAt };
 }

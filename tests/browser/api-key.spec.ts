@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { eventually, http, postJson } from '../support/http-client';
+import { http, postJson } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { startPipeline, type Pipeline } from '../support/pipeline';
 import { TEST_API_KEY, TEST_KEYS } from '../support/test-keys';
 import { launchBrowser, openUi, UI_DIR } from './support/browser';

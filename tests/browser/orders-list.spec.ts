@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { eventually, http, postJson } from '../support/http-client';
+import { http, postJson } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { startPipeline, type Pipeline } from '../support/pipeline';
 import { launchBrowser, openUi, UI_DIR } from './support/browser';
 

@@ -1,4 +1,5 @@
-import { eventually, http, postJson } from '../support/http-client';
+import { http, postJson } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { GROUP, INPUT_STREAM, startPipeline, type Pipeline } from '../support/pipeline';
 import { uniqueName } from '../support/test-servers';
 import { runToEnd, type Finished } from './processes';

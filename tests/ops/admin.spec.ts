@@ -1,4 +1,5 @@
-import { eventually, http, postJson } from '../support/http-client';
+import { http, postJson } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { GROUP, INPUT_STREAM, startPipeline, type Pipeline } from '../support/pipeline';
 import { uniqueName } from '../support/test-servers';
 import { closedPort, runToEnd, type Finished } from './processes';
@@ -75,7 +76,7 @@ describe('npm run admin', () => {
       const result = await runs.badCommand;
       expect(result.code).toBe(2);
       expect(result.stderr.split('\n')[0]).toBe(
-        'admin: unknown read model "customers": expected one of orders, requests, sales_daily',
+        'admin: unknown read model "customers": expected one of orders, requests, sales_daily, all',
       );
       expect(result.stderr).toContain('Usage: npm run admin -- <command>');
       expect(result.stdout).toBe('');

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { startEventStore, type RunningEventStore } from '../../devstack/eventstore';
 import { startMongo, type MongoServerHandle } from '../../devstack/mongo';
 import { createLogger } from '../../lib/logger';
-import { eventually, http, postJson } from '../support/http-client';
+import { http, postJson } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { startServiceProcess, type ServiceProcess } from '../support/service-process';
 import { ROOT } from './processes';
 

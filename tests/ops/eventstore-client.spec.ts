@@ -12,7 +12,7 @@ import {
   type ResolvedEvent,
 } from '@eventstore/db-client';
 import { v4 as uuidv4 } from 'uuid';
-import { eventually } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { openTestEventStore, uniqueName, type TestEventStore } from '../support/test-servers';
 
 // What the application relies on, through the official client: the same spec runs against the embedded server

@@ -1,4 +1,4 @@
-import { eventually } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import type { RunningService } from './processes';
 
 /** The JSON log lines a service wrote so far (other lines are skipped). */

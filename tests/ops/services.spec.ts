@@ -1,7 +1,8 @@
 import { startEventStore, type RunningEventStore } from '../../devstack/eventstore';
 import { startMongo, type MongoServerHandle } from '../../devstack/mongo';
 import { createLogger } from '../../lib/logger';
-import { eventually, http, postJson } from '../support/http-client';
+import { http, postJson } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { startService, type RunningService } from './processes';
 import { listeningPort, logLines, sample } from './service-probe';
 

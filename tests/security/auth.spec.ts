@@ -1,4 +1,5 @@
-import { eventually, http, postJson, type HttpReply } from '../support/http-client';
+import { http, postJson, type HttpReply } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { startPipeline, type Pipeline } from '../support/pipeline';
 import { startTestIssuer, TEST_AUDIENCE, type TestIssuer } from '../support/test-issuer';
 import { TEST_KEYS } from '../support/test-keys';

@@ -1,7 +1,8 @@
 import { v4 as uuidv4 } from 'uuid';
 import { appendEvents } from '../../lib/eventstore';
 import { SHOP_DATA_RECEIVED } from '../../contracts/events/requests';
-import { eventually, http } from '../support/http-client';
+import { http } from '../support/http-client';
+import { eventually } from '../../lib/eventually';
 import { INPUT_STREAM, startPipeline, type Pipeline } from '../support/pipeline';
 
 // Messages another writer (or an older gateway) stored in the input stream: each must end `rejected` with a short

@@ -81,7 +81,6 @@ export async function startPipeline(options: PipelineOptions = {}) {
     synchronizers = startSynchronizers({
       client,
       db,
-      names: { inputStream: INPUT_STREAM, processingGroup: GROUP },
       logger,
       registry: createMetricsRegistry('synchronizers'),
       readyLagEvents: 1000,

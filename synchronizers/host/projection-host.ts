@@ -1,0 +1,167 @@
+import type { EventStoreDBClient } from '@eventstore/db-client';
+import type { Db } from 'mongodb';
+import { startCatchUp, type AllPosition, type CatchUp, type StartFrom } from '../../lib/catch-up';
+import type { StoredEvent } from '../../lib/eventstore';
+import type { Logger } from '../../lib/logger';
+import { SpanKind, startSpan, traceContextOf } from '../../lib/tracing';
+import { canHandle, type Projection, type ProjectedEvent, type ReadModelDocument } from '../projection';
+import type { CheckpointStore } from './checkpoint-store';
+import { subscriptionFilter, toProjectedEvent } from './event-source';
+import type { PoisonLog } from './poison-log';
+import { ensureIndexes, readModelWriter, type ReadModelWriter } from './read-model-writer';
+
+/** One projection the host feeds, and where it writes. */
+export interface HostedModel {
+  readonly projection: Projection<ReadModelDocument>;
+  /** The collection to write; the projection's name for the live model. */
+  readonly collection: string;
+  /** The checkpoint's id; the collection name for the live model. */
+  readonly checkpointId: string;
+  /** The collection starts empty and only this host writes it (a rebuild). */
+  readonly fresh?: boolean;
+}
+
+export interface BatchStats {
+  readonly events: number;
+  readonly applied: number;
+  readonly poisoned: number;
+  readonly position: AllPosition;
+}
+
+export interface ProjectionHostOptions {
+  readonly client: EventStoreDBClient;
+  readonly db: Db;
+  readonly name: string;
+  readonly models: readonly HostedModel[];
+  readonly checkpoints: CheckpointStore;
+  readonly poison: PoisonLog;
+  readonly logger: Logger;
+  readonly maxBatch?: number;
+  readonly onBatch?: (model: string, stats: BatchStats) => void;
+  /** After each batch every model has applied: the events it held and the position reached. */
+  readonly onHandled?: (stats: { events: number; position: AllPosition }) => void;
+}
+
+export interface ProjectionHost {
+  /** Where each model stands: its checkpoint, moved after every batch. */
+  position(collection: string): AllPosition | undefined;
+  isCaughtUp(): boolean;
+  /** Resolves once the history has been handled and the subscription is live. */
+  readonly caughtUp: Promise<void>;
+  /** Resubscribes from the checkpoints as they are now (a model whose checkpoint is gone starts over). */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Slot {
+  readonly model: HostedModel;
+  readonly write: ReadModelWriter;
+  position: AllPosition | undefined;
+}
+
+const earliest = (positions: readonly (AllPosition | undefined)[]): StartFrom => {
+  if (positions.length === 0 || positions.some((p) => p === undefined)) return 'start';
+  return positions.reduce((a, b) => (b!.commit < a!.commit ? b : a))!;
+};
+
+/**
+ * One `$all` subscription feeding every projection, filtered server-side to the types they handle. Each model
+ * keeps its own checkpoint: the subscription starts at the earliest one, and a model skips what it has already
+ * applied, so a lagging model catches up while the others wait, then they move together. An event a model cannot
+ * apply is skipped and recorded (the model keeps moving); a failed write stops the batch and the runner retries it.
+ */
+export function startProjectionHost(options: ProjectionHostOptions): ProjectionHost {
+  const { db, checkpoints, poison } = options;
+  const log = options.logger.child({ host: options.name });
+  const slots: Slot[] = options.models.map((model) => ({
+    model,
+    write: readModelWriter({
+      db,
+      projection: model.projection,
+      collection: model.collection,
+      fresh: model.fresh,
+    }),
+    position: undefined,
+  }));
+  const filter = subscriptionFilter(options.models.map((m) => m.projection));
+
+  async function startFrom(): Promise<StartFrom> {
+    await Promise.all(
+      slots.map(async (slot) => {
+        await ensureIndexes(db, slot.model.collection, slot.model.projection).catch((error: unknown) =>
+          log.error({ err: error, collection: slot.model.collection }, 'could not create indexes'),
+        );
+        slot.position = await checkpoints.load(slot.model.checkpointId);
+      }),
+    );
+    return earliest(slots.map((slot) => slot.position));
+  }
+
+  async function feed(slot: Slot, events: readonly ProjectedEvent[], tail: AllPosition): Promise<void> {
+    const { projection, collection, checkpointId } = slot.model;
+    const after = slot.position?.commit ?? -1;
+    const mine = events.filter((event) => event.position > after && canHandle(projection, event.type));
+    const spans = mine
+      .filter((event) => typeof event.metadata.traceparent === 'string')
+      .map((event) =>
+        startSpan(`project ${event.type} into ${collection}`, {
+          kind: SpanKind.CONSUMER,
+          parent: traceContextOf(event.metadata),
+          attributes: { 'messaging.message.id': event.eventId, 'shop.read_model': projection.name },
+        }),
+      );
+    const result = await slot.write(mine).finally(() => spans.forEach((span) => span.end()));
+    for (const { event, error } of result.poisoned) {
+      log.error(
+        { err: error, readModel: projection.name, eventId: event.eventId, stream: event.streamId },
+        'skipping an event the read model cannot apply',
+      );
+    }
+    await poison.record(projection.name, result.poisoned);
+    if (after < tail.commit) await checkpoints.save(checkpointId, tail);
+    slot.position = tail;
+    options.onBatch?.(collection, {
+      events: mine.length,
+      applied: result.applied,
+      poisoned: result.poisoned.length,
+      position: tail,
+    });
+  }
+
+  async function handle(batch: readonly StoredEvent[]): Promise<void> {
+    const last = batch[batch.length - 1];
+    if (last?.position === undefined) return;
+    const tail = { commit: last.position, prepare: last.preparePosition ?? last.position };
+    const events = batch.flatMap((stored) => toProjectedEvent(stored) ?? []);
+    await Promise.all(slots.map((slot) => feed(slot, events, tail)));
+    options.onHandled?.({ events: events.length, position: tail });
+  }
+
+  const start = (): CatchUp =>
+    startCatchUp({
+      client: options.client,
+      name: options.name,
+      logger: options.logger,
+      maxBatch: options.maxBatch,
+      filter,
+      startFrom,
+      handle,
+    });
+  let runner = start();
+  let markCaughtUp: () => void = () => undefined;
+  const caughtUp = new Promise<void>((resolve) => (markCaughtUp = resolve));
+  const follow = (current: CatchUp) => void current.caughtUp.then(() => current === runner && markCaughtUp());
+  follow(runner);
+
+  return {
+    position: (collection) => slots.find((slot) => slot.model.collection === collection)?.position,
+    isCaughtUp: () => runner.isCaughtUp(),
+    caughtUp,
+    async restart() {
+      await runner.stop();
+      runner = start();
+      follow(runner);
+    },
+    stop: () => runner.stop(),
+  };
+}
