@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+import { stepBoundaries } from './.eslint/step-boundaries.mjs';
 
 export default tseslint.config(
   {
@@ -12,6 +13,7 @@ export default tseslint.config(
       'bench/results/',
       '*.config.js',
       '*.config.mjs',
+      '.eslint/',
     ],
   },
   js.configs.recommended,
@@ -21,6 +23,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { shop: { rules: { 'step-boundaries': stepBoundaries } } },
+    rules: { 'shop/step-boundaries': 'error' },
   },
   {
     files: ['**/*.spec.ts', 'tests/**/*.ts', 'bench/**/*.ts'],

@@ -1,8 +1,7 @@
 import { userInfo } from 'node:os';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { readParkedEntries, requestIdOf, type GroupNames } from '../lib/parked-messages';
-import { eventStoreOutcomeRecorder } from '../processing/host/outcome-recorder';
-import { readRequestHistory, settledOutcome } from '../processing/host/request-history';
+import { eventStoreOutcomeRecorder, readRequestHistory, settledOutcome } from '../processing/operations';
 import { done, failed, SERVER_DEADLINE_MS, type CommandOutcome } from './outcome';
 import {
   formatParked,

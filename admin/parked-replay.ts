@@ -5,8 +5,7 @@ import {
 } from '@eventstore/db-client';
 import { v5 as uuidv5 } from 'uuid';
 import type { GroupNames } from '../lib/parked-messages';
-import { EVENT_ID_NAMESPACE } from '../processing/host/command-handler';
-import { readRequestHistory } from '../processing/host/request-history';
+import { EVENT_ID_NAMESPACE, readRequestHistory } from '../processing/operations';
 import { plural, table } from './format';
 import { done, failed, SERVER_DEADLINE_MS, type CommandOutcome } from './outcome';
 import { findParked, flushSettledHead, notParked } from './parked-commands';

@@ -5,7 +5,7 @@ import {
   readRequestHistory,
   settledOutcome,
   type RecordedOutcome,
-} from '../processing/host/request-history';
+} from '../processing/operations';
 import { fields, plural, table } from './format';
 import { SERVER_DEADLINE_MS } from './outcome';
 

@@ -4,7 +4,7 @@ import {
   type PersistentSubscriptionToStreamInfo,
 } from '@eventstore/db-client';
 import type { GroupNames } from '../lib/parked-messages';
-import { serverMaxRetryCount, type RetryPolicy } from '../processing/host/retry-policy';
+import { serverMaxRetryCount, type RetryPolicy } from '../processing/operations';
 import { fields, plural, seconds, table } from './format';
 import { done, failed, SERVER_DEADLINE_MS, type CommandOutcome } from './outcome';
 

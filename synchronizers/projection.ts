@@ -125,7 +125,7 @@ export function projectBatch<Doc extends ReadModelDocument>(
   const changed = new Map<string, Doc>();
   const counts = { applied: 0, 'already-applied': 0, ignored: 0 };
   const poisoned: PoisonedEvent[] = [];
-  for (const entry of keyed(projection as Projection<ReadModelDocument>, events)) {
+  for (const entry of keyed(projection, events)) {
     if (!('keys' in entry)) {
       poisoned.push(entry);
       continue;

@@ -3,7 +3,7 @@ import { readModels } from '../synchronizers/registry';
 import { rebuildReadModels } from '../synchronizers/host/rebuild';
 import { http, postJson } from './support/http-client';
 import { eventually } from '../lib/eventually';
-import { GROUP, INPUT_MAX_AGE_SECONDS, INPUT_STREAM, startPipeline, type Pipeline } from './support/pipeline';
+import { INPUT_MAX_AGE_SECONDS, INPUT_STREAM, startPipeline, type Pipeline } from './support/pipeline';
 
 const API = '/shop/api/v1';
 const today = new Date().toISOString().slice(0, 10);

@@ -46,7 +46,7 @@ describe('the synchronizer host', () => {
     client.subscribeToAll = ((...args: Parameters<typeof subscribe>) => {
       subscriptions++;
       return subscribe(...args);
-    }) as typeof client.subscribeToAll;
+    });
     mongoClient = new MongoClient(`${mongo.url}/shop`);
     db = mongoClient.db();
   });
