@@ -325,8 +325,6 @@ export const SERVICE_SETTINGS = {
     'logLevel',
     'logFormat',
     'synchronizersPort',
-    'inputStream',
-    'processingGroup',
     'readyLagEvents',
     'shutdownTimeoutMs',
     'host',
@@ -334,7 +332,3 @@ export const SERVICE_SETTINGS = {
     'otlpTracesEndpoint',
   ],
 } as const satisfies Record<string, readonly SettingName[]>;
-
-export type ShopApiConfig = Config<(typeof SERVICE_SETTINGS.shopApi)[number]>;
-export type ProcessingConfig = Config<(typeof SERVICE_SETTINGS.processing)[number]>;
-export type SynchronizersConfig = Config<(typeof SERVICE_SETTINGS.synchronizers)[number]>;

@@ -26,8 +26,8 @@ function destinationOf(options: LoggerOptions): pino.DestinationStream {
 }
 
 /**
- * The one logger: JSON lines with `service` on every line (pretty ones on a terminal, see pretty-log.ts). Use `withCorrelation` for lines about one request
- * so they can be found by its requestId.
+ * The one logger: JSON lines with `service` on every line (pretty ones on a terminal, see pretty-log.ts). Lines about one request carry its
+ * `correlationId` (a child logger), so they can be found by its requestId.
  */
 export function createLogger(service: string, options: LoggerOptions = {}): Logger {
   return pino(
@@ -41,8 +41,4 @@ export function createLogger(service: string, options: LoggerOptions = {}): Logg
     },
     destinationOf(options),
   );
-}
-
-export function withCorrelation(logger: Logger, correlationId: string | undefined): Logger {
-  return correlationId ? logger.child({ correlationId }) : logger;
 }

@@ -9,7 +9,7 @@ import type {
 } from '../../contracts/read-models/orders';
 
 /** What an order document records; everything else on it (status, sums) is derived from these. */
-export interface OrderFacts {
+export interface RecordedOrderFields {
   readonly _id: string;
   readonly customer: OrderCustomer;
   readonly lines: readonly OrderLineView[];
@@ -33,7 +33,7 @@ export interface OrderFacts {
  * Placed when everything was refunded): the status tells what is still owed. Refunds of a cancelled order (the
  * saga refunding its payments) or of a shipped one change the sums, not the status.
  */
-export function orderStatus(facts: OrderFacts, paid: number, refunded: number): OrderStatus {
+export function orderStatus(facts: RecordedOrderFields, paid: number, refunded: number): OrderStatus {
   if (facts.cancelledAt !== undefined) return 'Cancelled';
   if (facts.shipment?.deliveredAt !== undefined) return 'Delivered';
   if (facts.shipment) return 'Shipped';
@@ -48,7 +48,7 @@ const sum = (amounts: readonly number[]): number => amounts.reduce((total, amoun
  * Builds the document from its facts with the derived fields recomputed and the keys in one fixed order, so the
  * same history always gives the same BSON bytes; optional fields are left out rather than stored as null.
  */
-export function orderDocument(facts: OrderFacts): OrderDocument {
+export function orderDocument(facts: RecordedOrderFields): OrderDocument {
   const payments = facts.payments.map((payment) => ({
     paymentId: payment.paymentId,
     amount: payment.amount,
