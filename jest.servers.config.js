@@ -5,6 +5,7 @@
  * come from `uniqueName`, its MongoDB database is its own (tests/support/test-servers.ts).
  */
 const base = require('./jest.config');
+const { shared } = require('./jest.shared');
 
 const missing = ['ESDB_CONNECTION_STRING', 'MONGO_URL'].filter((name) => !process.env[name]);
 if (missing.length > 0) {
@@ -19,7 +20,8 @@ process.env.SHOP_TEST_SERVERS = 'external';
 
 /** @type {import('jest').Config} */
 module.exports = {
-  ...base,
+  ...shared,
+  testTimeout: base.testTimeout,
   testMatch: [
     // appends, reads, $all, catch-up and filtered subscriptions, persistent groups (ack, park, replay)
     '<rootDir>/tests/ops/eventstore-client.spec.ts',
