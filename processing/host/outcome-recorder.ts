@@ -23,7 +23,7 @@ export interface OutcomeRecorder {
  * The same input settles to the same outcome id, so a redelivery records nothing new; a waiting message records
  * each reason once, and a park once per attempt that parks it (a replayed message may be parked again).
  */
-function outcomeEventId(outcome: RequestOutcomeEvent): string {
+export function outcomeEventId(outcome: RequestOutcomeEvent): string {
   const { inputEventId } = outcome.data;
   switch (outcome.type) {
     case 'ShopDataWaiting':
