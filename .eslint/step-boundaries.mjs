@@ -17,7 +17,10 @@ export const ALLOWED = {
   scripts: [...STEP, 'devstack/devstack-args'],
 };
 
-/** Domain code (deciders, adapters, projections) imports no infrastructure: only contracts and its own domain. */
+/**
+ * Domain code (deciders, adapters, projections) imports no infrastructure: only contracts, its own domain and the
+ * pure value helpers in lib/values.
+ */
 const DOMAIN_STEPS = ['processing', 'synchronizers'];
 const NOT_DOMAIN = ['host', 'main', 'operations'];
 const INFRASTRUCTURE_PACKAGES = /^(@eventstore\/|mongodb|prom-client|express|pino|@opentelemetry\/|node:)/;
@@ -64,7 +67,7 @@ export const stepBoundaries = {
         context.report({ node, message: `domain code imports no infrastructure: "${source}" is ${target}` });
         return;
       }
-      if (domain && targetTop !== top && targetTop !== 'contracts') {
+      if (domain && targetTop !== top && targetTop !== 'contracts' && !target.startsWith('lib/values/')) {
         context.report({ node, message: `domain code imports only contracts and its own domain, not ${target}` });
         return;
       }

@@ -4,7 +4,7 @@
  */
 export { readModels } from './registry';
 export { canHandle, type Projection, type ReadModelDocument } from './projection';
-export { diffReadModels, isSameReadModel, sameValue, type ReadModelDiff } from './read-model-diff';
+export { diffReadModels, isSameReadModel, type ReadModelDiff } from './read-model-diff';
 export {
   projectIntoScratch,
   rebuildReadModels,

@@ -1,3 +1,4 @@
+import { deepEqual } from '../lib/values/deep-equal';
 import type { ReadModelDocument } from './projection';
 
 export interface DocumentDifference {
@@ -20,28 +21,12 @@ export interface ReadModelDiff {
 export const isSameReadModel = (diff: ReadModelDiff): boolean =>
   diff.onlyLive.length === 0 && diff.onlyRebuilt.length === 0 && diff.different.length === 0;
 
-/** Deep equality of plain BSON-like values; object key order is ignored (MongoDB may store keys in any order). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, index) => sameValue(item, b[index]));
-  }
-  const left = Object.entries(a);
-  const right = new Map(Object.entries(b));
-  return (
-    left.length === right.size &&
-    left.every(([key, value]) => right.has(key) && sameValue(value, right.get(key)))
-  );
-}
-
 function differentFields(live: ReadModelDocument, rebuilt: ReadModelDocument): string[] {
   const fields = new Set([...Object.keys(live), ...Object.keys(rebuilt)]);
   return [...fields]
     .filter(
       (field) =>
-        !sameValue(
+        !deepEqual(
           (live as unknown as Record<string, unknown>)[field],
           (rebuilt as unknown as Record<string, unknown>)[field],
         ),

@@ -8,7 +8,7 @@ import type {
 } from '../commands';
 import { NOTHING_TO_DO, accepted, notYet, rejected, type DecideContext, type Decision } from '../decision';
 import { describeAmount, formatAmount, isKnownCurrency } from '../../contracts/money/money';
-import { sameContent } from '../same-content';
+import { deepEqual } from '../../lib/values/deep-equal';
 import { cancellationRefundId, type OrderLine, type RefundApplied } from '../../contracts/events/orders';
 import { netPaid, outstanding, type OrderState, type PlacedOrder } from './state';
 
@@ -37,7 +37,7 @@ function place(command: PlaceOrder, state: OrderState, { now }: DecideContext): 
   if (problem !== undefined) return rejected(problem);
   const { orderId, customer, lines, currency, shippingAddress } = command;
   if (state.placed !== undefined) {
-    const same = sameContent(
+    const same = deepEqual(
       { customer, lines, currency, shippingAddress },
       {
         customer: state.placed.customer,

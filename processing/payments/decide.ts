@@ -1,7 +1,7 @@
 import type { PaymentCommand, RecordPayment, RefundAmount, RefundPayment } from '../commands';
 import { NOTHING_TO_DO, accepted, notYet, rejected, type DecideContext, type Decision } from '../decision';
 import { describeAmount, isKnownCurrency, parseAmount, type ParsedAmount } from '../../contracts/money/money';
-import { sameContent } from '../same-content';
+import { deepEqual } from '../../lib/values/deep-equal';
 import { refundable, type PaymentState } from './state';
 
 export function decide(command: PaymentCommand, state: PaymentState, context: DecideContext): Decision {
@@ -26,7 +26,7 @@ function record(command: RecordPayment, state: PaymentState, { now }: DecideCont
   }
   if (state.recorded !== undefined) {
     const { recordedAt: _recordedAt, paymentId: _paymentId, ...recorded } = state.recorded;
-    const same = sameContent({ orderId, amount, currency, method }, recorded);
+    const same = deepEqual({ orderId, amount, currency, method }, recorded);
     return same
       ? NOTHING_TO_DO
       : rejected(`payment ${paymentId} was already recorded with different content`);

@@ -1,6 +1,6 @@
 import type { ConfirmDelivery, ShipOrder, ShippingCommand } from '../commands';
 import { NOTHING_TO_DO, accepted, notYet, rejected, type DecideContext, type Decision } from '../decision';
-import { sameContent } from '../same-content';
+import { deepEqual } from '../../lib/values/deep-equal';
 import type { ShippingState } from './state';
 
 export function decide(command: ShippingCommand, state: ShippingState, context: DecideContext): Decision {
@@ -20,7 +20,7 @@ function ship(command: ShipOrder, state: ShippingState, { now }: DecideContext):
   const { shipmentId, orderId, carrier, trackingNumber } = command;
   if (state.shipped !== undefined) {
     const { shippedAt: _shippedAt, shipmentId: _shipmentId, ...shipped } = state.shipped;
-    const same = sameContent({ orderId, carrier, trackingNumber }, shipped);
+    const same = deepEqual({ orderId, carrier, trackingNumber }, shipped);
     return same
       ? NOTHING_TO_DO
       : rejected(`shipment ${shipmentId} was already dispatched with different content`);

@@ -43,10 +43,10 @@ describe('the synchronizer host', () => {
     // Counts the `$all` subscriptions the host opens, through the official client it is given.
     subscriptions = 0;
     const subscribe = client.subscribeToAll.bind(client);
-    client.subscribeToAll = ((...args: Parameters<typeof subscribe>) => {
+    client.subscribeToAll = (...args: Parameters<typeof subscribe>) => {
       subscriptions++;
       return subscribe(...args);
-    });
+    };
     mongoClient = new MongoClient(`${mongo.url}/shop`);
     db = mongoClient.db();
   });
