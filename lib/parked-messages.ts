@@ -74,7 +74,7 @@ interface ResolvedParked {
   readonly link?: LinkRecord;
 }
 
-/** Reads one resolved entry; exported for the admin's unit tests. */
+/** Reads one resolved entry of the parked stream (a link and, when resolved, its target). */
 export function toParkedEntry(resolved: ResolvedParked): ParkedEntry | undefined {
   const { event, link } = resolved;
   if (!event) return undefined;

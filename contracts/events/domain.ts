@@ -27,8 +27,6 @@ export const DOMAIN_EVENT_SCHEMAS: { readonly [T in DomainEventType]: z.ZodType 
   ShipmentDelivered: shipmentDeliveredData,
 };
 
-export const DOMAIN_EVENT_TYPES = Object.keys(DOMAIN_EVENT_SCHEMAS) as readonly DomainEventType[];
-
 export function isDomainEventType(type: string): type is DomainEventType {
   return Object.hasOwn(DOMAIN_EVENT_SCHEMAS, type);
 }

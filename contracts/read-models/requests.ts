@@ -1,4 +1,4 @@
-import { SHOP_DATA_RECEIVED } from '../events/requests';
+import { REQUEST_OUTCOME_TYPES, SHOP_DATA_RECEIVED } from '../events/requests';
 import type { ReadModelDocument } from './read-model';
 
 export const REQUESTS_COLLECTION = 'requests';
@@ -39,10 +39,4 @@ export interface ParkedAttempts {
 export const isSettled = (status: RequestStatus): boolean => status === 'processed' || status === 'rejected';
 
 /** The events this read model is made of: its projection handles these and no others. */
-export const REQUESTS_EVENT_TYPES = [
-  SHOP_DATA_RECEIVED,
-  'ShopDataProcessed',
-  'ShopDataRejected',
-  'ShopDataWaiting',
-  'ShopDataParked',
-] as const;
+export const REQUESTS_EVENT_TYPES: readonly string[] = [SHOP_DATA_RECEIVED, ...REQUEST_OUTCOME_TYPES];
