@@ -7,6 +7,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY contracts ./contracts
 COPY lib ./lib
 COPY shop-api ./shop-api
 COPY processing ./processing
