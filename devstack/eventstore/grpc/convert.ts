@@ -1,5 +1,4 @@
 import { StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_pb';
-import { TOMBSTONE_REVISION, TOMBSTONE_REVISION_WIRE } from '../log/types';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -26,8 +25,4 @@ export function uuidString(uuid: UUID | undefined): string | undefined {
   bytes.writeBigInt64BE(BigInt(structured.getLeastSignificantBits()), 8);
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-export function revisionWire(revision: number): string {
-  return revision === TOMBSTONE_REVISION ? TOMBSTONE_REVISION_WIRE : String(revision);
 }

@@ -9,6 +9,7 @@ import { unixTicksFromTicks } from '../log/stream-metadata';
  */
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;
+/** EventStoreDB reports a tombstone's revision as Int64.MaxValue. */
 const TOMBSTONE_REVISION_WIRE = 0x7fff_ffff_ffff_ffffn;
 
 const FIELD = {

@@ -92,6 +92,4 @@ export type DeleteResult =
 export const LINK_EVENT_TYPE = '$>';
 export const METADATA_EVENT_TYPE = '$metadata';
 export const TOMBSTONE_EVENT_TYPE = '$streamDeleted';
-/** EventStoreDB reports a tombstone's revision as Int64.MaxValue. */
-export const TOMBSTONE_REVISION_WIRE = '9223372036854775807';
 export const TOMBSTONE_REVISION = Number.MAX_SAFE_INTEGER;

@@ -44,15 +44,6 @@ export function subscriptionDropped(stream: string, group: string): ServiceError
   });
 }
 
-export function subscriptionFailed(stream: string, group: string, reason: string): ServiceError {
-  return rpcError(status.INTERNAL, `Subscription group ${group} on stream ${stream} failed: '${reason}'`, {
-    exception: 'persistent-subscription-failed',
-    'stream-name': stream,
-    'group-name': group,
-    reason,
-  });
-}
-
 export function invalidArgument(message: string): ServiceError {
   return rpcError(status.INVALID_ARGUMENT, message, {});
 }

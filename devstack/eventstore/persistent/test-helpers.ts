@@ -7,6 +7,7 @@ import {
   type PersistentSubscriptionToStreamResolvedEvent,
   type ResolvedEvent,
 } from '@eventstore/db-client';
+import { eventually as waitFor } from '../../../lib/eventually';
 
 /** Shared bits of the persistent-subscription specs. */
 
@@ -33,18 +34,16 @@ export function consume(
   subscription.on('error', () => undefined);
 }
 
-/** Retries `assertion` until it passes or the time is up (then its last failure is thrown). */
-export async function eventually(assertion: () => Promise<void> | void, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    try {
+/** Retries `assertion` until it passes or the time is up: the one `eventually`, for assertion-style checks. */
+export function eventually(assertion: () => Promise<void> | void, timeoutMs = 5000): Promise<true> {
+  return waitFor(
+    async () => {
       await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() - started > timeoutMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+      return true as const;
+    },
+    timeoutMs,
+    20,
+  );
 }
 
 export async function readStreamOrEmpty(
