@@ -72,7 +72,10 @@ describe('the process runner', () => {
   it('fails as soon as the process exits, with its output and exit code', async () => {
     const service = run('fail');
     const port = await freePort();
-    const error = await service.waitUntilReady({ port }).catch((e: unknown) => e as Error);
+    const error = await service.waitUntilReady({ port }).then(
+      () => new Error('ready'),
+      (e: unknown) => e as Error,
+    );
     expect(error.message).toMatch(/fixture-fail exited \(code 3\) before it was ready/);
     expect(error.message).toContain('fatal: no ESDB_CONNECTION_STRING');
     expect(await service.exited).toBe(3);
