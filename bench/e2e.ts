@@ -1,9 +1,7 @@
 import { MongoClient } from 'mongodb';
-import { postLoad } from './load';
-import { INGEST_PATH, orderPayload } from './payloads';
+import { indexPositions, offerOrders, type WindowFigures } from './e2e-window';
 import { sleep, type BenchProcess } from './processes';
 import { sizesFor } from './sizes';
-import { percentile } from './stats';
 import {
   startDevstack,
   startProcessing,
@@ -18,90 +16,23 @@ export const E2E_RATE = 500;
  * arrive settle only the first live message between them (see BENCHMARKS.md), so the e2e run uses one.
  */
 export const E2E_PROCESSORS = 1;
-/** Enough that the offered rate holds while answers slow down (autocannon never has more in flight). */
-const E2E_CONNECTIONS = 200;
-const POLL_INTERVAL_MS = 10;
+/** The offered rates tried, lowest first, for the highest one the pipeline keeps up with. */
+export const KEEP_UP_RATES = [100, 200, 300, 500] as const;
+/** Kept up: every order visible within the drain, and the p99 bounded (a growing backlog shows in the p99). */
+const KEEP_UP_P99_MS = 1_000;
+const STEP_DRAIN_MS = 3_000;
+const IDLE_TIMEOUT_MS = 60_000;
+const IDLE_POLL_MS = 250;
 
-export interface E2eFigures {
-  readonly offeredRate: number;
+export interface E2eFigures extends WindowFigures {
   readonly processors: number;
-  readonly sent: number;
-  readonly visible: number;
-  /** Orders not visible by the end of the drain window; they count in the percentiles with the time waited. */
-  readonly notVisible: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  readonly maxMs: number;
-  readonly ordersPerSec: number;
   /** Peak resident set size per process during the run, MiB. */
   readonly peakRssMiB: Record<string, number>;
-}
-
-/** Remembers when each order was posted and when it first showed up in the `orders` read model. */
-class Visibility {
-  readonly sentAt = new Map<string, number>();
-  readonly latencies: number[] = [];
-  private readonly pending = new Set<string>();
-  firstSent = Number.POSITIVE_INFINITY;
-  lastSeen = 0;
-
-  sent(id: string, at: number): void {
-    this.sentAt.set(id, at);
-    this.pending.add(id);
-    this.firstSent = Math.min(this.firstSent, at);
-  }
-
-  seen(id: string, at: number): void {
-    const sent = this.sentAt.get(id);
-    if (sent === undefined || !this.pending.delete(id)) return;
-    this.latencies.push(at - sent);
-    this.lastSeen = at;
-  }
-
-  /** Orders still not visible count with the time waited so far: percentiles become lower bounds, not guesses. */
-  waitedSoFar(at: number): number[] {
-    return [...this.pending].map((id) => at - (this.sentAt.get(id) ?? at));
-  }
-
-  get outstanding(): number {
-    return this.pending.size;
-  }
-}
-
-/**
- * Watches the read model for new documents: every projected write stamps the document with its `$all` position
- * (`_position`), so one indexed range query per interval returns exactly the orders written since the last poll.
- * (A `$in` over thousands of pending ids costs the embedded MongoDB a scan per poll and slowed the pipeline.)
- */
-async function watchOrders(mongoUrl: string, visibility: Visibility, until: () => boolean): Promise<void> {
-  const client = new MongoClient(mongoUrl);
-  try {
-    const orders = client.db().collection<{ _id: string; _position: number }>('orders');
-    let after = -1;
-    while (!until()) {
-      const found = await orders
-        .find({ _position: { $gt: after } }, { projection: { _id: 1, _position: 1 } })
-        .toArray();
-      const now = performance.now();
-      for (const doc of found) {
-        visibility.seen(doc._id, now);
-        after = Math.max(after, doc._position);
-      }
-      await sleep(POLL_INTERVAL_MS);
-    }
-  } finally {
-    await client.close();
-  }
-}
-
-/** The bench's own index, so watching costs a range scan; created before any order is posted. */
-async function indexPositions(mongoUrl: string): Promise<void> {
-  const client = new MongoClient(mongoUrl);
-  try {
-    await client.db().collection('orders').createIndex({ _position: 1 }, { name: 'bench_position' });
-  } finally {
-    await client.close();
-  }
+  /** CPU (user + system, from /proc) each process spent in the main window, per order made visible. */
+  readonly cpuMsPerOrder: Record<string, number>;
+  /** The highest rate of KEEP_UP_RATES kept up with (0 when not even the lowest); absent when not measured. */
+  readonly maxKeepingUpPerSec?: number;
+  readonly keepUpSteps: readonly WindowFigures[];
 }
 
 function peakRss(processes: readonly BenchProcess[]): Record<string, number> {
@@ -111,14 +42,51 @@ function peakRss(processes: readonly BenchProcess[]): Record<string, number> {
   return peaks;
 }
 
+const cpuOf = (processes: readonly BenchProcess[]) => processes.map((proc) => proc.cpuMs() ?? Number.NaN);
+
+function cpuPerOrder(
+  processes: readonly BenchProcess[],
+  before: readonly number[],
+  after: readonly number[],
+  orders: number,
+): Record<string, number> {
+  const perOrder: Record<string, number> = {};
+  let total = 0;
+  processes.forEach((proc, i) => {
+    const spent = (after[i] ?? Number.NaN) - (before[i] ?? Number.NaN);
+    perOrder[proc.name] = spent / orders;
+    total += spent;
+  });
+  perOrder.pipeline = total / orders;
+  return perOrder;
+}
+
+/** Waits until `orders` holds `count` documents: the backlog of an earlier window is gone. */
+async function waitUntilIdle(mongoUrl: string, count: number): Promise<boolean> {
+  const client = new MongoClient(mongoUrl);
+  try {
+    const deadline = performance.now() + IDLE_TIMEOUT_MS;
+    while (performance.now() < deadline) {
+      if ((await client.db().collection('orders').countDocuments()) >= count) return true;
+      await sleep(IDLE_POLL_MS);
+    }
+    return false;
+  } finally {
+    await client.close();
+  }
+}
+
+const keptUp = (w: WindowFigures) => w.notVisible === 0 && w.p99Ms < KEEP_UP_P99_MS;
+
 /**
- * Orders posted at a fixed offered rate through the whole pipeline (each service its own process); the latency
- * of an order is from its POST being sent to its document appearing in `orders`.
+ * The whole pipeline, each service its own process: one window at E2E_RATE (latencies, CPU per order), then short
+ * windows at rising rates until one is not kept up with.
  */
 export async function benchE2e(
-  opts: { quick: boolean; seconds?: number } & ProfileOption,
+  opts: { quick: boolean; seconds?: number; keepUpLadder?: boolean } & ProfileOption,
 ): Promise<E2eFigures> {
-  const seconds = opts.seconds ?? sizesFor(opts.quick).e2eSeconds;
+  const sizes = sizesFor(opts.quick);
+  const seconds = opts.seconds ?? sizes.e2eSeconds;
   const run = Date.now().toString(36);
   const devstack = await startDevstack(opts);
   try {
@@ -129,49 +97,44 @@ export async function benchE2e(
       ...Array.from({ length: E2E_PROCESSORS }, (_, i) => startProcessing(`processing-${i + 1}`, env)),
     ]);
     await indexPositions(devstack.mongoUrl);
-    const visibility = new Visibility();
-    let sequence = 0;
-    let loadDone = false;
-    let drainDeadline = Number.POSITIVE_INFINITY;
-    const watching = watchOrders(
-      devstack.mongoUrl,
-      visibility,
-      () => loadDone && (visibility.outstanding === 0 || performance.now() > drainDeadline),
-    );
-    await postLoad({
-      url: `${api.url}${INGEST_PATH}`,
-      body: orderPayload('unused'),
-      connections: E2E_CONNECTIONS,
+    const measured = [devstack.proc, ...[api, ...processors, synchronizers].map((s) => s.proc)];
+    const window = { apiUrl: api.url, mongoUrl: devstack.mongoUrl };
+    const cpuBefore = cpuOf(measured);
+    const main = await offerOrders({
+      ...window,
+      rate: E2E_RATE,
       seconds,
-      overallRate: E2E_RATE,
-      nextBody: () => {
-        const id = `o-e2e-${run}-${++sequence}`;
-        visibility.sent(id, performance.now());
-        return JSON.stringify(orderPayload(id));
-      },
+      drainMs: sizes.e2eDrainMs,
+      idPrefix: `o-e2e-${run}`,
     });
-    drainDeadline = performance.now() + sizesFor(opts.quick).e2eDrainMs;
-    loadDone = true;
-    await watching;
-    const all = [api, ...processors, synchronizers].map((s) => s.proc);
-    const peakRssMiB = peakRss([devstack.proc, ...all]);
-    for (const proc of all) await proc.stop();
-    const ended = performance.now();
-    const visible = visibility.latencies.length;
-    const notVisible = visibility.outstanding;
-    const sorted = [...visibility.latencies, ...visibility.waitedSoFar(ended)].sort((a, b) => a - b);
-    const until = notVisible === 0 ? visibility.lastSeen : ended;
+    const cpuMsPerOrder = cpuPerOrder(measured, cpuBefore, cpuOf(measured), main.visible);
+    const steps: WindowFigures[] = [];
+    let maxKeepingUpPerSec: number | undefined;
+    if ((opts.keepUpLadder ?? true) && (await waitUntilIdle(devstack.mongoUrl, main.sent))) {
+      maxKeepingUpPerSec = 0;
+      let sent = main.sent;
+      for (const rate of KEEP_UP_RATES) {
+        const step = await offerOrders({
+          ...window,
+          rate,
+          seconds: sizes.keepUpStepSeconds,
+          drainMs: STEP_DRAIN_MS,
+          idPrefix: `o-step-${run}-${rate}`,
+        });
+        steps.push(step);
+        sent += step.sent;
+        if (!keptUp(step)) break;
+        maxKeepingUpPerSec = rate;
+        if (!(await waitUntilIdle(devstack.mongoUrl, sent))) break;
+      }
+    }
     return {
-      offeredRate: E2E_RATE,
+      ...main,
       processors: E2E_PROCESSORS,
-      sent: visibility.sentAt.size,
-      visible,
-      notVisible,
-      p50Ms: percentile(sorted, 0.5),
-      p99Ms: percentile(sorted, 0.99),
-      maxMs: sorted[sorted.length - 1] ?? Number.NaN,
-      ordersPerSec: visible / ((until - visibility.firstSent) / 1000),
-      peakRssMiB,
+      peakRssMiB: peakRss(measured),
+      cpuMsPerOrder,
+      maxKeepingUpPerSec,
+      keepUpSteps: steps,
     };
   } finally {
     await devstack.close();

@@ -1,6 +1,6 @@
 import { postLoad, type LoadResult } from './load';
 import { INGEST_PATH, orderPayload } from './payloads';
-import { freePort, spawnNode, waitForHttp } from './processes';
+import { freePort, spawnNode } from './processes';
 import { sizesFor } from './sizes';
 import { startDevstack, startShopApi } from './stack';
 
@@ -32,7 +32,7 @@ async function closedLoop(url: string, seconds: number): Promise<LoadResult> {
 async function startBareExpress() {
   const port = await freePort();
   const proc = spawnNode('bare-express', { script: 'bench/bare-express.ts', env: { PORT: String(port) } });
-  await waitForHttp(proc, `http://127.0.0.1:${port}/health`);
+  await proc.waitUntilReady({ url: `http://127.0.0.1:${port}/health` });
   return { proc, url: `http://127.0.0.1:${port}${INGEST_PATH}` };
 }
 

@@ -1,6 +1,5 @@
 // `npm run bench [-- --quick]`: every measurement in turn, then BENCHMARKS.md and bench/results/latest.json.
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchE2e } from './e2e';
 import { FINDINGS, reportText } from './findings';
@@ -10,7 +9,8 @@ import { benchProcessingScaling } from './processing-scaling';
 import { jsonResultOf, ROOT, spawnNode, stopAll } from './processes';
 import { profileBottlenecks } from './profile';
 import { benchRebuild } from './rebuild';
-import { writeReport, type BenchResults } from './report';
+import { readResults, writeReport, type BenchResults } from './report';
+import { buildServices, SERVICE_MODE } from './service-build';
 
 const DEVSTACK_TIMEOUT_MS = 600_000;
 
@@ -37,14 +37,29 @@ async function devstackFigures(quick: boolean): Promise<Record<string, number>> 
 }
 
 const LATEST = join(ROOT, 'bench', 'results', 'latest.json');
+const PREVIOUS = join(ROOT, 'bench', 'results', 'previous.json');
 
 /** `--report-only`: re-render BENCHMARKS.md from the last latest.json (after editing the analysis text). */
 async function rerender(): Promise<void> {
-  const { targets: _targets, ...results } = JSON.parse(await readFile(LATEST, 'utf8')) as BenchResults & {
-    targets?: unknown;
-  };
-  await writeReport(ROOT, results, FINDINGS, reportText(results.mode === 'quick'));
+  const results = await readResults(LATEST);
+  if (!results) throw new Error(`no results to re-render in ${LATEST}`);
+  await writeReport(
+    ROOT,
+    results,
+    FINDINGS,
+    reportText(results.mode === 'quick'),
+    await readResults(PREVIOUS),
+  );
   log('re-rendered BENCHMARKS.md and bench/results/latest.json from the last results');
+}
+
+/** Rebuild rate ÷ the raw `$all` read rate the devstack stage measured in the same run. */
+function ratioToRead(
+  rebuildPerSec: number,
+  devstack: Record<string, number> | undefined,
+): number | undefined {
+  const read = devstack?.readAllEventsPerSec;
+  return read === undefined || read <= 0 ? undefined : rebuildPerSec / read;
 }
 
 async function main(): Promise<void> {
@@ -52,6 +67,12 @@ async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
   const startedAt = new Date();
   const machine = describeMachine();
+  const revision = gitRevision();
+  // The run before this one, read before anything is overwritten: its figures go beside the new ones.
+  const previous = await readResults(LATEST);
+  log(
+    `measuring ${revision ?? 'an unknown commit'}, services ${SERVICE_MODE}; previous run: ${previous?.revision ?? 'none'}`,
+  );
   const errors: Record<string, string> = {};
   const stage = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
     log(`${name}…`);
@@ -69,6 +90,7 @@ async function main(): Promise<void> {
     }
   };
 
+  if (SERVICE_MODE === 'compiled') await stage('build', buildServices);
   const devstack = await stage('devstack', () => devstackFigures(quick));
   const ingest = await stage('ingest', () => benchIngest({ quick }));
   const e2e = await stage('e2e', () => benchE2e({ quick }));
@@ -79,7 +101,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     mode: quick ? 'quick' : 'full',
     startedAt: startedAt.toISOString(),
-    revision: gitRevision(),
+    revision,
     durationSeconds: (Date.now() - startedAt.getTime()) / 1000,
     machine,
     ingest: ingest && { ...ingest, ratioToBare: ingest.reqPerSec / ingest.bareExpressReqPerSec },
@@ -90,12 +112,12 @@ async function main(): Promise<void> {
       eventsPerSec2: scaling.eventsPerSec2,
     },
     scaling: scaling && { ratio2to1: scaling.ratio2to1 },
-    rebuild: rebuild && { ...rebuild },
+    rebuild: rebuild && { ...rebuild, ratioToRead: ratioToRead(rebuild.eventsPerSec, devstack) },
     devstack,
     profiles: profiles && { e2e: profiles.e2e, rebuild: profiles.rebuild },
     errors,
   };
-  await writeReport(ROOT, results, FINDINGS, reportText(quick));
+  await writeReport(ROOT, results, FINDINGS, reportText(quick), previous);
   log(`wrote BENCHMARKS.md and bench/results/latest.json in ${results.durationSeconds.toFixed(0)} s`);
 }
 

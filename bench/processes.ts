@@ -1,17 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { BENCH_AUTHORIZATION } from './bench-key';
+import { REPOSITORY_ROOT, runProcess, type ManagedProcess } from '../lib/process-runner';
 
-export const ROOT = join(__dirname, '..');
-const STOP_GRACE_MS = 15_000;
-const READY_POLL_MS = 100;
-const DEFAULT_READY_TIMEOUT_MS = 60_000;
-const OUTPUT_TAIL_CHARS = 4_000;
+export { freePort } from '../lib/process-runner';
+export const ROOT = REPOSITORY_ROOT;
+const OUTPUT_KEPT_LINES = 200;
 
 export interface SpawnOptions {
-  /** Path of the TypeScript entry point, relative to the repository root. */
+  /** Entry point relative to the repository root: `.ts` through tsx, `dist/….js` compiled. */
   readonly script: string;
   readonly args?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
@@ -21,22 +17,13 @@ export interface SpawnOptions {
   readonly nodeArgs?: readonly string[];
 }
 
-/** A profiled process must exit cleanly to write its profile; any other is killed at once (its data is scratch). */
-function stopsGracefully(options: SpawnOptions): boolean {
-  return options.cpuProfDir !== undefined;
-}
-
-export interface BenchProcess {
-  readonly name: string;
-  readonly pid: number;
-  readonly child: ChildProcess;
-  /** Last few KiB of stdout + stderr, for error messages. */
-  output(): string;
+export interface BenchProcess extends ManagedProcess {
   /** Peak resident set size so far (VmHWM from /proc), in MiB; undefined once the process is gone. */
   peakRssMiB(): number | undefined;
-  /** SIGKILL, or for a profiled process SIGTERM then SIGKILL after a grace period; resolves once it has exited. */
-  stop(): Promise<void>;
-  readonly exited: Promise<number | null>;
+  /** User + system CPU time used so far (utime + stime from /proc), in ms; undefined once it is gone. */
+  cpuMs(): number | undefined;
+  /** SIGKILL, or for a profiled process SIGTERM then SIGKILL after the grace period; resolves once it exited. */
+  stop(): Promise<number | null>;
 }
 
 const running = new Set<BenchProcess>();
@@ -74,56 +61,64 @@ export function procStatusMiB(pid: number, field: 'VmHWM' | 'VmRSS'): number | u
   }
 }
 
-/** Starts `node --import tsx SCRIPT` directly (not through the tsx wrapper), so the pid is the real process. */
+let clockTicksPerSecond: number | undefined;
+
+function clockTicks(): number {
+  if (clockTicksPerSecond === undefined) {
+    try {
+      clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicksPerSecond = 100;
+    }
+  }
+  return clockTicksPerSecond;
+}
+
+/** utime + stime of a process from /proc/PID/stat, in ms. */
+export function procCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces, so count fields after the last ')'; utime and stime are
+    // fields 14 and 15, i.e. the 12th and 13th after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / clockTicks() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts one process through the shared runner; the bench keeps only its last lines. */
 export function spawnNode(name: string, options: SpawnOptions): BenchProcess {
   installExitHook();
-  const nodeArgs = [...(options.nodeArgs ?? []), '--import', 'tsx'];
-  if (options.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, options.script), ...(options.args ?? [])], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (child.pid === undefined) throw new Error(`${name}: could not start ${options.script}`);
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-OUTPUT_TAIL_CHARS);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const pid = child.pid;
-  const graceful = stopsGracefully(options);
-  spawned.push({ name, pid });
-  let stopping: Promise<void> | undefined;
-  const proc: BenchProcess = {
+  const profiled = options.cpuProfDir !== undefined;
+  const proc = runProcess({
     name,
-    pid,
-    child,
-    exited,
-    output: () => tail,
-    peakRssMiB: () => procStatusMiB(pid, 'VmHWM'),
-    stop() {
-      stopping ??= (async () => {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill(graceful ? 'SIGTERM' : 'SIGKILL');
-          const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-          await exited;
-          clearTimeout(timer);
-        }
-        running.delete(proc);
-      })();
-      return stopping;
-    },
+    entry: options.script,
+    args: options.args,
+    env: { LOG_LEVEL: 'warn', ...options.env },
+    nodeArgs: [
+      ...(options.nodeArgs ?? []),
+      ...(profiled ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    ],
+    keptLines: OUTPUT_KEPT_LINES,
+  });
+  spawned.push({ name, pid: proc.pid });
+  const bench: BenchProcess = {
+    ...proc,
+    peakRssMiB: () => procStatusMiB(proc.pid, 'VmHWM'),
+    cpuMs: () => procCpuMs(proc.pid),
+    // A profiled process must exit cleanly to write its profile; any other is killed at once (its data is scratch).
+    stop: () => (profiled ? proc.stop() : proc.kill('SIGKILL')),
   };
-  running.add(proc);
-  void exited.then(() => running.delete(proc));
-  return proc;
+  running.add(bench);
+  void proc.exited.then(() => running.delete(bench));
+  return bench;
 }
 
 /** Waits for a process that ends by itself (a worker) and returns the last JSON line it printed. */
 export async function jsonResultOf<T>(proc: BenchProcess, timeoutMs: number): Promise<T> {
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), timeoutMs);
+  const timer = setTimeout(() => void proc.kill('SIGKILL'), timeoutMs);
   const code = await proc.exited;
   clearTimeout(timer);
   const result = lastJsonLine<T>(
@@ -138,12 +133,12 @@ export async function jsonResultOf<T>(proc: BenchProcess, timeoutMs: number): Pr
 
 /** The last line of a process' output that is a JSON object and passes `accept`. */
 export function lastJsonLine<T>(proc: BenchProcess, accept: (line: string) => boolean): T | undefined {
-  for (const line of proc.output().split('\n').reverse()) {
+  for (const line of [...proc.lines].reverse()) {
     if (!line.startsWith('{') || !accept(line)) continue;
     try {
       return JSON.parse(line) as T;
     } catch {
-      // a line still being written: take the one before
+      // a line cut short: take the one before
     }
   }
   return undefined;
@@ -154,60 +149,5 @@ export async function stopAll(): Promise<void> {
   for (const proc of [...running].reverse()) await proc.stop();
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export { sleep };
-
-/** Polls `url` until it answers 200; fails early if the process exits. */
-export async function waitForHttp(
-  proc: BenchProcess,
-  url: string,
-  timeoutMs = DEFAULT_READY_TIMEOUT_MS,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) {
-      throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output()}`);
-    }
-    const ok = await fetch(url, { headers: BENCH_AUTHORIZATION }).then(
-      (res) => res.ok,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(READY_POLL_MS);
-  }
-  throw new Error(`${proc.name} not ready at ${url} after ${timeoutMs} ms:\n${proc.output()}`);
-}
-
-/** Waits until something accepts TCP connections on 127.0.0.1:port (the embedded servers have no HTTP). */
-export async function waitForPort(proc: BenchProcess, port: number, timeoutMs = DEFAULT_READY_TIMEOUT_MS) {
-  const { connect } = await import('node:net');
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) {
-      throw new Error(`${proc.name} exited with ${proc.child.exitCode}:\n${proc.output()}`);
-    }
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await sleep(READY_POLL_MS);
-  }
-  throw new Error(`${proc.name} not listening on ${port} after ${timeoutMs} ms:\n${proc.output()}`);
-}

@@ -38,7 +38,7 @@ async function profiled(run: (cpuProfDir: string) => Promise<unknown>) {
  */
 export async function profileBottlenecks(): Promise<Profiles> {
   const e2e = await profiled((cpuProfDir) =>
-    benchE2e({ quick: true, seconds: E2E_PROFILE_SECONDS, cpuProfDir }),
+    benchE2e({ quick: true, seconds: E2E_PROFILE_SECONDS, cpuProfDir, keepUpLadder: false }),
   );
   const rebuild = await profiled((cpuProfDir) =>
     benchRebuild({ quick: true, events: PROFILE_REBUILD_EVENTS, cpuProfDir }),

@@ -64,7 +64,7 @@ export async function benchRebuild(
     });
     let workerPeak = 0;
     const deadline = performance.now() + limitMs;
-    while (worker.child.exitCode === null && performance.now() < deadline) {
+    while (!worker.hasExited() && performance.now() < deadline) {
       workerPeak = Math.max(workerPeak, worker.peakRssMiB() ?? 0);
       await sleep(POLL_MS);
     }
@@ -72,7 +72,7 @@ export async function benchRebuild(
       devstack: Math.round(devstack.proc.peakRssMiB() ?? 0),
       rebuild: Math.round(workerPeak),
     };
-    if (worker.child.exitCode === null) {
+    if (!worker.hasExited()) {
       const last = lastJsonLine<{ progress: RebuildProgress }>(worker, (l) => l.startsWith('{"progress"'));
       await worker.stop();
       const progress = last?.progress ?? { seconds: limitMs / 1000, done: 0 };

@@ -78,7 +78,7 @@ describe('BENCHMARKS.md', () => {
 
   it('shows the ratio to the bare baseline measured in the same run', () => {
     expect(markdown).toContain(
-      '| `ingest.reqPerSec` | 900/s | `ingest.bareExpressReqPerSec` 3,000/s | 0.30× |',
+      '| `ingest.reqPerSec` | 900/s | n/a | `ingest.bareExpressReqPerSec` 3,000/s | 0.30× |',
     );
   });
 
@@ -99,6 +99,45 @@ describe('BENCHMARKS.md', () => {
     for (const target of TARGETS) expect(markdown).toContain(`\`${target.key}\``);
     expect(markdown).toContain('| Test CPU | 2 | 8.00 GiB | v20.0.0 |');
     expect(markdown).toContain('Next step: the closing note.');
+  });
+});
+
+describe('BENCHMARKS.md beside the previous run', () => {
+  const previous = results({
+    revision: 'abc1234',
+    startedAt: '2025-12-31T00:00:00.000Z',
+    ingest: { reqPerSec: 700, bareExpressReqPerSec: 3000, ratioToBare: 0.23 },
+    e2e: { cpuMsPerOrder: { 'shop-api': 0.5 } },
+  });
+  const current = results({
+    ingest: { reqPerSec: 900, bareExpressReqPerSec: 3000, ratioToBare: 0.3 },
+    e2e: {
+      cpuMsPerOrder: { 'shop-api': 0.25, pipeline: 2 },
+      maxKeepingUpPerSec: 200,
+      keepUpSteps: [
+        { offeredRate: 100, p99Ms: 40, notVisible: 0 },
+        { offeredRate: 200, p99Ms: 90, notVisible: 0 },
+        { offeredRate: 300, p99Ms: 2400, notVisible: 12 },
+      ],
+    },
+  });
+  const markdown = renderMarkdown(current, {}, text, previous);
+
+  it('names the previous run and shows its figures next to the new ones', () => {
+    expect(markdown).toContain(
+      'from the run before this one: quick mode on 2025-12-31T00:00:00.000Z, code at `abc1234`',
+    );
+    expect(markdown).toContain('| `ingest.reqPerSec` | 900/s | 700/s |');
+    expect(markdown).toMatch(/\| `ingest.ratioToBare` \| [^|]+ \| ≥ 0.50× \| 0.30× \| 0.23× \|/);
+  });
+
+  it('shows CPU per order against its budget and the rates the pipeline kept up with', () => {
+    expect(markdown).toContain(
+      '| `e2e.cpuMsPerOrder.shop-api` | 0.25 ms | 0.50 ms | budget 0.30 ms | 0.13× |',
+    );
+    expect(markdown).toContain(
+      '| `e2e.maxKeepingUpPerSec` | 200/s | n/a | 100/s: p99 40.0 ms, 0 not visible; 200/s: p99 90.0 ms, 0 not visible; 300/s: p99 2,400 ms, 12 not visible |',
+    );
   });
 });
 

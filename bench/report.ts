@@ -1,8 +1,12 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ProfileSummary } from './cpu-profile';
 import type { Machine } from './machine';
+import { figuresTable } from './report-figures';
+import { formatNumber, table, valueAt, withUnit } from './report-format';
 import { TARGETS, type Target } from './targets';
+
+export { formatNumber, valueAt };
 
 /** Everything one bench run measured; stages that failed are absent and named in `errors`. */
 export interface BenchResults {
@@ -35,30 +39,6 @@ export type Evaluation =
   | { readonly status: 'missed'; readonly value: number; readonly text: string }
   | { readonly status: 'not measured'; readonly text: string };
 
-/** Reads a dotted key (`ingest.p99Ms`) from the results; undefined unless it is a finite number. */
-export function valueAt(results: object, key: string): number | undefined {
-  let current: unknown = results;
-  for (const part of key.split('.')) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return typeof current === 'number' && Number.isFinite(current) ? current : undefined;
-}
-
-/** Thousands separators from 100 up, two decimals for small ratios and latencies. */
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return 'n/a';
-  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
-  if (Math.abs(value) >= 10) return value.toFixed(1);
-  return value.toFixed(2);
-}
-
-function withUnit(value: number, unit: string): string {
-  if (unit === '×') return `${formatNumber(value)}×`;
-  if (unit === '/s') return `${formatNumber(value)}/s`;
-  return `${formatNumber(value)} ${unit}`;
-}
-
 export function targetText(target: Target): string {
   return `${target.kind === 'min' ? '≥' : '<'} ${withUnit(target.threshold, target.unit)}`;
 }
@@ -86,132 +66,29 @@ export function evaluate(target: Target, value: number | undefined): Evaluation 
   };
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-function figure(results: BenchResults, key: string, unit = ''): string {
-  const value = valueAt(results, key);
-  if (value === undefined) return 'n/a';
-  return unit === '' ? formatNumber(value) : withUnit(value, unit);
-}
-
-function ratio(results: BenchResults, numerator: string, denominator: string): string {
-  const a = valueAt(results, numerator);
-  const b = valueAt(results, denominator);
-  return a === undefined || b === undefined || b === 0 ? 'n/a' : `${formatNumber(a / b)}×`;
-}
-
-function e2eLatencyContext(r: BenchResults): string {
-  const max = `max ${figure(r, 'e2e.maxMs', 'ms')}`;
-  const notVisible = valueAt(r, 'e2e.notVisible') ?? 0;
-  if (notVisible === 0) return max;
-  return `${max}; ${formatNumber(notVisible)} orders never became visible before the bench stopped waiting: they count with the time waited, so these are lower bounds`;
-}
-
-function rebuildContext(r: BenchResults): string {
-  const all = `${figure(r, 'rebuild.events')} domain events`;
-  if (r.rebuild?.completed === false) {
-    return `stopped by the time limit after ${figure(r, 'rebuild.seconds', 's')}, ${figure(r, 'rebuild.eventsDone')} of ${all} done (from the \`$all\` position reached)`;
-  }
-  return `${all} in ${figure(r, 'rebuild.seconds', 's')}`;
-}
-
-function figuresTable(r: BenchResults): string {
-  const rows: string[][] = [
-    [
-      '`ingest.reqPerSec`',
-      figure(r, 'ingest.reqPerSec', '/s'),
-      '`ingest.bareExpressReqPerSec` ' + figure(r, 'ingest.bareExpressReqPerSec', '/s'),
-      ratio(r, 'ingest.reqPerSec', 'ingest.bareExpressReqPerSec'),
-    ],
-    [
-      '`ingest.p50Ms` / `ingest.p99Ms` (open loop, 1,000 req/s offered)',
-      `${figure(r, 'ingest.p50Ms', 'ms')} / ${figure(r, 'ingest.p99Ms', 'ms')}`,
-      `achieved ${figure(r, 'ingest.openLoopReqPerSec', '/s')}`,
-      '',
-    ],
-    [
-      'ingest p50 / p99, closed loop 64 connections',
-      `${figure(r, 'ingest.closedLoopP50Ms', 'ms')} / ${figure(r, 'ingest.closedLoopP99Ms', 'ms')}`,
-      `bare Express p99 ${figure(r, 'ingest.bareExpressP99Ms', 'ms')}`,
-      ratio(r, 'ingest.closedLoopP99Ms', 'ingest.bareExpressP99Ms'),
-    ],
-    [
-      '`e2e.p50Ms` / `e2e.p99Ms` (500 orders/s offered)',
-      `${figure(r, 'e2e.p50Ms', 'ms')} / ${figure(r, 'e2e.p99Ms', 'ms')}`,
-      e2eLatencyContext(r),
-      '',
-    ],
-    [
-      '`e2e.ordersPerSec`',
-      figure(r, 'e2e.ordersPerSec', '/s'),
-      `offered ${figure(r, 'e2e.offeredRate', '/s')}; visible ${figure(r, 'e2e.visible')} of ${figure(r, 'e2e.sent')} sent`,
-      ratio(r, 'e2e.ordersPerSec', 'e2e.offeredRate'),
-    ],
-    [
-      '`processing.eventsPerSec1`',
-      figure(r, 'processing.eventsPerSec1', '/s'),
-      `${figure(r, 'processing.messages')} input messages pre-filled`,
-      '',
-    ],
-    ['`processing.eventsPerSec2`', figure(r, 'processing.eventsPerSec2', '/s'), '1 process', ''],
-    ['`scaling.ratio2to1`', figure(r, 'scaling.ratio2to1', '×'), '', ''],
-    ['`rebuild.eventsPerSec`', figure(r, 'rebuild.eventsPerSec', '/s'), rebuildContext(r), ''],
-    [
-      '`devstack.appendEventsPerSec`',
-      figure(r, 'devstack.appendEventsPerSec', '/s'),
-      '`devstack.fsyncPerSec` ' + figure(r, 'devstack.fsyncPerSec', '/s'),
-      `${ratio(r, 'devstack.appendEventsPerSec', 'devstack.fsyncPerSec')} (events per raw fsync)`,
-    ],
-    [
-      'devstack single-event appends',
-      figure(r, 'devstack.singleAppendsPerSec', '/s'),
-      '`devstack.fsyncPerSec`',
-      ratio(r, 'devstack.singleAppendsPerSec', 'devstack.fsyncPerSec'),
-    ],
-    [
-      'devstack read `$all` / catch-up subscription',
-      `${figure(r, 'devstack.readAllEventsPerSec', '/s')} / ${figure(r, 'devstack.subscriptionEventsPerSec', '/s')}`,
-      '',
-      '',
-    ],
-    [
-      '`devstack.mongoUpsertsPerSec`',
-      figure(r, 'devstack.mongoUpsertsPerSec', '/s'),
-      `on ${figure(r, 'devstack.documents')} documents`,
-      '',
-    ],
-    [
-      '`devstack.mongoLookupsPerSec`',
-      figure(r, 'devstack.mongoLookupsPerSec', '/s'),
-      'indexed point lookups',
-      '',
-    ],
-    [
-      'devstack Mongo bulk inserts / aggregate',
-      `${figure(r, 'devstack.bulkInsertsPerSec', '/s')} / ${figure(r, 'devstack.aggregateDocsPerSec', '/s')}`,
-      'documents per second',
-      '',
-    ],
-  ];
-  return table(['figure', 'value', 'baseline / context (same run)', 'ratio'], rows);
-}
-
-function targetsTable(r: BenchResults): string {
+function targetsTable(r: BenchResults, previous?: BenchResults): string {
+  const shown = (results: BenchResults | undefined, t: Target) => {
+    const value = results && valueAt(results, t.key);
+    return value === undefined ? 'n/a' : withUnit(value, t.unit);
+  };
   return table(
-    ['key', 'what', 'target', 'figure', 'result'],
-    TARGETS.map((t) => {
-      const value = valueAt(r, t.key);
-      return [
-        `\`${t.key}\``,
-        t.what,
-        targetText(t),
-        value === undefined ? 'n/a' : withUnit(value, t.unit),
-        evaluate(t, value).text,
-      ];
-    }),
+    ['key', 'what', 'target', 'figure', 'previous run', 'result'],
+    TARGETS.map((t) => [
+      `\`${t.key}\``,
+      t.what,
+      targetText(t),
+      shown(r, t),
+      shown(previous, t),
+      evaluate(t, valueAt(r, t.key)).text,
+    ]),
+  );
+}
+
+function previousRunText(previous: BenchResults | undefined): string {
+  if (!previous) return 'No previous run to compare with.';
+  return (
+    `The "previous run" columns are from the run before this one: ${previous.mode} mode on ${previous.startedAt}` +
+    `${previous.revision ? `, code at \`${previous.revision}\`` : ''} (\`bench/results/previous.json\`).`
   );
 }
 
@@ -277,6 +154,7 @@ export function renderMarkdown(
   r: BenchResults,
   findings: Readonly<Record<string, Finding>>,
   text: ReportText,
+  previous?: BenchResults,
 ): string {
   const m = r.machine;
   const errors = Object.entries(r.errors);
@@ -285,7 +163,8 @@ export function renderMarkdown(
     '',
     `Written by \`npm run bench${r.mode === 'quick' ? ' -- --quick' : ''}\` (${r.mode} mode) on ${r.startedAt}, ` +
       `in ${formatNumber(r.durationSeconds)} s${r.revision ? `, code at \`${r.revision}\`` : ''}. ` +
-      'Machine-readable: `bench/results/latest.json`.',
+      'Machine-readable: `bench/results/latest.json`. ' +
+      previousRunText(previous),
     '',
     '## Machine',
     '',
@@ -307,11 +186,11 @@ export function renderMarkdown(
     '',
     '## Targets',
     '',
-    targetsTable(r),
+    targetsTable(r, previous),
     '',
     '## Figures, baselines and ratios',
     '',
-    figuresTable(r),
+    figuresTable(r, previous),
     '',
     '## Peak memory (RSS) per process (VmHWM from /proc) during the e2e and rebuild runs',
     '',
@@ -340,21 +219,33 @@ export function renderMarkdown(
   ].join('\n');
 }
 
-/** Writes `BENCHMARKS.md` at the repository root and `bench/results/latest.json`. */
+/** Writes `BENCHMARKS.md` at the repository root and `bench/results/latest.json` (and `previous.json`). */
 export async function writeReport(
   root: string,
   results: BenchResults,
   findings: Readonly<Record<string, Finding>>,
   text: ReportText,
+  previous?: BenchResults,
 ): Promise<void> {
-  await mkdir(join(root, 'bench', 'results'), { recursive: true });
+  const dir = join(root, 'bench', 'results');
+  await mkdir(dir, { recursive: true });
   const targets = TARGETS.map((t) => {
     const evaluation = evaluate(t, valueAt(results, t.key));
     return { key: t.key, target: targetText(t), status: evaluation.status, result: evaluation.text };
   });
-  await writeFile(
-    join(root, 'bench', 'results', 'latest.json'),
-    `${JSON.stringify({ ...results, targets }, null, 2)}\n`,
-  );
-  await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(results, findings, text));
+  if (previous) await writeFile(join(dir, 'previous.json'), `${JSON.stringify(previous, null, 2)}\n`);
+  await writeFile(join(dir, 'latest.json'), `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
+  await writeFile(join(root, 'BENCHMARKS.md'), renderMarkdown(results, findings, text, previous));
+}
+
+/** A results file written by an earlier run, without its evaluated targets; undefined when there is none. */
+export async function readResults(path: string): Promise<BenchResults | undefined> {
+  try {
+    const { targets: _targets, ...results } = JSON.parse(await readFile(path, 'utf8')) as BenchResults & {
+      targets?: unknown;
+    };
+    return results;
+  } catch {
+    return undefined;
+  }
 }

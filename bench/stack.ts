@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, spawnNode, waitForHttp, waitForPort, type BenchProcess } from './processes';
+import { freePort, spawnNode, type BenchProcess } from './processes';
 import { BENCH_API_KEYS, BENCH_AUTHORIZATION, BENCH_RATE_LIMIT } from './bench-key';
+import { serviceEntry } from './service-build';
 
 const DEVSTACK_START_TIMEOUT_MS = 300_000;
 
@@ -42,7 +43,7 @@ export async function startDevstack(options: ProfileOption & { dir?: string } = 
   });
   try {
     // A prefilled log takes a while to open; the Mongo port opens after the EventStoreDB one.
-    await waitForPort(proc, mongoPort, DEVSTACK_START_TIMEOUT_MS);
+    await proc.waitUntilReady({ port: mongoPort }, DEVSTACK_START_TIMEOUT_MS);
   } catch (error) {
     await proc.stop();
     await rm(dir, { recursive: true, force: true });
@@ -86,35 +87,41 @@ function commonEnv(options: ServiceEnv): Record<string, string> {
 /** Fresh for every bench run, like its data. */
 const BENCH_MASTER_KEY = randomBytes(32).toString('base64');
 
+/** Services start slowly while the machine is busy with the other services starting. */
+const SERVICE_READY_TIMEOUT_MS = 60_000;
+
 async function startService(
   name: string,
-  script: string,
+  service: 'shop-api' | 'processing' | 'synchronizers',
   portVariable: string,
   readyPath: string,
   options: ServiceEnv,
 ): Promise<ServiceHandle> {
   const port = await freePort();
   const proc = spawnNode(name, {
-    script,
+    script: await serviceEntry(service),
     env: { ...commonEnv(options), [portVariable]: String(port) },
     cpuProfDir: options.cpuProfDir,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitForHttp(proc, `${url}${readyPath}`);
+  await proc.waitUntilReady(
+    { url: `${url}${readyPath}`, headers: BENCH_AUTHORIZATION },
+    SERVICE_READY_TIMEOUT_MS,
+  );
   return { proc, url };
 }
 
 export function startShopApi(options: ServiceEnv): Promise<ServiceHandle> {
-  return startService('shop-api', 'shop-api/main.ts', 'PORT', '/ready', options);
+  return startService('shop-api', 'shop-api', 'PORT', '/ready', options);
 }
 
 /** Waits for `/health` only, so joining the groups is part of what is measured. */
 export function startProcessing(name: string, options: ServiceEnv): Promise<ServiceHandle> {
-  return startService(name, 'processing/main.ts', 'PROCESSING_PORT', '/health', options);
+  return startService(name, 'processing', 'PROCESSING_PORT', '/health', options);
 }
 
 export function startSynchronizers(options: ServiceEnv): Promise<ServiceHandle> {
-  return startService('synchronizers', 'synchronizers/main.ts', 'SYNCHRONIZERS_PORT', '/health', options);
+  return startService('synchronizers', 'synchronizers', 'SYNCHRONIZERS_PORT', '/health', options);
 }
 
 /** Sums a Prometheus counter over all its label sets, optionally only where `label="value"`. */

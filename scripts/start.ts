@@ -1,6 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   DEVSTACK_USAGE,
   parseDevstackArgs,
@@ -11,6 +8,7 @@ import { apiKeyEntry, generateApiKey } from '../lib/auth/api-keys';
 import { SCOPES } from '../lib/auth/scopes';
 import { loadConfig } from '../lib/config';
 import { prettyRecord, usePretty } from '../lib/pretty-log';
+import { prefixedLine, REPOSITORY_ROOT, runProcess, type ManagedProcess } from '../lib/process-runner';
 import { localMasterKey } from './local-master-key';
 
 /**
@@ -18,22 +16,17 @@ import { localMasterKey } from './local-master-key';
  * elsewhere), the gateway, two processors and the synchronizers, each its own process with its name before every
  * line it prints. Flags go to the embedded servers (`--esdb-port`, `--mongo-port`, `--db`, `--dbpath`, `--mem-db`).
  */
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = REPOSITORY_ROOT;
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
 /** The second processor listens two ports above PROCESSING_PORT: 3001 and 3003, around the synchronizers' 3002. */
 const SECOND_PROCESSOR_OFFSET = 2;
 
-interface Service {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-}
-
-const services: Service[] = [];
+const services: ManagedProcess[] = [];
 let stopping = false;
 /** Log lines pretty on a terminal (LOG_FORMAT=auto), the services' JSON lines otherwise. */
 let pretty = false;
+const LABEL_WIDTH = 13;
 
 function start(
   name: string,
@@ -41,25 +34,24 @@ function start(
   args: string[],
   env: Record<string, string>,
   ownProcessGroup = false,
-): Service {
-  // `node --import tsx` keeps the service in this child, so signals reach it directly.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry), ...args], {
-    cwd: ROOT,
+): ManagedProcess {
+  const label = name.padEnd(LABEL_WIDTH);
+  const service = runProcess({
+    name,
+    entry,
+    args,
     // The services write JSON lines into the pipe; this process makes them readable for a terminal.
-    env: { ...process.env, LOG_FORMAT: 'json', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { LOG_FORMAT: 'json', ...env },
     // The servers get their own process group so the terminal's Ctrl-C does not stop them while the services
     // still drain against them; this script stops them last.
-    detached: ownProcessGroup,
+    processGroup: ownProcessGroup,
+    keptLines: 100,
+    onLine: (line) =>
+      process.stdout.write(
+        `${(pretty ? prettyRecord(line, { label }) : undefined) ?? prefixedLine(name, line, LABEL_WIDTH)}\n`,
+      ),
   });
-  const label = name.padEnd(13);
-  const relay = (line: string) => (pretty ? prettyRecord(line, { label }) : undefined) ?? `${label}| ${line}`;
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${relay(line)}\n`));
-  }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const service = { name, child, exited };
-  void exited.then((code) => {
+  void service.exited.then((code) => {
     if (!stopping) {
       process.stdout.write(`start: ${name} exited (code ${String(code)}); stopping everything\n`);
       void stopAll(1);
@@ -69,21 +61,13 @@ function start(
   return service;
 }
 
-/** SIGTERM (a no-op for a process already stopping), SIGKILL if it is still there after STOP_TIMEOUT_MS. */
-async function stop(service: Service): Promise<number | null> {
-  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  const code = await service.exited;
-  clearTimeout(timer);
-  return code;
-}
-
 /** Exits with `exitCode`, or 1 when any process did not stop cleanly (exit code other than 0). */
 async function stopAll(exitCode: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   // The services together (each drains on its own), the servers they depend on after them.
   const servers = services.filter((s) => s.name === 'devstack');
+  const stop = (service: ManagedProcess) => service.stop(STOP_TIMEOUT_MS);
   const codes = await Promise.all(services.filter((s) => !servers.includes(s)).map(stop));
   codes.push(...(await Promise.all(servers.map(stop))));
   process.exit(codes.every((code) => code === 0) ? exitCode : 1);
@@ -101,27 +85,8 @@ function apiKeysWithDevKey(configured: string | undefined): string {
   return configured ? `${configured};${dev}` : dev;
 }
 
-async function waitUntilReady(name: string, url: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (stopping) return;
-    try {
-      if ((await fetch(url, { headers: { authorization: `Bearer ${DEV_KEY}` } })).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${name} was not ready at ${url} within ${READY_TIMEOUT_MS / 1000} s`);
-}
-
-function waitForLine(service: Service, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    createInterface({ input: service.child.stdout! }).on('line', (line) => {
-      if (line.includes(text)) resolve();
-    });
-    void service.exited.then(() => reject(new Error(`${service.name} stopped before it was ready`)));
-  });
+async function waitUntilReady(service: ManagedProcess, url: string): Promise<void> {
+  await service.waitUntilReady({ url, headers: { authorization: `Bearer ${DEV_KEY}` } }, READY_TIMEOUT_MS);
 }
 
 /** The embedded servers' flags, checked before anything starts; `--help` prints them. */
@@ -159,7 +124,10 @@ async function main(): Promise<void> {
       ...(external.esdb ? ['--no-esdb'] : []),
       ...(external.mongo ? ['--no-mongo'] : []),
     ];
-    await waitForLine(start('devstack', 'devstack/main.ts', args, {}, true), 'devstack ready');
+    await start('devstack', 'devstack/main.ts', args, {}, true).waitForLine(
+      'devstack ready',
+      READY_TIMEOUT_MS,
+    );
   }
   const env = {
     ESDB_CONNECTION_STRING: external.esdb ?? `esdb://localhost:${devstack.esdbPort}?tls=false`,
@@ -170,13 +138,13 @@ async function main(): Promise<void> {
     // Only this machine reaches what npm start runs, whatever a shell exported for a container.
     HOST: '127.0.0.1',
   };
-  start('shop-api', 'shop-api/main.ts', [], env);
+  const shopApi = start('shop-api', 'shop-api/main.ts', [], env);
   [config.processingPort, config.processingPort + SECOND_PROCESSOR_OFFSET].forEach((port, i) =>
     start(`processing-${i + 1}`, 'processing/main.ts', [], { ...env, PROCESSING_PORT: String(port) }),
   );
-  start('synchronizers', 'synchronizers/main.ts', [], env);
-  await waitUntilReady('shop-api', `http://127.0.0.1:${config.shopApiPort}/ready`);
-  await waitUntilReady('synchronizers', `http://127.0.0.1:${config.synchronizersPort}/ready`);
+  const synchronizers = start('synchronizers', 'synchronizers/main.ts', [], env);
+  await waitUntilReady(shopApi, `http://127.0.0.1:${config.shopApiPort}/ready`);
+  await waitUntilReady(synchronizers, `http://127.0.0.1:${config.synchronizersPort}/ready`);
   const ui = `http://localhost:${config.shopApiPort}/`;
   process.stdout.write(
     `\nshop-pipeline is ready: open ${ui}#key=${DEV_KEY} (Ctrl-C stops everything)\n` +
@@ -186,6 +154,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Ctrl-C while starting: the services exit before they are ready, which is no error to report.
+  if (stopping) return;
   process.stdout.write(`start: ${error instanceof Error ? error.message : String(error)}\n`);
   void stopAll(1);
 });

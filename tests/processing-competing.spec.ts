@@ -109,7 +109,7 @@ describe('processor processes compete for the input stream', () => {
   });
 
   afterAll(async () => {
-    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    await Promise.all(processes.map((p) => p.kill('SIGKILL')));
     await client.dispose();
     await store.close();
     await mongo.close();
@@ -143,7 +143,7 @@ describe('processor processes compete for the input stream', () => {
     const before = await countEventsByType(client);
     await appendOrders(client, 'o-kill');
     await eventually(async () => ((await processedCount(doomed)) >= 10 ? true : undefined), 60_000, 50);
-    await doomed.stop('SIGKILL');
+    await doomed.kill('SIGKILL');
 
     await expectEachHandledOnce(client, 'survivor', before);
     await survivor.stop();
@@ -156,7 +156,7 @@ describe('processor processes compete for the input stream', () => {
     const before = await countEventsByType(client);
     await appendOrders(client, 'o-drain');
     await eventually(async () => ((await processedCount(leaving)) >= 10 ? true : undefined), 60_000, 50);
-    expect(await leaving.stop('SIGTERM')).toBe(0);
+    expect(await leaving.stop()).toBe(0);
     expect(await leaving.waitForLog('shutdown finished')).toMatchObject({ clean: true });
 
     await expectEachHandledOnce(client, 'drain', before);

@@ -74,7 +74,7 @@ describe('synchronizers keep read models that a rebuild reproduces exactly', () 
     };
     const first = startServiceProcess('synchronizers/main.ts', env);
     await eventually(async () => ((await checkpointOf(db, 'orders')) > 0 ? true : undefined), 60_000, 5);
-    await first.stop('SIGKILL');
+    await first.kill('SIGKILL');
     const end = await endOfAll(client);
     expect(await checkpointOf(db, 'orders')).toBeLessThan(end);
 

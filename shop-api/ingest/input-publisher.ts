@@ -6,7 +6,8 @@ import {
   WrongExpectedVersionError,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
-import { appendEvents } from '../../lib/eventstore';
+import { appendEvents, isUnavailable, toJsonEvent, type NewEvent } from '../../lib/eventstore';
+import { inSpan, SpanKind, withTraceContext } from '../../lib/tracing';
 import { SHOP_DATA_RECEIVED, type ShopDataReceivedMetadata } from '../../contracts/events/requests';
 import type { ShopData } from './shop-data';
 
@@ -99,7 +100,91 @@ async function claimedFingerprint(client: EventStoreDBClient, stream: string): P
   return fingerprint;
 }
 
-export function eventStoreInputPublisher(client: EventStoreDBClient, inputStream: string): InputPublisher {
+/** Bounds for one coalesced append: well under EventStoreDB's default 1 MiB MaxAppendSize. */
+export interface AppendBatchLimits {
+  readonly maxEvents: number;
+  /** Data + metadata bytes (JSON) of the events in one append; a single larger event still goes alone. */
+  readonly maxBytes: number;
+}
+
+export const DEFAULT_APPEND_BATCH_LIMITS: AppendBatchLimits = { maxEvents: 200, maxBytes: 512 * 1024 };
+
+interface QueuedAppend {
+  readonly event: NewEvent;
+  readonly bytes: number;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const eventSize = (event: NewEvent) =>
+  Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
+
+/**
+ * Appends that arrive while one is in flight wait and go together as the next one: one round trip (and one fsync)
+ * for many requests, and no added wait for a request that arrives alone. One append is in flight at a time, so
+ * the input stream keeps arrival order. Each caller gets its own outcome: when a batch fails for a reason that may
+ * be one event's (too large, refused), its events are appended one by one; when the store is unreachable or the
+ * outcome unknown (deadline), every caller in the batch gets that error, as each alone would have.
+ */
+export function coalescingAppender(
+  appendBatch: (events: readonly NewEvent[]) => Promise<unknown>,
+  limits: AppendBatchLimits = DEFAULT_APPEND_BATCH_LIMITS,
+): (event: NewEvent) => Promise<void> {
+  const queue: QueuedAppend[] = [];
+  let writing = false;
+
+  const takeBatch = (): QueuedAppend[] => {
+    let count = 0;
+    let bytes = 0;
+    for (const next of queue) {
+      if (count === limits.maxEvents || (count > 0 && bytes + next.bytes > limits.maxBytes)) break;
+      count++;
+      bytes += next.bytes;
+    }
+    return queue.splice(0, count);
+  };
+
+  const write = async (batch: readonly QueuedAppend[]): Promise<void> => {
+    try {
+      await appendBatch(batch.map((queued) => queued.event));
+      for (const queued of batch) queued.resolve();
+    } catch (error) {
+      if (batch.length === 1 || isUnavailable(error)) {
+        for (const queued of batch) queued.reject(error);
+        return;
+      }
+      // An append is atomic: nothing of the batch was stored, so each event can go again on its own.
+      for (const queued of batch) await write([queued]);
+    }
+  };
+
+  const drain = async () => {
+    writing = true;
+    while (queue.length > 0) await write(takeBatch());
+    writing = false;
+  };
+
+  return (event) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ event, bytes: eventSize(event), resolve, reject });
+      if (!writing) void drain();
+    });
+}
+
+export function eventStoreInputPublisher(
+  client: EventStoreDBClient,
+  inputStream: string,
+  limits: AppendBatchLimits = DEFAULT_APPEND_BATCH_LIMITS,
+): InputPublisher {
+  // Expected revision `any`: the input stream is a log of arrivals, nothing guards on its revision.
+  const append = coalescingAppender(
+    (events) =>
+      client.appendToStream(inputStream, events.map(toJsonEvent), {
+        expectedRevision: 'any',
+        deadline: APPEND_DEADLINE_MS,
+      }),
+    limits,
+  );
   return {
     async publish(data, idempotency, receivedAt) {
       const requestId = requestIdFor(data.source, idempotency?.key);
@@ -113,12 +198,15 @@ export function eventStoreInputPublisher(client: EventStoreDBClient, inputStream
         receivedAt: receivedAt.toISOString(),
         $correlationId: requestId,
       };
-      await appendEvents(
-        client,
-        inputStream,
-        [{ id: requestId, type: SHOP_DATA_RECEIVED, data: data.payload, metadata: { ...metadata } }],
-        'any',
-        APPEND_DEADLINE_MS,
+      // A span per request, so its event carries the request's own trace context whichever batch it goes in.
+      const attributes = { 'messaging.destination.name': inputStream };
+      await inSpan(`append ${inputStream}`, { kind: SpanKind.PRODUCER, attributes }, () =>
+        append({
+          id: requestId,
+          type: SHOP_DATA_RECEIVED,
+          data: data.payload,
+          metadata: withTraceContext({ ...metadata }),
+        }),
       );
       return { ok: true, requestId, metadata };
     },

@@ -1,0 +1,150 @@
+import type { BenchResults } from './report';
+import { formatNumber, table, valueAt, withUnit } from './report-format';
+import { CPU_MS_PER_ORDER_BUDGETS } from './targets';
+
+function keepUpContext(r: BenchResults): string {
+  const steps = r.e2e?.keepUpSteps;
+  if (!Array.isArray(steps) || steps.length === 0) return 'not measured';
+  return (steps as Record<string, unknown>[])
+    .map((step) => {
+      const at = (key: string) => (typeof step[key] === 'number' ? step[key] : Number.NaN);
+      return `${formatNumber(at('offeredRate'))}/s: p99 ${formatNumber(at('p99Ms'))} ms, ${at('notVisible').toLocaleString('en-US')} not visible`;
+    })
+    .join('; ');
+}
+
+/** One row per process: CPU ms per order in the e2e window, against its budget. */
+function cpuRows(r: BenchResults): string[][] {
+  return Object.entries(CPU_MS_PER_ORDER_BUDGETS).map(([name, budget]) => [
+    `\`e2e.cpuMsPerOrder.${name}\``,
+    figure(r, `e2e.cpuMsPerOrder.${name}`, 'ms'),
+    `budget ${formatNumber(budget)} ms`,
+    ratio(r, `e2e.cpuMsPerOrder.${name}`, `e2e.cpuMsPerOrder.pipeline`),
+  ]);
+}
+
+function figure(results: BenchResults, key: string, unit = ''): string {
+  const value = valueAt(results, key);
+  if (value === undefined) return 'n/a';
+  return unit === '' ? formatNumber(value) : withUnit(value, unit);
+}
+
+function ratio(results: BenchResults, numerator: string, denominator: string): string {
+  const a = valueAt(results, numerator);
+  const b = valueAt(results, denominator);
+  return a === undefined || b === undefined || b === 0 ? 'n/a' : `${formatNumber(a / b)}×`;
+}
+
+function e2eLatencyContext(r: BenchResults): string {
+  const max = `max ${figure(r, 'e2e.maxMs', 'ms')}`;
+  const notVisible = valueAt(r, 'e2e.notVisible') ?? 0;
+  if (notVisible === 0) return max;
+  return `${max}; ${formatNumber(notVisible)} orders never became visible before the bench stopped waiting: they count with the time waited, so these are lower bounds`;
+}
+
+function rebuildContext(r: BenchResults): string {
+  const all = `${figure(r, 'rebuild.events')} domain events`;
+  if (r.rebuild?.completed === false) {
+    return `stopped by the time limit after ${figure(r, 'rebuild.seconds', 's')}, ${figure(r, 'rebuild.eventsDone')} of ${all} done (from the \`$all\` position reached)`;
+  }
+  return `${all} in ${figure(r, 'rebuild.seconds', 's')}`;
+}
+
+/** The figures rows, each value computed the same way for this run and for the previous one. */
+function figureRows(r: BenchResults): string[][] {
+  return [
+    [
+      '`ingest.reqPerSec`',
+      figure(r, 'ingest.reqPerSec', '/s'),
+      '`ingest.bareExpressReqPerSec` ' + figure(r, 'ingest.bareExpressReqPerSec', '/s'),
+      ratio(r, 'ingest.reqPerSec', 'ingest.bareExpressReqPerSec'),
+    ],
+    [
+      '`ingest.p50Ms` / `ingest.p99Ms` (open loop, 1,000 req/s offered)',
+      `${figure(r, 'ingest.p50Ms', 'ms')} / ${figure(r, 'ingest.p99Ms', 'ms')}`,
+      `achieved ${figure(r, 'ingest.openLoopReqPerSec', '/s')}`,
+      '',
+    ],
+    [
+      'ingest p50 / p99, closed loop 64 connections',
+      `${figure(r, 'ingest.closedLoopP50Ms', 'ms')} / ${figure(r, 'ingest.closedLoopP99Ms', 'ms')}`,
+      `bare Express p99 ${figure(r, 'ingest.bareExpressP99Ms', 'ms')}`,
+      ratio(r, 'ingest.closedLoopP99Ms', 'ingest.bareExpressP99Ms'),
+    ],
+    [
+      '`e2e.p50Ms` / `e2e.p99Ms` (500 orders/s offered)',
+      `${figure(r, 'e2e.p50Ms', 'ms')} / ${figure(r, 'e2e.p99Ms', 'ms')}`,
+      e2eLatencyContext(r),
+      '',
+    ],
+    [
+      '`e2e.ordersPerSec`',
+      figure(r, 'e2e.ordersPerSec', '/s'),
+      `offered ${figure(r, 'e2e.offeredRate', '/s')}; visible ${figure(r, 'e2e.visible')} of ${figure(r, 'e2e.sent')} sent`,
+      ratio(r, 'e2e.ordersPerSec', 'e2e.offeredRate'),
+    ],
+    ['`e2e.maxKeepingUpPerSec`', figure(r, 'e2e.maxKeepingUpPerSec', '/s'), keepUpContext(r), ''],
+    ...cpuRows(r),
+    [
+      '`processing.eventsPerSec1`',
+      figure(r, 'processing.eventsPerSec1', '/s'),
+      `${figure(r, 'processing.messages')} input messages pre-filled`,
+      '',
+    ],
+    ['`processing.eventsPerSec2`', figure(r, 'processing.eventsPerSec2', '/s'), '1 process', ''],
+    ['`scaling.ratio2to1`', figure(r, 'scaling.ratio2to1', '×'), '', ''],
+    ['`rebuild.eventsPerSec`', figure(r, 'rebuild.eventsPerSec', '/s'), rebuildContext(r), ''],
+    [
+      '`rebuild.ratioToRead`',
+      figure(r, 'rebuild.ratioToRead', '×'),
+      '`devstack.readAllEventsPerSec` ' + figure(r, 'devstack.readAllEventsPerSec', '/s'),
+      ratio(r, 'rebuild.eventsPerSec', 'devstack.readAllEventsPerSec'),
+    ],
+    [
+      '`devstack.appendEventsPerSec`',
+      figure(r, 'devstack.appendEventsPerSec', '/s'),
+      '`devstack.fsyncPerSec` ' + figure(r, 'devstack.fsyncPerSec', '/s'),
+      `${ratio(r, 'devstack.appendEventsPerSec', 'devstack.fsyncPerSec')} (events per raw fsync)`,
+    ],
+    [
+      'devstack single-event appends',
+      figure(r, 'devstack.singleAppendsPerSec', '/s'),
+      '`devstack.fsyncPerSec`',
+      ratio(r, 'devstack.singleAppendsPerSec', 'devstack.fsyncPerSec'),
+    ],
+    [
+      'devstack read `$all` / catch-up subscription',
+      `${figure(r, 'devstack.readAllEventsPerSec', '/s')} / ${figure(r, 'devstack.subscriptionEventsPerSec', '/s')}`,
+      '',
+      '',
+    ],
+    [
+      '`devstack.mongoUpsertsPerSec`',
+      figure(r, 'devstack.mongoUpsertsPerSec', '/s'),
+      `on ${figure(r, 'devstack.documents')} documents`,
+      '',
+    ],
+    [
+      '`devstack.mongoLookupsPerSec`',
+      figure(r, 'devstack.mongoLookupsPerSec', '/s'),
+      'indexed point lookups',
+      '',
+    ],
+    [
+      'devstack Mongo bulk inserts / aggregate',
+      `${figure(r, 'devstack.bulkInsertsPerSec', '/s')} / ${figure(r, 'devstack.aggregateDocsPerSec', '/s')}`,
+      'documents per second',
+      '',
+    ],
+  ];
+}
+
+/** Every figure with its same-run baseline, and the previous run's value beside it so a regression shows. */
+export function figuresTable(r: BenchResults, previous?: BenchResults): string {
+  const rows = figureRows(r);
+  const before = previous ? figureRows(previous) : [];
+  return table(
+    ['figure', 'value', 'previous run', 'baseline / context (same run)', 'ratio'],
+    rows.map(([name = '', value = '', ...rest], i) => [name, value, before[i]?.[1] ?? 'n/a', ...rest]),
+  );
+}
