@@ -1,4 +1,5 @@
 import { compareKeys } from './bson-order';
+import { StringKeyHash } from './string-key-hash';
 
 /** One index entry: the key tuple and the record id of the document it points to. */
 export interface IndexEntry {
@@ -80,6 +81,7 @@ function firstChunkEndingAtOrAfterKey(chunks: readonly IndexEntry[][], key: read
 export class OrderedIndex {
   private chunks: IndexEntry[][] = [];
   private count = 0;
+  private readonly strings = new StringKeyHash();
 
   get size(): number {
     return this.count;
@@ -91,6 +93,7 @@ export class OrderedIndex {
 
   insert(entry: IndexEntry): void {
     this.count += 1;
+    this.strings.insert(entry);
     if (this.chunks.length === 0) {
       this.chunks.push([entry]);
       return;
@@ -119,6 +122,7 @@ export class OrderedIndex {
     const found = chunk[pos];
     if (!found || compareEntries(found, entry) !== 0) return false;
     chunk.splice(pos, 1);
+    this.strings.remove(found);
     if (chunk.length === 0) this.chunks.splice(ci, 1);
     this.count -= 1;
     return true;
@@ -127,6 +131,7 @@ export class OrderedIndex {
   clear(): void {
     this.chunks = [];
     this.count = 0;
+    this.strings.clear();
   }
 
   /** Entries from the first where `start` holds until `pastEnd` holds (both monotone over key order). */
@@ -159,7 +164,8 @@ export class OrderedIndex {
    * Entries whose key equals `key`, or starts with it when `key` is a shorter prefix (a plain loop: this is the
    * unique check on every write and the point lookup).
    */
-  equal(key: readonly unknown[]): IndexEntry[] {
+  equal(key: readonly unknown[]): readonly IndexEntry[] {
+    if (this.strings.covers(key)) return this.strings.equal(key[0]);
     const found: IndexEntry[] = [];
     for (let ci = firstChunkEndingAtOrAfterKey(this.chunks, key); ci < this.chunks.length; ci += 1) {
       const chunk = this.chunks[ci] as IndexEntry[];

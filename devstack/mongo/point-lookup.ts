@@ -79,17 +79,26 @@ export function matchPoint(
     docsExamined += 1;
     if (matches.length < limit && matchesSimple(doc, simple)) matches.push({ rid, doc });
   }
-  const { index } = plan;
-  const stats: ScanStats = {
-    stage: 'IXSCAN',
-    indexName: index.name,
-    keyPattern: index.key,
-    // Only explain reads the bounds; most lookups never build the string.
-    get indexBounds() {
-      return { [index.fields[0] as string]: [describePoint(prefix)] };
-    },
-    keysExamined: entries.length,
-    docsExamined,
-  };
-  return { matches, stats };
+  return { matches, stats: new PointScanStats(plan.index, prefix, entries.length, docsExamined) };
+}
+
+/** A point lookup's stats; only explain reads the bounds, so most lookups never build their text. */
+class PointScanStats implements ScanStats {
+  readonly stage = 'IXSCAN';
+  readonly indexName: string;
+  readonly keyPattern: Document;
+
+  constructor(
+    private readonly index: IndexState,
+    private readonly prefix: readonly unknown[],
+    public keysExamined: number,
+    public docsExamined: number,
+  ) {
+    this.indexName = index.name;
+    this.keyPattern = index.key;
+  }
+
+  get indexBounds(): Document {
+    return { [this.index.fields[0] as string]: [describePoint(this.prefix)] };
+  }
 }
