@@ -1,7 +1,6 @@
 import type { Document } from 'bson';
 import type { Candidate, ScanStats } from './collection';
 import type { IndexState } from './index-spec';
-import type { IndexEntry } from './ordered-index';
 import { chooseIndex, describePoint } from './query-planner';
 import { matchesSimple, type SimpleFilter } from './simple-match';
 
