@@ -46,7 +46,11 @@ export class Connection {
     this.pendingBytes += chunk.length;
     // Large messages arrive in many chunks: join them once, when the whole message is there.
     if (this.pendingBytes < this.needed) return;
-    this.buffered = Buffer.concat([this.buffered, ...this.pending]);
+    // The usual case — one chunk holding whole messages — needs no copy.
+    this.buffered =
+      this.buffered.length === 0 && this.pending.length === 1
+        ? (this.pending[0] as Buffer)
+        : Buffer.concat([this.buffered, ...this.pending]);
     this.pending = [];
     this.pendingBytes = 0;
     while (this.buffered.length >= 4) {

@@ -237,3 +237,37 @@ describe('updates and upserts found by point lookup', () => {
     expect(await contents(fast)).toEqual(await contents(slow));
   });
 });
+
+describe('operator updates on plain fields (fast updater)', () => {
+  it('applies $set, $inc, $unset, $min, $max and $mul as the general updater does', async () => {
+    const [fast, slow] = await twins('plain-ops', [
+      { _id: 1, key: 'p1', n: 1, d: Decimal128.fromString('1.5'), s: 'x', o: { i: 1 } },
+    ]);
+    const updates: Document[] = [
+      { $set: { s: 'y', fresh: null, 'o.j': 2 }, $inc: { n: 2 } },
+      { $inc: { d: 1, missing: 1 }, $mul: { n: 3 } },
+      { $min: { n: 0 }, $max: { s: 'z' }, $unset: { fresh: '' } },
+      { $set: { n: 0 } },
+    ];
+    for (const u of updates) {
+      const a = await fast.updateOne({ key: 'p1' }, u);
+      // Array filters (even none) send an update through mingo's updater.
+      const b = await slow.updateOne({ key: 'p1' }, u, { arrayFilters: [] });
+      expect(a).toEqual(b);
+      expect(await contents(fast)).toEqual(await contents(slow));
+    }
+  });
+
+  it('refuses conflicting paths with the same error on plain and dotted paths', async () => {
+    const c = db.collection<{ _id: number; a: unknown }>('conflicts');
+    await c.insertOne({ _id: 1, a: { b: 1 } });
+    for (const [u, path] of [
+      [{ $set: { a: 1 }, $unset: { a: '' } }, "'a' would create a conflict at 'a'"],
+      [{ $set: { a: 1 }, $inc: { 'a.b': 1 } }, "'a.b' would create a conflict at 'a'"],
+      [{ $set: { '': 1 } }, 'An empty update path is not valid'],
+    ] as Array<[Document, string]>) {
+      const error = await serverError(c.updateOne({ _id: 1 }, u));
+      expect(error.message).toContain(path);
+    }
+  });
+});
