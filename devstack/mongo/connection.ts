@@ -53,6 +53,16 @@ export class Connection {
         : Buffer.concat([this.buffered, ...this.pending]);
     this.pending = [];
     this.pendingBytes = 0;
+    // Replies to the messages of one chunk (a pipelining client) leave in one write.
+    this.socket.cork();
+    try {
+      this.frameMessages();
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  private frameMessages(): void {
     while (this.buffered.length >= 4) {
       const length = this.buffered.readInt32LE(0);
       if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) {
