@@ -2,11 +2,20 @@ import type { Document } from 'bson';
 import { compareKeys } from './bson-order';
 import { parseCollation } from './collation';
 import { commandError } from './errors';
-import { createIndexState, describeIndex, ID_INDEX_NAME, indexKeysFor, type IndexState } from './index-spec';
+import {
+  createIndexState,
+  describeIndex,
+  duplicateKeyError,
+  ID_INDEX_NAME,
+  indexKeysFor,
+  keysUnchanged,
+  type IndexState,
+} from './index-spec';
 import type { EvalOptions } from './mingo-context';
 import { chooseIndex } from './query-planner';
-import { matcherFor } from './simple-match';
-import { showValue, validateId, withIdFirst } from './stored-document';
+import { matchPoint, PointPlans } from './point-lookup';
+import { matcherFor, simpleFilter } from './simple-match';
+import { validateId, withIdFirst } from './stored-document';
 import { compileValidator, type DocumentValidator } from './validation';
 
 /** What a lookup did, reported by explain and serverStatus. */
@@ -39,6 +48,7 @@ export type CreateIndexOutcome = 'created' | 'exists';
 export class Collection {
   readonly records = new Map<number, Document>();
   readonly indexes = new Map<string, IndexState>();
+  private readonly pointPlans = new PointPlans(this.indexes);
   private nextRid = 1;
   private currentOptions: Document;
   private validator: DocumentValidator | undefined;
@@ -88,26 +98,21 @@ export class Collection {
   }
 
   private checkUnique(keys: Map<IndexState, unknown[][]>, self: number): void {
-    for (const [index, tuples] of keys) {
-      if (!index.unique) continue;
-      for (const tuple of tuples) {
-        for (const entry of index.tree.equal(tuple)) {
-          if (entry.rid !== self) throw this.duplicateKey(index, tuple);
-        }
+    for (const [index, tuples] of keys) this.checkUniqueIn(index, tuples, self);
+  }
+
+  private checkUniqueIn(index: IndexState, tuples: unknown[][], self: number): void {
+    if (!index.unique) return;
+    for (const tuple of tuples) {
+      for (const entry of index.tree.equal(tuple)) {
+        if (entry.rid !== self) throw this.duplicateKey(index, tuple);
       }
     }
   }
 
   /** The E11000 error mongod reports for a second entry of `tuple` in a unique index. */
   duplicateKey(index: IndexState, tuple: readonly unknown[]): Error {
-    const keyValue: Document = {};
-    index.fields.forEach((field, i) => (keyValue[field] = tuple[i] ?? null));
-    const shown = index.fields.map((f, i) => `${f}: ${showValue(tuple[i])}`).join(', ');
-    return commandError(
-      'DuplicateKey',
-      `E11000 duplicate key error collection: ${this.ns} index: ${index.name} dup key: { ${shown} }`,
-      { keyPattern: index.key, keyValue },
-    );
+    return duplicateKeyError(this.ns, index, tuple);
   }
 
   private addKeys(keys: Map<IndexState, unknown[][]>, rid: number): void {
@@ -139,11 +144,13 @@ export class Collection {
     const doc = withIdFirst(input);
     validateId(doc);
     if (validate) this.validator?.check(doc, old);
-    const oldKeys = this.keysOf(old);
-    const newKeys = this.keysOf(doc);
-    this.checkUnique(newKeys, rid);
-    for (const [index, tuples] of newKeys) {
-      const before = oldKeys.get(index) ?? [];
+    const changed: Array<[IndexState, unknown[][], unknown[][]]> = [];
+    for (const index of this.indexes.values()) {
+      if (keysUnchanged(index, old, doc)) continue;
+      changed.push([index, indexKeysFor(index, old), indexKeysFor(index, doc)]);
+    }
+    for (const [index, , tuples] of changed) this.checkUniqueIn(index, tuples, rid);
+    for (const [index, before, tuples] of changed) {
       const same =
         before.length === tuples.length && before.every((t, i) => compareKeys(t, tuples[i] ?? [], []) === 0);
       if (same) continue;
@@ -212,6 +219,9 @@ export class Collection {
     options?: EvalOptions,
   ): { matches: Candidate[]; stats: ScanStats } {
     const collated = options?.collation?.strings !== undefined;
+    const simple = collated ? undefined : simpleFilter(filter);
+    const point = simple && simple.fields.length > 0 ? this.pointPlans.planFor(simple, filter) : undefined;
+    if (simple && point) return matchPoint(this.records, point, simple, limit);
     const test = matcherFor(filter, collated, options);
     const matches: Candidate[] = [];
     if (collated || !chooseIndex(filter, this.indexes.values())) {
@@ -266,6 +276,7 @@ export class Collection {
       }
     }
     this.indexes.set(index.name, index);
+    this.pointPlans.clear();
     this.sink?.createIndex(this.ns, { ...describeIndex(index) });
     return 'created';
   }
@@ -273,6 +284,7 @@ export class Collection {
   /** collMod of an index option; journaled as the index's new definition. */
   setIndexOption(index: IndexState, option: 'hidden', value: unknown): void {
     index.options[option] = value;
+    this.pointPlans.clear();
     this.sink?.dropIndex(this.ns, index.name);
     this.sink?.createIndex(this.ns, describeIndex(index));
   }
@@ -281,6 +293,7 @@ export class Collection {
     if (name === ID_INDEX_NAME) throw commandError('InvalidOptions', 'cannot drop _id index');
     if (!this.indexes.delete(name))
       throw commandError('IndexNotFound', `index not found with name [${name}]`);
+    this.pointPlans.clear();
     this.sink?.dropIndex(this.ns, name);
   }
 

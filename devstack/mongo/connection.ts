@@ -46,9 +46,23 @@ export class Connection {
     this.pendingBytes += chunk.length;
     // Large messages arrive in many chunks: join them once, when the whole message is there.
     if (this.pendingBytes < this.needed) return;
-    this.buffered = Buffer.concat([this.buffered, ...this.pending]);
+    // The usual case — one chunk holding whole messages — needs no copy.
+    this.buffered =
+      this.buffered.length === 0 && this.pending.length === 1
+        ? (this.pending[0] as Buffer)
+        : Buffer.concat([this.buffered, ...this.pending]);
     this.pending = [];
     this.pendingBytes = 0;
+    // Replies to the messages of one chunk (a pipelining client) leave in one write.
+    this.socket.cork();
+    try {
+      this.frameMessages();
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  private frameMessages(): void {
     while (this.buffered.length >= 4) {
       const length = this.buffered.readInt32LE(0);
       if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) {

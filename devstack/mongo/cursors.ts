@@ -54,6 +54,8 @@ export class CursorStore {
   private static take(docs: Document[], from: number, batchSize: number | undefined): Document[] {
     const end =
       batchSize !== undefined && batchSize > 0 ? Math.min(docs.length, from + batchSize) : docs.length;
+    // A batch always holds at least one document, so a single one needs no size check (point lookups).
+    if (end - from === 1) return [docs[from] as Document];
     const batch: Document[] = [];
     let bytes = 0;
     for (let i = from; i < end; i += 1) {

@@ -17,6 +17,25 @@ const FAST_OPERATORS = new Set([
 
 type Edit = (current: unknown, present: boolean) => { value?: unknown; remove?: boolean } | undefined;
 
+/**
+ * A shallow copy that takes new fields cheaply: V8 gives a spread copy a map that adding properties to is
+ * several times slower than to an object built field by field.
+ */
+function shallowCopy(source: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const key in source) {
+    if (key === '__proto__') {
+      Object.defineProperty(copy, key, {
+        value: source[key],
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    } else copy[key] = source[key];
+  }
+  return copy;
+}
+
 function sameValue(a: unknown, b: unknown): boolean {
   return typeClass(a) === typeClass(b) && typeof a === typeof b && compareValues(a, b) === 0;
 }
@@ -26,7 +45,7 @@ function sameValue(a: unknown, b: unknown): boolean {
  * Returns false when the path crosses an array or a scalar: the general updater handles those.
  */
 function editPath(root: Document, path: string, edit: Edit, changed: { value: boolean }): boolean {
-  const parts = path.split('.');
+  const parts = path.includes('.') ? path.split('.') : [path];
   let parent: Record<string, unknown> = root;
   for (let i = 0; i < parts.length - 1; i += 1) {
     const part = parts[i] as string;
@@ -34,7 +53,7 @@ function editPath(root: Document, path: string, edit: Edit, changed: { value: bo
     if (child === undefined) {
       parent[part] = {};
     } else if (isPlainObject(child)) {
-      parent[part] = { ...child };
+      parent[part] = shallowCopy(child);
     } else {
       return false;
     }
@@ -101,17 +120,22 @@ export function tryFastUpdate(
     if (!FAST_OPERATORS.has(op)) return undefined;
     if (op === '$setOnInsert' && !inserting) continue;
     for (const [path, arg] of Object.entries(args as Document)) {
-      if (path.includes('$') || /\.\d+(\.|$)/.test(path) || /^\d+(\.|$)/.test(path)) return undefined;
+      if (path.includes('$') || hasNumericPart(path)) return undefined;
       const edit = editFor(op, arg);
       if (!edit) return undefined;
       if ((op === '$inc' || op === '$mul') && !plainNumberOrMissing(lookup(doc, path))) return undefined;
       edits.push([path, edit]);
     }
   }
-  const next: Document = { ...doc };
+  const next: Document = shallowCopy(doc);
   const changed = { value: false };
   for (const [path, edit] of edits) if (!editPath(next, path, edit, changed)) return undefined;
   return { doc: next, modified: changed.value };
+}
+
+// A numeric path part may address an array element: the general updater decides.
+function hasNumericPart(path: string): boolean {
+  return /\d/.test(path) && /(^|\.)\d+(\.|$)/.test(path);
 }
 
 function lookup(doc: Document, path: string): unknown {

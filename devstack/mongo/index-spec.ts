@@ -1,6 +1,7 @@
 import type { Document } from 'bson';
 import type { Query } from 'mingo/query';
 import { commandError } from './errors';
+import { showValue } from './stored-document';
 import { indexValuesAt } from './field-paths';
 import { newQuery } from './mingo-context';
 import { OrderedIndex } from './ordered-index';
@@ -79,9 +80,43 @@ export function createIndexState(spec: Document): IndexState {
   };
 }
 
+/** The E11000 error mongod reports for a second entry of `tuple` in a unique index of `ns`. */
+export function duplicateKeyError(ns: string, index: IndexState, tuple: readonly unknown[]): Error {
+  const keyValue: Document = {};
+  index.fields.forEach((field, i) => (keyValue[field] = tuple[i] ?? null));
+  const shown = index.fields.map((f, i) => `${f}: ${showValue(tuple[i])}`).join(', ');
+  return commandError(
+    'DuplicateKey',
+    `E11000 duplicate key error collection: ${ns} index: ${index.name} dup key: { ${shown} }`,
+    { keyPattern: index.key, keyValue },
+  );
+}
+
+/** The one key tuple of a document whose indexed fields are top-level and not arrays; undefined otherwise. */
+function plainKey(fields: readonly string[], doc: Document): unknown[] | undefined {
+  const tuple: unknown[] = [];
+  for (const field of fields) {
+    if (field.includes('.')) return undefined;
+    const value = doc[field] as unknown;
+    if (Array.isArray(value)) return undefined;
+    tuple.push(value);
+  }
+  return tuple;
+}
+
 /** The key tuples one document contributes to an index (several for multikey), or none if excluded. */
 export function indexKeysFor(index: IndexState, doc: Document): unknown[][] {
   if (index.partial && !index.partial.test(doc)) return [];
+  const plain = plainKey(index.fields, doc);
+  if (plain) {
+    // The general path below gives the same: a missing field keys as null, a sparse index skips all-missing.
+    let allMissing = true;
+    for (let i = 0; i < plain.length; i += 1) {
+      if (plain[i] === undefined) plain[i] = null;
+      else allMissing = false;
+    }
+    return index.sparse && allMissing ? [] : [plain];
+  }
   const perField = index.fields.map((field) => indexValuesAt(doc, field));
   if (index.sparse && perField.every((f) => f.values.every((v) => v === undefined))) return [];
   const arrays = perField.filter((f) => f.values.length > 1);
@@ -97,6 +132,21 @@ export function indexKeysFor(index: IndexState, doc: Document): unknown[][] {
   }
   if (perField.some((f) => f.multikey)) index.multikey = true;
   return tuples;
+}
+
+/**
+ * True when `after` certainly has the same keys in `index` as `before`: each indexed field's top-level value is
+ * the same object or primitive (updates copy on write, so untouched fields stay identical). Partial indexes
+ * depend on other fields too, so they are never skipped.
+ */
+export function keysUnchanged(index: IndexState, before: Document, after: Document): boolean {
+  if (index.partial) return false;
+  for (const path of index.fields) {
+    const dot = path.indexOf('.');
+    const top = dot < 0 ? path : path.slice(0, dot);
+    if (before[top] !== after[top]) return false;
+  }
+  return true;
 }
 
 export function describeIndex(index: IndexState): Document {

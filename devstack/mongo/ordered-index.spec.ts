@@ -1,4 +1,4 @@
-import { Decimal128, Long, MaxKey, MinKey, ObjectId } from 'bson';
+import { BSONSymbol, Decimal128, Long, MaxKey, MinKey, ObjectId } from 'bson';
 import { compareValues } from './bson-order';
 import { OrderedIndex, type IndexEntry } from './ordered-index';
 
@@ -76,5 +76,43 @@ describe('OrderedIndex', () => {
       expect([...index.equal([lo])]).toEqual(reference.filter((e) => e.key[0] === lo));
     }
     expect(index.remove({ key: [-1], rid: 0 })).toBe(false);
+  });
+
+  it('answers string equality from its hash exactly as the ordered search does', () => {
+    const next = random(9);
+    const hashed = new OrderedIndex();
+    const reference: IndexEntry[] = [];
+    const keyOf = (): unknown => {
+      const pick = next();
+      const n = Math.floor(next() * 300);
+      return pick < 0.7 ? `k${n}` : pick < 0.85 ? n : pick < 0.95 ? null : `k${n}\u0000x`;
+    };
+    for (let rid = 0; rid < 5_000; rid += 1) {
+      // Record ids arrive out of order, as a replaced document re-inserts its keys under its old id.
+      const entry = { key: [keyOf()], rid: (rid * 7_919) % 5_000 };
+      hashed.insert(entry);
+      reference.push(entry);
+      if (next() < 0.3) {
+        const victim = reference.splice(Math.floor(next() * reference.length), 1)[0]!;
+        expect(hashed.remove(victim)).toBe(true);
+      }
+    }
+    const expected = (key: unknown): IndexEntry[] =>
+      reference.filter((e) => compareValues(e.key[0], key) === 0).sort((a, b) => a.rid - b.rid);
+    for (let n = 0; n < 300; n += 1) {
+      for (const key of [`k${n}`, `k${n}\u0000x`, n]) expect([...hashed.equal([key])]).toEqual(expected(key));
+    }
+    // A string-class value that is not a JavaScript string makes the ordered search answer again.
+    const symbol = { key: [new BSONSymbol('k1')], rid: 99_999 };
+    hashed.insert(symbol);
+    expect([...hashed.equal(['k1'])]).toContain(symbol);
+    hashed.remove(symbol);
+    expect([...hashed.equal(['k1'])]).toEqual(expected('k1'));
+    // A compound index holds longer keys: a one-field key is then a prefix, answered by the ordered search.
+    const compound = new OrderedIndex();
+    compound.insert({ key: ['a', 1], rid: 1 });
+    compound.insert({ key: ['a', 2], rid: 2 });
+    compound.insert({ key: ['b', 1], rid: 3 });
+    expect(compound.equal(['a']).map((e) => e.rid)).toEqual([1, 2]);
   });
 });

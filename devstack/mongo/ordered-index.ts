@@ -1,4 +1,5 @@
 import { compareKeys } from './bson-order';
+import { StringKeyHash } from './string-key-hash';
 
 /** One index entry: the key tuple and the record id of the document it points to. */
 export interface IndexEntry {
@@ -25,6 +26,54 @@ function firstWhere<T>(items: readonly T[], pred: (item: T) => boolean): number 
   return lo;
 }
 
+// Closure-free searches for the write path and point lookups: a predicate closure per call costs more than the search.
+function firstEntryAtOrAfter(items: readonly IndexEntry[], entry: IndexEntry): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareEntries(items[mid] as IndexEntry, entry) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function firstChunkEndingAtOrAfter(chunks: readonly IndexEntry[][], entry: IndexEntry): number {
+  let lo = 0;
+  let hi = chunks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const chunk = chunks[mid] as IndexEntry[];
+    if (compareEntries(chunk[chunk.length - 1] as IndexEntry, entry) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** The first position whose key is at or after `key`; a shorter `key` is a prefix and equals every key it starts. */
+function firstKeyAtOrAfter(items: readonly IndexEntry[], key: readonly unknown[]): number {
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareKeys((items[mid] as IndexEntry).key, key, NO_DIRECTIONS) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function firstChunkEndingAtOrAfterKey(chunks: readonly IndexEntry[][], key: readonly unknown[]): number {
+  let lo = 0;
+  let hi = chunks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const chunk = chunks[mid] as IndexEntry[];
+    if (compareKeys((chunk[chunk.length - 1] as IndexEntry).key, key, NO_DIRECTIONS) >= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 /**
  * An ordered index: sorted entries kept in a list of bounded sorted chunks (a two-level B-tree), so inserts,
  * deletes and lookups cost O(log n) comparisons plus a bounded splice.
@@ -32,6 +81,7 @@ function firstWhere<T>(items: readonly T[], pred: (item: T) => boolean): number 
 export class OrderedIndex {
   private chunks: IndexEntry[][] = [];
   private count = 0;
+  private readonly strings = new StringKeyHash();
 
   get size(): number {
     return this.count;
@@ -43,6 +93,7 @@ export class OrderedIndex {
 
   insert(entry: IndexEntry): void {
     this.count += 1;
+    this.strings.insert(entry);
     if (this.chunks.length === 0) {
       this.chunks.push([entry]);
       return;
@@ -54,25 +105,24 @@ export class OrderedIndex {
       if (lastChunk.length > MAX_CHUNK) this.chunks.push(lastChunk.splice(lastChunk.length >>> 1));
       return;
     }
-    const after = (e: IndexEntry): boolean => compareEntries(e, entry) >= 0;
-    let ci = this.chunkFor(after);
+    let ci = firstChunkEndingAtOrAfter(this.chunks, entry);
     if (ci === this.chunks.length) ci -= 1;
     const chunk = this.chunks[ci] as IndexEntry[];
-    const pos = firstWhere(chunk, after);
+    const pos = firstEntryAtOrAfter(chunk, entry);
     if (pos === chunk.length) chunk.push(entry);
     else chunk.splice(pos, 0, entry);
     if (chunk.length > MAX_CHUNK) this.chunks.splice(ci + 1, 0, chunk.splice(chunk.length >>> 1));
   }
 
   remove(entry: IndexEntry): boolean {
-    const after = (e: IndexEntry): boolean => compareEntries(e, entry) >= 0;
-    const ci = this.chunkFor(after);
+    const ci = firstChunkEndingAtOrAfter(this.chunks, entry);
     const chunk = this.chunks[ci];
     if (!chunk) return false;
-    const pos = firstWhere(chunk, after);
+    const pos = firstEntryAtOrAfter(chunk, entry);
     const found = chunk[pos];
     if (!found || compareEntries(found, entry) !== 0) return false;
     chunk.splice(pos, 1);
+    this.strings.remove(found);
     if (chunk.length === 0) this.chunks.splice(ci, 1);
     this.count -= 1;
     return true;
@@ -81,6 +131,7 @@ export class OrderedIndex {
   clear(): void {
     this.chunks = [];
     this.count = 0;
+    this.strings.clear();
   }
 
   /** Entries from the first where `start` holds until `pastEnd` holds (both monotone over key order). */
@@ -109,13 +160,16 @@ export class OrderedIndex {
     }
   }
 
-  /** Entries whose key equals `key` exactly (a plain loop: this is the unique check on every write). */
-  equal(key: readonly unknown[]): IndexEntry[] {
-    const start = (e: IndexEntry): boolean => compareKeys(e.key, key, NO_DIRECTIONS) >= 0;
+  /**
+   * Entries whose key equals `key`, or starts with it when `key` is a shorter prefix (a plain loop: this is the
+   * unique check on every write and the point lookup).
+   */
+  equal(key: readonly unknown[]): readonly IndexEntry[] {
+    if (this.strings.covers(key)) return this.strings.equal(key[0]);
     const found: IndexEntry[] = [];
-    for (let ci = this.chunkFor(start); ci < this.chunks.length; ci += 1) {
+    for (let ci = firstChunkEndingAtOrAfterKey(this.chunks, key); ci < this.chunks.length; ci += 1) {
       const chunk = this.chunks[ci] as IndexEntry[];
-      for (let pos = found.length === 0 ? firstWhere(chunk, start) : 0; pos < chunk.length; pos += 1) {
+      for (let pos = found.length === 0 ? firstKeyAtOrAfter(chunk, key) : 0; pos < chunk.length; pos += 1) {
         const entry = chunk[pos] as IndexEntry;
         if (compareKeys(entry.key, key, NO_DIRECTIONS) !== 0) return found;
         found.push(entry);

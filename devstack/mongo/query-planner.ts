@@ -100,7 +100,7 @@ function pointInterval(prefix: readonly unknown[]): Interval {
   return {
     start: (e) => compareKeys(e.key, prefix, NO_DIRECTIONS) >= 0,
     pastEnd: (e) => compareKeys(e.key, prefix, NO_DIRECTIONS) > 0,
-    describe: `[${prefix.map(show).join(', ')}]`,
+    describe: describePoint(prefix),
   };
 }
 
@@ -130,6 +130,11 @@ function rangeInterval(prefix: readonly unknown[], range: Extract<Condition, { k
       upper ? show(upper.value) : 'max'
     }${upper?.inclusive ? ']' : ')'}`,
   };
+}
+
+/** How explain shows the bounds of an equality on `prefix`. */
+export function describePoint(prefix: readonly unknown[]): string {
+  return `[${prefix.map(show).join(', ')}]`;
 }
 
 function show(value: unknown): string {

@@ -11,16 +11,25 @@ const SIMPLE_CLASSES = new Set<number>([
   TYPE_CLASS.objectId,
 ]);
 
+/** A filter whose every condition is a scalar equality: its fields, their values, and a key for its shape. */
+export interface SimpleFilter {
+  readonly fields: readonly string[];
+  readonly values: readonly unknown[];
+  /** The field names in filter order: filters with the same shape share a compiled plan. */
+  readonly shape: string;
+}
+
 /**
- * A predicate for the most common filter shape — every condition a scalar equality such as `{orderId: "o-1"}`
- * or `{status: {$eq: "Paid"}}` — with MongoDB's semantics (an array field matches when an element equals).
- * Undefined for anything else; the general matcher handles it. Building a general matcher per lookup costs more
- * than the lookup itself.
+ * The most common filter shape — every condition a scalar equality such as `{orderId: "o-1"}` or
+ * `{status: {$eq: "Paid"}}` — taken apart; undefined for anything else (the general matcher handles it).
  */
-export function simpleMatcher(filter: Document): ((doc: Document) => boolean) | undefined {
-  const conditions: Array<[string, unknown]> = [];
-  for (const [field, condition] of Object.entries(filter)) {
+export function simpleFilter(filter: Document): SimpleFilter | undefined {
+  const fields: string[] = [];
+  const values: unknown[] = [];
+  let shape = '';
+  for (const field in filter) {
     if (field.startsWith('$')) return undefined;
+    const condition = filter[field] as unknown;
     let value: unknown = condition;
     if (isPlainObject(condition)) {
       const keys = Object.keys(condition);
@@ -28,15 +37,37 @@ export function simpleMatcher(filter: Document): ((doc: Document) => boolean) | 
       value = condition.$eq;
     }
     if (!SIMPLE_CLASSES.has(typeClass(value))) return undefined;
-    conditions.push([field, value]);
+    fields.push(field);
+    values.push(value);
+    // NUL cannot occur in a BSON field name, so it separates names unambiguously.
+    shape += `${field}\u0000`;
   }
-  return (doc) =>
-    conditions.every(([field, expected]) => {
-      const cls = typeClass(expected);
-      return indexValuesAt(doc, field).values.some(
-        (v) => typeClass(v) === cls && compareValues(v, expected) === 0,
-      );
-    });
+  return { fields, values, shape };
+}
+
+/** MongoDB's equality semantics for a simple filter: an array field matches when an element equals. */
+export function matchesSimple(doc: Document, simple: SimpleFilter): boolean {
+  const { fields, values } = simple;
+  for (let i = 0; i < fields.length; i += 1) {
+    const expected = values[i];
+    const cls = typeClass(expected);
+    const found = indexValuesAt(doc, fields[i] as string).values;
+    let matched = false;
+    for (const v of found) {
+      if (typeClass(v) === cls && compareValues(v, expected) === 0) {
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) return false;
+  }
+  return true;
+}
+
+/** A predicate for a simple filter (see `simpleFilter`); undefined for anything else. */
+export function simpleMatcher(filter: Document): ((doc: Document) => boolean) | undefined {
+  const simple = simpleFilter(filter);
+  return simple ? (doc) => matchesSimple(doc, simple) : undefined;
 }
 
 /** The predicate for a filter: the cheap equality matcher when it applies, mingo's matcher otherwise. */

@@ -85,7 +85,21 @@ function typeName(value: unknown): string {
   return typeof value;
 }
 
+/** True when no two paths conflict, decided without splitting when every path is a plain top-level field. */
+function plainPathsDistinct(update: Document): boolean {
+  const seen = new Set<string>();
+  for (const op in update) {
+    if (op === '$rename') return false;
+    for (const path in update[op] as Document) {
+      if (path === '' || path.includes('.') || path.includes('$') || seen.has(path)) return false;
+      seen.add(path);
+    }
+  }
+  return true;
+}
+
 function conflictCheck(update: Document): void {
+  if (plainPathsDistinct(update)) return;
   const paths: string[] = [];
   for (const [op, arg] of Object.entries(update)) {
     for (const [path, value] of Object.entries(arg as Document)) {
