@@ -102,4 +102,32 @@ export const TARGETS: readonly Target[] = [
     threshold: 20_000,
     unit: '/s',
   },
+  {
+    key: 'devstack.mongoWireUpsertsPerSec',
+    what: 'embedded MongoDB, single upserts by _id over a pipelined socket (the server alone), per second',
+    kind: 'min',
+    threshold: 30_000,
+    unit: '/s',
+  },
+  {
+    key: 'devstack.mongoWireLookupsPerSec',
+    what: 'embedded MongoDB, indexed point lookups over a pipelined socket (the server alone), per second',
+    kind: 'min',
+    threshold: 30_000,
+    unit: '/s',
+  },
+  {
+    key: 'devstack.mongoWireUpsertCpuMicros',
+    what: 'embedded MongoDB, server CPU per single upsert (30k/s on one core is 33 µs)',
+    kind: 'max',
+    threshold: 33,
+    unit: 'µs',
+  },
+  {
+    key: 'devstack.mongoWireLookupCpuMicros',
+    what: 'embedded MongoDB, server CPU per indexed point lookup (30k/s on one core is 33 µs)',
+    kind: 'max',
+    threshold: 33,
+    unit: 'µs',
+  },
 ];
