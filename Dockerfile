@@ -32,4 +32,4 @@ USER node
 # Ports: shop-api 3000, processing 3001, synchronizers 3002 (each serves /health, /ready, /metrics).
 EXPOSE 3000 3001 3002
 
-CMD ["node", "--enable-source-maps", "dist/shop-api/main.js"]
+CMD ["node", "dist/shop-api/main.js"]

@@ -65,7 +65,7 @@ describe('the compiled services', () => {
     for (const [name, { process }] of running) {
       expect({ name, args: process.child.spawnargs.slice(1) }).toEqual({
         name,
-        args: ['--enable-source-maps', path.join(ROOT, 'dist', name, 'main.js')],
+        args: [path.join(ROOT, 'dist', name, 'main.js')],
       });
     }
   });

@@ -106,7 +106,7 @@ describe('docker-compose.cluster.yml', () => {
       expect(s.image).toBe(service('shop-api').image);
       expect(s.build).toBe(name === 'shop-api' ? '.' : undefined);
       expect(s.pull_policy).toBe(name === 'shop-api' ? 'build' : 'never');
-      expect(s.command).toEqual(['node', '--enable-source-maps', `dist/${name}/main.js`]);
+      expect(s.command).toEqual(['node', `dist/${name}/main.js`]);
     });
 
     it('reaches every node over TLS with the CA the certs service made, and every replica-set member', () => {

@@ -128,7 +128,7 @@ describe('docker-compose.yml', () => {
       // Only the gateway builds the image; the others run it and never pull or build it themselves.
       expect(s.build).toBe(name === 'shop-api' ? '.' : undefined);
       expect(s.pull_policy).toBe(name === 'shop-api' ? 'build' : 'never');
-      expect(s.command).toEqual(['node', '--enable-source-maps', `dist/${name}/main.js`]);
+      expect(s.command).toEqual(['node', `dist/${name}/main.js`]);
       expect(buildConfig.include).toContain(name);
       expect(existsSync(path.join(ROOT, name, 'main.ts'))).toBe(true);
       expect(s.init).toBe(true);
@@ -237,7 +237,7 @@ describe('Dockerfile', () => {
 
   it('starts a compiled service with node itself: no npm or shell between the signal and the service', () => {
     expect(runtimeStage.filter((line) => line.startsWith('CMD ')).pop()).toBe(
-      'CMD ["node", "--enable-source-maps", "dist/shop-api/main.js"]',
+      'CMD ["node", "dist/shop-api/main.js"]',
     );
   });
 
