@@ -41,7 +41,9 @@ function allowedFor(path) {
 export const stepBoundaries = {
   meta: {
     type: 'problem',
-    docs: { description: 'Modules import each other only through their published entry points (ARCHITECTURE.md)' },
+    docs: {
+      description: 'Modules import each other only through their published entry points (ARCHITECTURE.md)',
+    },
     schema: [],
   },
   create(context) {
@@ -61,14 +63,19 @@ export const stepBoundaries = {
         }
         return;
       }
-      const target = relative(root, resolve(dirname(context.filename), source)).split(sep).join('/');
+      const target = relative(root, resolve(dirname(context.filename), source))
+        .split(sep)
+        .join('/');
       const targetTop = target.split('/')[0];
       if (domain && targetTop === top && !isDomain(target)) {
         context.report({ node, message: `domain code imports no infrastructure: "${source}" is ${target}` });
         return;
       }
       if (domain && targetTop !== top && targetTop !== 'contracts' && !target.startsWith('lib/values/')) {
-        context.report({ node, message: `domain code imports only contracts and its own domain, not ${target}` });
+        context.report({
+          node,
+          message: `domain code imports only contracts and its own domain, not ${target}`,
+        });
         return;
       }
       if (targetTop === top) return;

@@ -113,7 +113,7 @@ function applyRequestEvent(
 
 function requestIdOf(event: ProjectedEvent): string[] {
   if (event.type === SHOP_DATA_RECEIVED) return [requiredId(event.metadata, '$correlationId', event)];
-  if ((REQUESTS_EVENT_TYPES as readonly string[]).includes(event.type)) {
+  if (REQUESTS_EVENT_TYPES.includes(event.type)) {
     return [requiredId(event.data, 'requestId', event)];
   }
   return [];
