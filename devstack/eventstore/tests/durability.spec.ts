@@ -1,11 +1,12 @@
 import { EventStoreDBClient, jsonEvent } from '@eventstore/db-client';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { eventually } from '../../../lib/eventually';
 import { createLogger } from '../../../lib/logger';
+import { runProcess } from '../../../lib/process-runner';
 import { EventLog } from '../log/event-log';
 import { LOG_FILE_NAME } from '../log/log-file';
 import { collect, startHarness } from './harness';
@@ -17,16 +18,17 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
+/** The server as its own process (`standalone.ts` prints `{"port": N}` once it listens), to be SIGKILLed. */
 function startChild(dbDir: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '..', 'standalone.ts'), dbDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const child = runProcess({
+    name: 'eventstore',
+    entry: 'devstack/eventstore/standalone.ts',
+    args: [dbDir],
+    onLine: (line, stream) => stream === 'stderr' && process.stderr.write(`${line}\n`),
   });
-  const port = new Promise<number>((resolve, reject) => {
-    child.stdout.once('data', (chunk: Buffer) =>
-      resolve((JSON.parse(chunk.toString()) as { port: number }).port),
-    );
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const port = child
+    .waitForLine((line) => line.startsWith('{"port"'), 30_000)
+    .then((line) => (JSON.parse(line) as { port: number }).port);
   return { child, port };
 }
 
@@ -63,11 +65,9 @@ it('keeps every acknowledged event, in order and at the same position, after SIG
     }
   };
   const writers = Array.from({ length: 4 }, (_, index) => writer(index));
-  while (acked.length < 200) await new Promise((resolve) => setTimeout(resolve, 10));
+  await eventually(() => (acked.length >= 200 ? true : undefined), 30_000, 10);
   await expect(EventLog.open({ dbDir: dir, logger: silent })).rejects.toThrow(/in use by process/);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
+  await child.kill('SIGKILL');
   running = false;
   await Promise.all(writers);
   await client.dispose();
