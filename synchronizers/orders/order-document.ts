@@ -1,29 +1,9 @@
-import type {
-  OrderCustomer,
-  OrderDocument,
-  OrderLineView,
-  OrderPaymentView,
-  OrderRefundView,
-  OrderShipmentView,
-  OrderStatus,
-} from '../../contracts/read-models/orders';
+import type { OrderDocument, OrderPaymentView, OrderStatus } from '../../contracts/read-models/orders';
 
 /** What an order document records; everything else on it (status, sums) is derived from these. */
-export interface RecordedOrderFields {
-  readonly _id: string;
-  readonly customer: OrderCustomer;
-  readonly lines: readonly OrderLineView[];
-  readonly currency: string;
-  readonly total: number;
+export type RecordedOrderFields = Omit<OrderDocument, 'status' | 'paid' | 'refunded' | 'payments'> & {
   readonly payments: readonly Omit<OrderPaymentView, 'refunded'>[];
-  readonly refunds: readonly OrderRefundView[];
-  readonly shipment: OrderShipmentView | null;
-  readonly placedAt: string;
-  readonly updatedAt: string;
-  readonly cancelledAt?: string;
-  readonly cancelReason?: string;
-  readonly _position: number;
-}
+};
 
 /**
  * Status rules. Cancelled wins (the order aggregate only cancels before shipping, and the projection ignores a
