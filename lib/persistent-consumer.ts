@@ -96,6 +96,37 @@ export async function ensureGroup(
   }
 }
 
+/** Acks in one request: the ids one request carries at most (the server takes many per Ack call). */
+export const MAX_ACK_BATCH = 100;
+
+/**
+ * Acks settled in the same turn of the event loop leave as one request (the client's `ack(...events)`), so 16
+ * handlers finishing together cost one call, not 16. Each caller's promise settles with the request that carried
+ * its id; a lost ack is redelivered by the server, as any unacknowledged message is.
+ */
+function batchedAcks(sub: Subscription): (resolved: Resolved) => Promise<void> {
+  let pending: { resolved: Resolved; done: (error?: Error) => void }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    for (let i = 0; i < batch.length; i += MAX_ACK_BATCH) {
+      const slice = batch.slice(i, i + MAX_ACK_BATCH);
+      void sub.ack(...slice.map((entry) => entry.resolved)).then(
+        () => slice.forEach((entry) => entry.done()),
+        (error: unknown) => {
+          const failure = error instanceof Error ? error : new Error(String(error));
+          slice.forEach((entry) => entry.done(failure));
+        },
+      );
+    }
+  };
+  return (resolved) =>
+    new Promise<void>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ resolved, done: (error) => (error === undefined ? resolve() : reject(error)) });
+    });
+}
+
 /**
  * The one competing-consumer runner: joins the group, works on up to `concurrency` messages at once, settles
  * each (ack / nack) after its handler resolves, and rejoins after a dropped connection. Unsettled messages of a
@@ -129,6 +160,13 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
     deferred.set(timer, nack);
   }
 
+  const acks = new WeakMap<Subscription, (resolved: Resolved) => Promise<void>>();
+  const ackOn = (sub: Subscription) => {
+    let ack = acks.get(sub);
+    if (!ack) acks.set(sub, (ack = batchedAcks(sub)));
+    return ack;
+  };
+
   async function settle(sub: Subscription, resolved: Resolved) {
     const event = toStoredEvent(resolved);
     let settlement: Settlement;
@@ -140,7 +178,7 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
       log.warn({ err: error, eventId: resolved.event?.id }, 'handler failed; message will be retried');
       settlement = { action: 'retry', reason: error instanceof Error ? error.message : String(error) };
     }
-    if (settlement.action === 'ack') return sub.ack(resolved);
+    if (settlement.action === 'ack') return ackOn(sub)(resolved);
     if (settlement.action === 'retry' && settlement.afterMs && !stopped) {
       if (deferred.size < maxDeferred) return nackLater(sub, resolved, settlement.reason, settlement.afterMs);
       await new Promise((resolve) => setTimeout(resolve, settlement.afterMs));
