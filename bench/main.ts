@@ -5,6 +5,7 @@ import { benchE2e } from './e2e';
 import { FINDINGS, reportText } from './findings';
 import { benchIngest } from './ingest';
 import { describeMachine } from './machine';
+import { benchEmmettPeer } from './emmett-peer';
 import { benchProcessingScaling } from './processing-scaling';
 import { jsonResultOf, ROOT, spawnNode, stopAll } from './processes';
 import { profileBottlenecks } from './profile';
@@ -95,6 +96,7 @@ async function main(): Promise<void> {
   const ingest = await stage('ingest', () => benchIngest({ quick }));
   const e2e = await stage('e2e', () => benchE2e({ quick }));
   const scaling = await stage('processing', () => benchProcessingScaling({ quick }));
+  const peer = await stage('emmett', () => benchEmmettPeer({ quick }));
   const rebuild = await stage('rebuild', () => benchRebuild({ quick }));
   const profiles = quick ? undefined : await stage('profile', () => profileBottlenecks());
 
@@ -110,6 +112,11 @@ async function main(): Promise<void> {
       messages: scaling.messages,
       eventsPerSec1: scaling.eventsPerSec1,
       eventsPerSec2: scaling.eventsPerSec2,
+      ...(peer && {
+        emmettOrdersPerSec: peer.ordersPerSec,
+        emmettCpuMsPerOrder: peer.cpuMsPerOrder,
+        ratioToEmmett: peer.ordersPerSec > 0 ? scaling.eventsPerSec1 / peer.ordersPerSec : 0,
+      }),
     },
     scaling: scaling && { ratio2to1: scaling.ratio2to1 },
     rebuild: rebuild && { ...rebuild, ratioToRead: ratioToRead(rebuild.eventsPerSec, devstack) },

@@ -75,6 +75,13 @@ export const TARGETS: readonly Target[] = [
   },
   ...cpuTargets,
   {
+    key: 'processing.ratioToEmmett',
+    what: "one processor's drain rate ÷ Emmett's CommandHandler on the same input and store kind, same run",
+    kind: 'min',
+    threshold: 1.0,
+    unit: '×',
+  },
+  {
     key: 'scaling.ratio2to1',
     what: 'processing throughput, 2 processes ÷ 1 process',
     kind: 'min',
