@@ -12,6 +12,14 @@ export interface IndexedStream {
   tombstone: number | undefined;
 }
 
+/** What filters and cursors need of an event, from the index alone (no body read). */
+export interface EventHeader {
+  readonly streamId: string;
+  readonly type: string;
+  readonly revision: number;
+  readonly position: number;
+}
+
 /** Where an event's entry sits in the log file (`length` includes its length prefix). */
 export interface EntryLocation {
   positionOf(sequence: number): number;
@@ -81,6 +89,15 @@ export class EventIndex implements EntryLocation {
 
   typeOf(sequence: number): string {
     return this.types[this.typeNumbers.at(sequence)] ?? '';
+  }
+
+  headerAt(sequence: number): EventHeader {
+    return {
+      streamId: this.streamIdOf(sequence),
+      type: this.typeOf(sequence),
+      revision: this.revisionOf(sequence),
+      position: this.positionOf(sequence),
+    };
   }
 
   /** The stream's events (not tombstones) whose id may be `id`: the caller confirms by reading them. */

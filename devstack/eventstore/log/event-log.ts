@@ -8,9 +8,12 @@ import {
   type WriteGroup,
 } from './entries';
 import { FileBodies, MemoryBodies, type EventBodies } from './event-bodies';
-import { EventIndex, type IndexedStream } from './event-index';
+import { EventIndex, type EventHeader, type IndexedStream } from './event-index';
+
+export type { EventHeader } from './event-index';
 import { checkIdempotency, expectedRevisionMatches } from './expected-revision';
 import { LogFile } from './log-file';
+import { allReadSequences, sequenceRange, streamRevisions } from './read-plan';
 import { encodeRecord, recordSize } from './record-codec';
 import {
   firstReadableRevision,
@@ -20,7 +23,7 @@ import {
   parseStreamMetadata,
   ticksFromMs,
 } from './stream-metadata';
-import { parseLinkData, type LinkTarget, type SystemProjectionName } from './system-projections';
+import { parseLinkData, type SystemProjectionName } from './system-projections';
 import { SystemProjectionSwitch } from './system-projection-switch';
 import {
   LINK_EVENT_TYPE,
@@ -47,14 +50,6 @@ export interface EventLogOptions {
 }
 
 export type AppendedListener = (events: readonly RecordedEvent[]) => void;
-
-/** What filters and cursors need of an event, from the index alone (no body read). */
-export interface EventHeader {
-  readonly streamId: string;
-  readonly type: string;
-  readonly revision: number;
-  readonly position: number;
-}
 
 /**
  * The event store's log: `$all` in order plus a per-stream index. The index is always in memory (`EventIndex`);
@@ -104,14 +99,7 @@ export class EventLog {
       get writtenCount() {
         return index.count;
       },
-      writtenEventAt: (sequence): LinkTarget | undefined =>
-        sequence < index.count
-          ? {
-              streamId: index.streamIdOf(sequence),
-              revision: index.revisionOf(sequence),
-              type: index.typeOf(sequence),
-            }
-          : undefined,
+      writtenEventAt: (sequence) => (sequence < index.count ? index.headerAt(sequence) : undefined),
       append: (streamId, expected, events) => this.append(streamId, expected, events),
     });
   }
@@ -149,14 +137,7 @@ export class EventLog {
 
   /** A visible event's stream, type, revision and position without reading its body. */
   eventHeaderAt(sequence: number): EventHeader | undefined {
-    if (sequence < 0 || sequence >= this.visible) return undefined;
-    const index = this.index;
-    return {
-      streamId: index.streamIdOf(sequence),
-      type: index.typeOf(sequence),
-      revision: index.revisionOf(sequence),
-      position: index.positionOf(sequence),
-    };
+    return sequence >= 0 && sequence < this.visible ? this.index.headerAt(sequence) : undefined;
   }
 
   /** Position just after the newest visible event (what `end` means for `$all`). */
@@ -283,27 +264,12 @@ export class EventLog {
     const firstRevision = firstReadableRevision(metadata, lastRevision);
     if (firstRevision > lastRevision) return { ok: false, reason: 'stream-not-found' };
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    const from = options.fromRevision ?? (options.direction === 'backwards' ? 'end' : 'start');
-    const backwards = options.direction === 'backwards';
-    let revision: number;
-    if (backwards)
-      revision = from === 'end' ? lastRevision : from === 'start' ? -1 : Math.min(from, lastRevision);
-    else
-      revision = Math.max(
-        from === 'start' ? firstRevision : from === 'end' ? lastRevision + 1 : from,
-        firstRevision,
-      );
-    const step = backwards ? -1 : 1;
-    const available = () => (backwards ? revision - firstRevision + 1 : lastRevision - revision + 1);
+    const revisions = streamRevisions(options, firstRevision, lastRevision);
     const now = Date.now();
     const events: ResolvedEvent[] = [];
     // In rounds, because expired events do not count towards maxCount.
-    while (events.length < maxCount && available() > 0) {
-      const sequences: number[] = [];
-      for (let wanted = Math.min(maxCount - events.length, available()); wanted > 0; wanted--) {
-        sequences.push(state.sequences[revision] ?? -1);
-        revision += step;
-      }
+    while (events.length < maxCount && revisions.remaining > 0) {
+      const sequences = revisions.take(maxCount - events.length).map((at) => state.sequences[at] ?? -1);
       for (const event of this.bodies.eventsAt(sequences)) {
         if (!isExpired(metadata, event, now)) events.push(this.resolve(event, options.resolveLinkTos));
       }
@@ -312,17 +278,7 @@ export class EventLog {
   }
 
   readAll(options: ReadAllOptions = {}): ResolvedEvent[] {
-    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    const from = options.fromPosition ?? (options.direction === 'backwards' ? 'end' : 'start');
-    let sequences: number[];
-    if (options.direction === 'backwards') {
-      const start =
-        from === 'end' ? this.visible - 1 : from === 'start' ? -1 : this.sequenceAtOrAfter(from) - 1;
-      sequences = sequenceRange(Math.max(0, start - maxCount + 1), start + 1).reverse();
-    } else {
-      const start = from === 'start' ? 0 : from === 'end' ? this.visible : this.sequenceAtOrAfter(from);
-      sequences = sequenceRange(start, Math.min(this.visible, start + maxCount));
-    }
+    const sequences = allReadSequences(options, this.visible, (position) => this.sequenceAtOrAfter(position));
     return this.bodies.eventsAt(sequences).map((event) => this.resolve(event, options.resolveLinkTos));
   }
 
@@ -435,9 +391,4 @@ export class EventLog {
       }
     }
   }
-}
-
-/** `from`, `from + 1`, … up to `to` (exclusive). */
-function sequenceRange(from: number, to: number): number[] {
-  return Array.from({ length: Math.max(0, to - from) }, (_, at) => from + at);
 }
