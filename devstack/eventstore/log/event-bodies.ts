@@ -9,8 +9,6 @@ const CACHE_MAX_EVENTS = 8192;
 const CACHE_MAX_BYTES = 16 * 1024 * 1024;
 /** Consecutive entries are read with one pread of at most this much (more for one bigger entry). */
 const READ_SPAN_MAX_BYTES = 1024 * 1024;
-/** A read buffer grown beyond this for a big entry is dropped after use rather than kept. */
-const SCRATCH_KEEP_BYTES = 4 * 1024 * 1024;
 /** Rough per-event overhead of the object and its strings, for the cache's byte budget. */
 const EVENT_OVERHEAD_BYTES = 256;
 
@@ -90,7 +88,6 @@ export class FileBodies implements EventBodies {
   private pending: RecordedEvent[] = [];
   private pendingFrom: number;
   private readonly cache = new BodyCache();
-  private scratch = Buffer.allocUnsafe(64 * 1024);
 
   constructor(
     private readonly file: LogFile,
@@ -121,25 +118,38 @@ export class FileBodies implements EventBodies {
   }
 
   eventsAt(sequences: readonly number[]): RecordedEvent[] {
-    const found = new Map<number, RecordedEvent>();
-    const missing: number[] = [];
-    for (const sequence of sequences) {
+    const events: (RecordedEvent | undefined)[] = new Array<RecordedEvent | undefined>(sequences.length);
+    // A run: consecutive sequences (ascending or descending) not held in memory, read with one pread.
+    let runStart = -1;
+    let step = 0;
+    const flush = (end: number): void => {
+      if (runStart < 0) return;
+      const run = sequences.slice(runStart, end);
+      const read = step < 0 ? this.readRun(run.reverse()).reverse() : this.readRun(run);
+      read.forEach((event, at) => (events[runStart + at] = event));
+      runStart = -1;
+      step = 0;
+    };
+    sequences.forEach((sequence, at) => {
       const held = this.held(sequence);
-      if (held) found.set(sequence, held);
-      else missing.push(sequence);
-    }
-    missing.sort((a, b) => a - b);
-    let run: number[] = [];
-    for (const sequence of missing) {
-      const previous = run[run.length - 1];
-      if (previous !== undefined && !this.continues(run, sequence)) {
-        for (const event of this.readRun(run)) found.set(event.sequence, event);
-        run = [];
+      if (held) {
+        flush(at);
+        events[at] = held;
+        return;
       }
-      run.push(sequence);
-    }
-    for (const event of this.readRun(run)) found.set(event.sequence, event);
-    return sequences.map((sequence) => found.get(sequence)).filter((event) => event !== undefined);
+      if (runStart >= 0) {
+        const next = sequence - (sequences[at - 1] ?? Number.NaN);
+        const first = sequences[runStart] ?? sequence;
+        if ((next === 1 || next === -1) && (step === 0 || step === next) && this.oneRead(first, sequence)) {
+          step = next;
+          return;
+        }
+        flush(at);
+      }
+      runStart = at;
+    });
+    flush(sequences.length);
+    return events.filter((event) => event !== undefined);
   }
 
   private held(sequence: number): RecordedEvent | undefined {
@@ -148,34 +158,32 @@ export class FileBodies implements EventBodies {
       : this.cache.get(sequence);
   }
 
-  /** Whether `sequence` directly follows the run and the run's bytes stay within one read. */
-  private continues(run: readonly number[], sequence: number): boolean {
-    const first = run[0];
-    const last = run[run.length - 1];
-    if (first === undefined || last === undefined || sequence !== last + 1) return false;
-    const end = this.index.positionOf(sequence) + this.index.lengthOf(sequence);
-    return end - this.index.positionOf(first) <= READ_SPAN_MAX_BYTES;
+  /** Whether the entries from `a` to `b` (either order) fit in one read. */
+  private oneRead(a: number, b: number): boolean {
+    const low = Math.min(a, b);
+    const high = Math.max(a, b);
+    const end = this.index.positionOf(high) + this.index.lengthOf(high);
+    return end - this.index.positionOf(low) <= READ_SPAN_MAX_BYTES;
   }
 
-  /** Reads consecutive entries with one pread and decodes them. */
+  /** Reads consecutive ascending entries with one pread into a buffer of their own (the events view into it). */
   private readRun(run: readonly number[]): RecordedEvent[] {
     const first = run[0];
     const last = run[run.length - 1];
     if (first === undefined || last === undefined) return [];
     const start = this.index.positionOf(first);
-    const span = this.index.positionOf(last) + this.index.lengthOf(last) - start;
-    if (span > this.scratch.length) this.scratch = Buffer.allocUnsafe(span);
-    const buffer = this.scratch.subarray(0, span);
+    const buffer = Buffer.allocUnsafeSlow(this.index.positionOf(last) + this.index.lengthOf(last) - start);
     this.file.readInto(buffer, start);
-    const events = run.map((sequence) => this.decode(buffer, start, sequence));
-    if (this.scratch.length > SCRATCH_KEEP_BYTES) this.scratch = Buffer.allocUnsafe(64 * 1024);
-    return events;
+    return run.map((sequence) => this.decode(buffer, start, sequence));
   }
 
   private decode(buffer: Buffer, start: number, sequence: number): RecordedEvent {
     const position = this.index.positionOf(sequence);
     const at = position - start;
-    const entry = decodeEntryAt(buffer, at);
+    const entry = decodeEntryAt(buffer, at, {
+      streamId: this.index.streamIdOf(sequence),
+      type: this.index.typeOf(sequence),
+    });
     if (
       buffer.readUInt32LE(at) + 4 !== this.index.lengthOf(sequence) ||
       entry.revision !== this.index.revisionOf(sequence)

@@ -25,6 +25,8 @@ export interface EntryLocation {
   positionOf(sequence: number): number;
   lengthOf(sequence: number): number;
   revisionOf(sequence: number): number;
+  streamIdOf(sequence: number): string;
+  typeOf(sequence: number): string;
 }
 
 /**

@@ -125,13 +125,6 @@ class Reader {
     this.at += 2 + length;
     return value;
   }
-  bytes32(): Uint8Array {
-    const length = this.buffer.readUInt32LE(this.at);
-    // A copy, so an event kept by a reader does not pin the whole buffer it was read from.
-    const value = Uint8Array.prototype.slice.call(this.buffer, this.at + 4, this.at + 4 + length);
-    this.at += 4 + length;
-    return value;
-  }
 }
 
 /** What the index needs of an entry, decoded without copying its data. */
@@ -151,17 +144,42 @@ export function decodeEntryHeaderAt(buffer: Buffer, at: number): EntryHeader {
   return { revision, id, streamId, type: reader.string16() };
 }
 
-/** The entry whose length prefix is at `at`. */
-export function decodeEntryAt(buffer: Buffer, at: number): StoredEntry {
-  const reader = new Reader(buffer, at + ENTRY_LENGTH_BYTES + 16);
+/**
+ * The entry whose length prefix is at `at`. Its data and metadata are views into `buffer` (no copy: copying
+ * small typed arrays costs more than decoding), so the caller hands over a buffer it will not reuse.
+ * `streamId` and `type` come from the caller when it has them interned.
+ */
+export function decodeEntryAt(
+  buffer: Buffer,
+  at: number,
+  names: { readonly streamId: string; readonly type: string },
+): StoredEntry {
+  let cursor = at + ENTRY_LENGTH_BYTES + 16;
+  const skipString16 = (): number => {
+    const start = cursor;
+    cursor += 2 + buffer.readUInt16LE(cursor);
+    return start;
+  };
+  const view = (): Uint8Array => {
+    const length = buffer.readUInt32LE(cursor);
+    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset + cursor + 4, length);
+    cursor += 4 + length;
+    return bytes;
+  };
+  const idAt = skipString16();
+  skipString16();
+  skipString16();
+  const contentTypeAt = skipString16();
+  const string16At = (start: number): string =>
+    buffer.toString('utf8', start + 2, start + 2 + buffer.readUInt16LE(start));
   return {
     revision: buffer.readDoubleLE(at + ENTRY_LENGTH_BYTES),
     created: buffer.readBigInt64LE(at + ENTRY_LENGTH_BYTES + 8),
-    id: reader.string16(),
-    streamId: reader.string16(),
-    type: reader.string16(),
-    contentType: reader.string16(),
-    data: reader.bytes32(),
-    metadata: reader.bytes32(),
+    id: string16At(idAt),
+    streamId: names.streamId,
+    type: names.type,
+    contentType: string16At(contentTypeAt),
+    data: view(),
+    metadata: view(),
   };
 }
