@@ -35,17 +35,23 @@ function allSource(log: EventLog, request: ReadRequest, from: number | 'start' |
   const filter = request.filter;
   return {
     next() {
-      const events: ResolvedEvent[] = [];
-      const checkpoints: { before: number; position: number }[] = [];
       const end = Math.min(log.visibleCount, cursor + PAGE_SIZE);
-      for (; cursor < end; cursor++) {
-        const event = log.eventAt(cursor);
-        if (!event) break;
-        if (!filter || filter.matches(event)) events.push(log.resolve(event, request.resolveLinkTos));
-        scanned++;
-        if (filter && scanned % filter.checkpointInterval === 0)
-          checkpoints.push({ before: events.length, position: event.position });
+      const checkpoints: { before: number; position: number }[] = [];
+      const sequences: number[] = [];
+      if (!filter) {
+        for (; cursor < end; cursor++) sequences.push(cursor);
+      } else {
+        // Filtered on the index alone: only the matching events' bodies are read.
+        for (; cursor < end; cursor++) {
+          const header = log.eventHeaderAt(cursor);
+          if (!header) break;
+          if (filter.matches(header)) sequences.push(cursor);
+          scanned++;
+          if (scanned % filter.checkpointInterval === 0)
+            checkpoints.push({ before: sequences.length, position: header.position });
+        }
       }
+      const events = log.eventsAt(sequences).map((event) => log.resolve(event, request.resolveLinkTos));
       return { events, checkpoints, exhausted: cursor >= log.visibleCount };
     },
   };

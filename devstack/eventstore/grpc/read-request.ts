@@ -6,7 +6,8 @@ import { streamNameOf } from './convert';
 export const DEFAULT_MAX_SEARCH_WINDOW = 32;
 
 export interface EventFilter {
-  readonly matches: (event: RecordedEvent) => boolean;
+  /** Looks only at the stream and type, so it can run on the index before any body is read. */
+  readonly matches: (event: Pick<RecordedEvent, 'streamId' | 'type'>) => boolean;
   /** Send a checkpoint after this many events were looked at. */
   readonly checkpointInterval: number;
 }

@@ -7,9 +7,14 @@ import {
   tombstoneEvent,
   type WriteGroup,
 } from './entries';
+import { FileBodies, MemoryBodies, type EventBodies } from './event-bodies';
+import { EventIndex, type EventHeader, type IndexedStream } from './event-index';
+
+export type { EventHeader } from './event-index';
 import { checkIdempotency, expectedRevisionMatches } from './expected-revision';
 import { LogFile } from './log-file';
-import { encodeRecord, recordSize, type StoredEntry } from './record-codec';
+import { allReadSequences, sequenceRange, streamRevisions } from './read-plan';
+import { encodeRecord, recordSize } from './record-codec';
 import {
   firstReadableRevision,
   isExpired,
@@ -22,7 +27,6 @@ import { parseLinkData, type SystemProjectionName } from './system-projections';
 import { SystemProjectionSwitch } from './system-projection-switch';
 import {
   LINK_EVENT_TYPE,
-  TOMBSTONE_EVENT_TYPE,
   TOMBSTONE_REVISION,
   type AppendResult,
   type CurrentRevision,
@@ -47,33 +51,36 @@ export interface EventLogOptions {
 
 export type AppendedListener = (events: readonly RecordedEvent[]) => void;
 
-interface StreamState {
-  /** Sequence numbers in `$all` of the stream's events; index = revision. */
-  readonly sequences: number[];
-  readonly revisionById: Map<string, number>;
-  tombstone: number | undefined;
-}
-
 /**
- * The event store's log: `$all` in order plus a per-stream index, in memory, optionally backed by a durable file.
- * Appends are checked and indexed synchronously in arrival order; readers and listeners only see events once
- * they are durable (`visibleCount`).
+ * The event store's log: `$all` in order plus a per-stream index. The index is always in memory (`EventIndex`);
+ * the bodies are in memory without a `dbDir`, else read back from the durable file (`EventBodies`). Appends are
+ * checked and indexed synchronously in arrival order; readers and listeners only see events once they are
+ * durable (`visibleCount`).
  */
 export class EventLog {
-  private readonly all: RecordedEvent[] = [];
-  private readonly streams = new Map<string, StreamState>();
   private readonly listeners = new Set<AppendedListener>();
-  private visible = 0;
-  private nextPosition = 0;
+  private readonly bodies: EventBodies;
+  /** The parsed metadata of each metastream, with the sequence it was parsed from. */
+  private readonly metadataByStream = new Map<
+    number,
+    { sequence: number; metadata: StreamMetadata | undefined }
+  >();
+  private visible: number;
+  private nextPosition: number;
 
   private readonly systemProjections: SystemProjectionSwitch;
 
   private constructor(
     private readonly file: LogFile | undefined,
+    private readonly index: EventIndex,
+    end: number,
     systemProjections: boolean,
     private readonly logger: Logger,
   ) {
     this.systemProjections = new SystemProjectionSwitch(systemProjections);
+    this.bodies = file ? new FileBodies(file, index, index.count) : new MemoryBodies();
+    this.visible = index.count;
+    this.nextPosition = end;
   }
 
   isSystemProjectionRunning(name: SystemProjectionName): boolean {
@@ -82,33 +89,31 @@ export class EventLog {
 
   /** New appends stop carrying this projection's links (not kept across a restart: the option decides). */
   stopSystemProjection(name: SystemProjectionName): void {
-    this.systemProjections.stop(name, this.all.length);
+    this.systemProjections.stop(name, this.index.count);
   }
 
   /** Resolves once the links for everything appended while it was stopped are durable and it runs again. */
   startSystemProjection(name: SystemProjectionName): Promise<void> {
-    const all = this.all;
+    const index = this.index;
     return this.systemProjections.start(name, {
       get writtenCount() {
-        return all.length;
+        return index.count;
       },
-      writtenEventAt: (sequence) => all[sequence],
+      writtenEventAt: (sequence) => (sequence < index.count ? index.headerAt(sequence) : undefined),
       append: (streamId, expected, events) => this.append(streamId, expected, events),
     });
   }
 
   static async open(options: EventLogOptions): Promise<EventLog> {
     const systemProjections = options.systemProjections ?? true;
-    if (options.dbDir === undefined) return new EventLog(undefined, systemProjections, options.logger);
-    const { file, recovered } = await LogFile.open(options.dbDir, options.logger);
-    const log = new EventLog(file, systemProjections, options.logger);
-    for (const { record, offset } of recovered.records) {
-      log.index(record.entries.map(({ entry, offset: at }) => ({ entry, position: offset + at })));
-    }
-    log.visible = log.all.length;
-    log.nextPosition = recovered.end;
-    options.logger.info({ dbDir: options.dbDir, events: log.all.length }, 'event log opened');
-    return log;
+    const index = new EventIndex();
+    if (options.dbDir === undefined)
+      return new EventLog(undefined, index, 0, systemProjections, options.logger);
+    const { file, end } = await LogFile.open(options.dbDir, options.logger, (header, position, length) =>
+      index.add(header, position, length),
+    );
+    options.logger.info({ dbDir: options.dbDir, events: index.count }, 'event log opened');
+    return new EventLog(file, index, end, systemProjections, options.logger);
   }
 
   /** Number of events readers can see; `eventAt(visibleCount - 1)` is the newest. */
@@ -117,13 +122,27 @@ export class EventLog {
   }
 
   eventAt(sequence: number): RecordedEvent | undefined {
-    return sequence < this.visible ? this.all[sequence] : undefined;
+    return sequence >= 0 && sequence < this.visible ? this.bodies.eventAt(sequence) : undefined;
+  }
+
+  /** The visible events from `from` (inclusive) to `to` (exclusive), read together. */
+  eventsBetween(from: number, to: number): RecordedEvent[] {
+    return this.bodies.eventsAt(sequenceRange(Math.max(0, from), Math.min(to, this.visible)));
+  }
+
+  /** The visible events at `sequences`, in that order, read together. */
+  eventsAt(sequences: readonly number[]): RecordedEvent[] {
+    return this.bodies.eventsAt(sequences.filter((sequence) => sequence >= 0 && sequence < this.visible));
+  }
+
+  /** A visible event's stream, type, revision and position without reading its body. */
+  eventHeaderAt(sequence: number): EventHeader | undefined {
+    return sequence >= 0 && sequence < this.visible ? this.index.headerAt(sequence) : undefined;
   }
 
   /** Position just after the newest visible event (what `end` means for `$all`). */
   get endPosition(): number {
-    const last = this.all[this.visible - 1];
-    return last ? last.position + 1 : 0;
+    return this.visible > 0 ? this.index.positionOf(this.visible - 1) + 1 : 0;
   }
 
   /** Disk syncs so far (0 in memory). */
@@ -138,20 +157,25 @@ export class EventLog {
   }
 
   currentRevision(streamId: string): CurrentRevision {
-    const state = this.streams.get(streamId);
+    const state = this.index.stream(streamId);
     return state && state.sequences.length > 0 ? state.sequences.length - 1 : 'no_stream';
   }
 
   isTombstoned(streamId: string): boolean {
-    const tombstone = this.streams.get(streamId)?.tombstone;
+    const tombstone = this.index.stream(streamId)?.tombstone;
     return tombstone !== undefined && tombstone < this.visible;
   }
 
   getStreamMetadata(streamId: string): StreamMetadata | undefined {
-    const meta = this.streams.get(metastreamOf(streamId));
+    const meta = this.index.stream(metastreamOf(streamId));
     const last = meta?.sequences.findLast((sequence) => sequence < this.visible);
-    const event = last === undefined ? undefined : this.all[last];
-    return event ? parseStreamMetadata(event.data) : undefined;
+    if (!meta || last === undefined) return undefined;
+    const cached = this.metadataByStream.get(meta.number);
+    if (cached?.sequence === last) return cached.metadata;
+    const event = this.bodies.eventAt(last);
+    const metadata = event ? parseStreamMetadata(event.data) : undefined;
+    this.metadataByStream.set(meta.number, { sequence: last, metadata });
+    return metadata;
   }
 
   append(
@@ -159,13 +183,13 @@ export class EventLog {
     expected: ExpectedRevision,
     events: readonly ProposedEvent[],
   ): Promise<AppendResult> {
-    const state = this.streams.get(streamId);
+    const state = this.index.stream(streamId);
     if (state?.tombstone !== undefined) return Promise.resolve({ ok: false, reason: 'stream-deleted' });
     const current = this.currentRevision(streamId);
     const idempotency = checkIdempotency(
       events.map((event) => event.id),
       expected,
-      (id) => state?.revisionById.get(id),
+      (id) => this.revisionWithId(state, id),
     );
     if (idempotency.kind === 'duplicate') {
       const sequence = state?.sequences[idempotency.lastRevision] ?? 0;
@@ -173,7 +197,7 @@ export class EventLog {
         ok: true as const,
         events: [],
         currentRevision: idempotency.lastRevision,
-        position: this.all[sequence]?.position ?? 0,
+        position: this.index.positionOf(sequence),
       }));
     }
     // Some of the ids are already there but not as the same run: EventStoreDB refuses rather than duplicate.
@@ -204,7 +228,7 @@ export class EventLog {
 
   /** Soft delete: later reads find no stream; appending again continues the revisions. */
   async deleteStream(streamId: string, expected: ExpectedRevision): Promise<DeleteResult> {
-    if (this.streams.get(streamId)?.tombstone !== undefined) return { ok: false, reason: 'stream-deleted' };
+    if (this.index.stream(streamId)?.tombstone !== undefined) return { ok: false, reason: 'stream-deleted' };
     const current = this.currentRevision(streamId);
     if (!expectedRevisionMatches(expected, current, false)) {
       return { ok: false, reason: 'wrong-expected-version', current, expected };
@@ -217,7 +241,7 @@ export class EventLog {
 
   /** Hard delete: the stream can never be read or written again. */
   async tombstoneStream(streamId: string, expected: ExpectedRevision): Promise<DeleteResult> {
-    const state = this.streams.get(streamId);
+    const state = this.index.stream(streamId);
     if (state?.tombstone !== undefined) return { ok: false, reason: 'stream-deleted' };
     const current = this.currentRevision(streamId);
     if (!expectedRevisionMatches(expected, current, false)) {
@@ -233,70 +257,41 @@ export class EventLog {
 
   readStream(streamId: string, options: ReadStreamOptions = {}): ReadStreamResult {
     if (this.isTombstoned(streamId)) return { ok: false, reason: 'stream-deleted' };
-    const state = this.streams.get(streamId);
+    const state = this.index.stream(streamId);
     const lastRevision = this.lastVisibleRevision(state);
     if (!state || lastRevision < 0) return { ok: false, reason: 'stream-not-found' };
     const metadata = isMetastream(streamId) ? undefined : this.getStreamMetadata(streamId);
     const firstRevision = firstReadableRevision(metadata, lastRevision);
     if (firstRevision > lastRevision) return { ok: false, reason: 'stream-not-found' };
     const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    const from = options.fromRevision ?? (options.direction === 'backwards' ? 'end' : 'start');
+    const revisions = streamRevisions(options, firstRevision, lastRevision);
     const now = Date.now();
     const events: ResolvedEvent[] = [];
-    const take = (revision: number): void => {
-      const event = this.all[state.sequences[revision] ?? -1];
-      if (event && !isExpired(metadata, event, now)) events.push(this.resolve(event, options.resolveLinkTos));
-    };
-    if (options.direction === 'backwards') {
-      const start = from === 'end' ? lastRevision : from === 'start' ? -1 : Math.min(from, lastRevision);
-      for (let revision = start; revision >= firstRevision && events.length < maxCount; revision--)
-        take(revision);
-    } else {
-      const start = from === 'start' ? firstRevision : from === 'end' ? lastRevision + 1 : from;
-      for (
-        let revision = Math.max(start, firstRevision);
-        revision <= lastRevision && events.length < maxCount;
-        revision++
-      )
-        take(revision);
+    // In rounds, because expired events do not count towards maxCount.
+    while (events.length < maxCount && revisions.remaining > 0) {
+      const sequences = revisions.take(maxCount - events.length).map((at) => state.sequences[at] ?? -1);
+      for (const event of this.bodies.eventsAt(sequences)) {
+        if (!isExpired(metadata, event, now)) events.push(this.resolve(event, options.resolveLinkTos));
+      }
     }
     return { ok: true, events };
   }
 
   readAll(options: ReadAllOptions = {}): ResolvedEvent[] {
-    const maxCount = options.maxCount ?? Number.MAX_SAFE_INTEGER;
-    const from = options.fromPosition ?? (options.direction === 'backwards' ? 'end' : 'start');
-    const events: ResolvedEvent[] = [];
-    if (options.direction === 'backwards') {
-      const start =
-        from === 'end' ? this.visible - 1 : from === 'start' ? -1 : this.sequenceAtOrAfter(from) - 1;
-      for (let sequence = start; sequence >= 0 && events.length < maxCount; sequence--)
-        events.push(this.resolve(this.all[sequence], options.resolveLinkTos));
-    } else {
-      const start = from === 'start' ? 0 : from === 'end' ? this.visible : this.sequenceAtOrAfter(from);
-      for (let sequence = start; sequence < this.visible && events.length < maxCount; sequence++)
-        events.push(this.resolve(this.all[sequence], options.resolveLinkTos));
-    }
-    return events;
+    const sequences = allReadSequences(options, this.visible, (position) => this.sequenceAtOrAfter(position));
+    return this.bodies.eventsAt(sequences).map((event) => this.resolve(event, options.resolveLinkTos));
   }
 
   /** First sequence whose position is >= `position` (visibleCount when none). */
   sequenceAtOrAfter(position: number): number {
-    let low = 0;
-    let high = this.visible;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if ((this.all[middle]?.position ?? Infinity) < position) low = middle + 1;
-      else high = middle;
-    }
-    return low;
+    return this.index.firstAtOrAfter(position, this.visible);
   }
 
   /** Follows a `$>` link to the event it points at; other events come back as they are. */
   resolve(event: RecordedEvent | undefined, resolveLinkTos = false): ResolvedEvent {
     if (!event || !resolveLinkTos || event.type !== LINK_EVENT_TYPE) return { event, link: undefined };
     const target = parseLinkData(event.data);
-    const state = target && this.streams.get(target.streamId);
+    const state = target && this.index.stream(target.streamId);
     const sequence = target && state?.sequences[target.revision];
     const resolved = sequence === undefined ? undefined : this.eventAt(sequence);
     return { event: resolved, link: event };
@@ -315,10 +310,10 @@ export class EventLog {
 
   /** Last revision of the stream readers can see, -1 when none (ignores truncation metadata). */
   lastVisibleRevisionOf(streamId: string): number {
-    return this.lastVisibleRevision(this.streams.get(streamId));
+    return this.lastVisibleRevision(this.index.stream(streamId));
   }
 
-  private lastVisibleRevision(state: StreamState | undefined): number {
+  private lastVisibleRevision(state: IndexedStream | undefined): number {
     if (!state) return -1;
     let revision = state.sequences.length - 1;
     while (revision >= 0 && (state.sequences[revision] ?? Infinity) >= this.visible) revision--;
@@ -337,22 +332,29 @@ export class EventLog {
     }
     const recordOffset = this.nextPosition;
     let entryOffsets: readonly number[];
+    let recordEnd: number;
     let written: Promise<void>;
     if (this.file) {
       const encoded = encodeRecord(entries);
       entryOffsets = encoded.entryOffsets;
-      this.nextPosition += encoded.buffer.length;
+      recordEnd = encoded.buffer.length;
       written = this.file.write(encoded.buffer, recordOffset);
     } else {
       const sized = recordSize(entries);
       entryOffsets = sized.entryOffsets;
-      this.nextPosition += sized.size;
+      recordEnd = sized.size;
       written = Promise.resolve();
     }
-    const recorded = this.index(
-      entries.map((entry, index) => ({ entry, position: recordOffset + (entryOffsets[index] ?? 0) })),
-    );
-    const end = this.all.length;
+    this.nextPosition += recordEnd;
+    const recorded = entries.map((entry, at) => {
+      const offset = entryOffsets[at] ?? 0;
+      const position = recordOffset + offset;
+      const sequence = this.index.add(entry, position, (entryOffsets[at + 1] ?? recordEnd) - offset);
+      const event = recordedEventOf(entry, position, sequence);
+      this.bodies.add(event);
+      return event;
+    });
+    const end = this.index.count;
     // Writes complete in queue order, so once this one is durable everything before it is too.
     const durable = written.then(() => this.publishUpTo(end));
     this.lastWrite = durable;
@@ -361,23 +363,15 @@ export class EventLog {
 
   private lastWrite: Promise<void> = Promise.resolve();
 
-  private index(items: readonly { entry: StoredEntry; position: number }[]): RecordedEvent[] {
-    return items.map(({ entry, position }) => {
-      const event = recordedEventOf(entry, position, this.all.length);
-      this.all.push(event);
-      let state = this.streams.get(entry.streamId);
-      if (!state) {
-        state = { sequences: [], revisionById: new Map(), tombstone: undefined };
-        this.streams.set(entry.streamId, state);
-      }
-      if (entry.type === TOMBSTONE_EVENT_TYPE && entry.revision === TOMBSTONE_REVISION) {
-        state.tombstone = event.sequence;
-      } else {
-        state.sequences.push(event.sequence);
-        state.revisionById.set(entry.id, entry.revision);
-      }
-      return event;
-    });
+  /** The revision of the stream's event with this id (the latest, should an id repeat); reads only on a hash hit. */
+  private revisionWithId(stream: IndexedStream | undefined, id: string): number | undefined {
+    if (!stream) return undefined;
+    let latest: number | undefined;
+    for (const sequence of this.index.idCandidates(stream, id)) {
+      if ((latest === undefined || sequence > latest) && this.bodies.eventAt(sequence)?.id === id)
+        latest = sequence;
+    }
+    return latest === undefined ? undefined : this.index.revisionOf(latest);
   }
 
   private async whenVisible(sequence: number): Promise<void> {
@@ -387,7 +381,7 @@ export class EventLog {
 
   private publishUpTo(count: number): void {
     if (count <= this.visible) return;
-    const published = this.all.slice(this.visible, count);
+    const published = this.bodies.publish(this.visible, count);
     this.visible = count;
     for (const listener of this.listeners) {
       try {

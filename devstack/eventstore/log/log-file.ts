@@ -1,10 +1,13 @@
-import { mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { readSync } from 'node:fs';
+import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../../lib/logger';
 import { lockDirectory } from './directory-lock';
-import { decodeRecordAt, type DecodedRecord } from './record-codec';
+import { decodeEntryHeaderAt, RECORD_HEADER_BYTES, scanRecordAt, type EntryHeader } from './record-codec';
 
 export const LOG_FILE_NAME = 'events.log';
+/** Recovery reads the file in chunks this size (bigger for a bigger record), never the whole file at once. */
+const RECOVERY_CHUNK_BYTES = 8 * 1024 * 1024;
 
 interface PendingWrite {
   readonly buffer: Buffer;
@@ -13,11 +16,8 @@ interface PendingWrite {
   readonly reject: (error: Error) => void;
 }
 
-/** What is on disk at start: every intact record, and where the next one goes. */
-export interface Recovered {
-  readonly records: readonly { readonly record: DecodedRecord; readonly offset: number }[];
-  readonly end: number;
-}
+/** Called at open for each entry of every intact record, in file order; `length` includes its length prefix. */
+export type RecoveredEntryVisitor = (header: EntryHeader, position: number, length: number) => void;
 
 /**
  * The append-only log file. Writes are queued in position order; one writer flushes everything queued with a
@@ -34,24 +34,50 @@ export class LogFile {
 
   private constructor(
     private readonly handle: FileHandle,
+    /** A read-only descriptor for the synchronous positioned reads of event bodies. */
+    private readonly reader: FileHandle,
     private readonly logger: Logger,
     private readonly lock: { release(): Promise<void> },
   ) {}
 
-  static async open(dir: string, logger: Logger): Promise<{ file: LogFile; recovered: Recovered }> {
+  /** Opens (creating) `dir/events.log`, visits every intact entry, cuts off a torn tail; resolves with its end. */
+  static async open(
+    dir: string,
+    logger: Logger,
+    visit: RecoveredEntryVisitor,
+  ): Promise<{ file: LogFile; end: number }> {
     await mkdir(dir, { recursive: true });
     const lock = await lockDirectory(dir);
     const path = join(dir, LOG_FILE_NAME);
     // O_APPEND would ignore the explicit write offsets, so create the file, then open it for positioned writes.
     await (await open(path, 'a')).close();
     const handle = await open(path, 'r+');
-    const recovered = recover(await readFile(path), logger, path);
     const { size } = await handle.stat();
-    if (size > recovered.end) {
-      await handle.truncate(recovered.end);
+    const end = await recover(handle, size, visit, (offset, reason) =>
+      logger.warn(
+        { path, offset, discardedBytes: size - offset, reason },
+        'event log has a torn or corrupt tail; cutting it off',
+      ),
+    );
+    if (size > end) {
+      await handle.truncate(end);
       await handle.sync();
     }
-    return { file: new LogFile(handle, logger, lock), recovered };
+    const reader = await open(path, 'r');
+    return { file: new LogFile(handle, reader, logger, lock), end };
+  }
+
+  /**
+   * Fills `buffer` with the bytes at `position`. Synchronous (a pread, normally from the page cache) so reads of
+   * the log stay synchronous; only bytes whose write completed may be read.
+   */
+  readInto(buffer: Buffer, position: number): void {
+    let done = 0;
+    while (done < buffer.length) {
+      const read = readSync(this.reader.fd, buffer, done, buffer.length - done, position + done);
+      if (read === 0) throw new Error(`event log ends before ${position + buffer.length}`);
+      done += read;
+    }
   }
 
   /** Resolves once `buffer` (which must start at `offset`, right after the previous write) is durable. */
@@ -97,25 +123,68 @@ export class LogFile {
 
   async close(): Promise<void> {
     await this.idle;
+    await this.reader.close();
     await this.handle.close();
     await this.lock.release();
   }
 }
 
-function recover(file: Buffer, logger: Logger, path: string): Recovered {
-  const records: { record: DecodedRecord; offset: number }[] = [];
-  let offset = 0;
-  while (offset < file.length) {
-    const outcome = decodeRecordAt(file, offset);
-    if (!outcome.ok) {
-      logger.warn(
-        { path, offset, discardedBytes: file.length - offset, reason: outcome.reason },
-        'event log has a torn or corrupt tail; cutting it off',
-      );
-      break;
+/** Bytes the record at `at` needs in all: its header, then header + payload once the header is there. */
+function recordBytesNeeded(buffer: Buffer, at: number, filled: number): number {
+  return filled - at < RECORD_HEADER_BYTES
+    ? RECORD_HEADER_BYTES
+    : RECORD_HEADER_BYTES + buffer.readUInt32LE(at);
+}
+
+/** Scans the file chunk by chunk; returns the end of the last intact record. */
+async function recover(
+  handle: FileHandle,
+  size: number,
+  visit: RecoveredEntryVisitor,
+  reportTornTail: (offset: number, reason: string) => void,
+): Promise<number> {
+  let buffer = Buffer.allocUnsafe(Math.min(RECOVERY_CHUNK_BYTES, size));
+  let bufferStart = 0;
+  let filled = 0;
+  let at = 0;
+  for (;;) {
+    const offset = bufferStart + at;
+    if (offset >= size) return offset;
+    const outcome = scanRecordAt(buffer.subarray(0, filled), at);
+    if (outcome.ok) {
+      let headers: EntryHeader[];
+      try {
+        headers = outcome.entries.map((entry) => decodeEntryHeaderAt(buffer, at + entry.offset));
+      } catch {
+        reportTornTail(offset, 'malformed record');
+        return offset;
+      }
+      outcome.entries.forEach((entry, index) => {
+        const header = headers[index];
+        if (header) visit(header, offset + entry.offset, entry.length);
+      });
+      at += outcome.size;
+      continue;
     }
-    records.push({ record: outcome.record, offset });
-    offset += outcome.record.size;
+    const needed = recordBytesNeeded(buffer, at, filled);
+    const incomplete = outcome.reason === 'partial record header' || outcome.reason === 'partial record';
+    if (!incomplete || offset + needed > size) {
+      reportTornTail(offset, outcome.reason);
+      return offset;
+    }
+    const kept = buffer.subarray(at, filled);
+    const next = needed > buffer.length ? Buffer.allocUnsafe(needed) : buffer;
+    kept.copy(next, 0);
+    buffer = next;
+    bufferStart = offset;
+    at = 0;
+    filled = kept.length;
+    const wanted = Math.min(buffer.length, size - bufferStart) - filled;
+    const { bytesRead } = await handle.read(buffer, filled, wanted, bufferStart + filled);
+    if (bytesRead === 0) {
+      reportTornTail(offset, 'file shrank while opening');
+      return offset;
+    }
+    filled += bytesRead;
   }
-  return { records, end: offset };
 }

@@ -79,13 +79,40 @@ export function recordSize(entries: readonly StoredEntry[]): { size: number; ent
   return { size: at, entryOffsets };
 }
 
-export interface DecodedRecord {
-  readonly entries: readonly { readonly entry: StoredEntry; readonly offset: number }[];
-  readonly size: number;
+/** Where an entry sits in a record buffer: `offset` from the record start, `length` with its length prefix. */
+export interface EntrySpan {
+  readonly offset: number;
+  readonly length: number;
 }
 
-export type DecodeOutcome =
-  { readonly ok: true; readonly record: DecodedRecord } | { readonly ok: false; readonly reason: string };
+export type ScanOutcome =
+  | { readonly ok: true; readonly size: number; readonly entries: readonly EntrySpan[] }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Checks the record starting at `offset` (length, checksum, entry lengths adding up) and lists its entries; a
+ * short, oversized or checksum-failing record is reported, not thrown. `buffer` may hold more than the record.
+ */
+export function scanRecordAt(buffer: Buffer, offset: number): ScanOutcome {
+  if (buffer.length - offset < RECORD_HEADER_BYTES) return { ok: false, reason: 'partial record header' };
+  const payloadLength = buffer.readUInt32LE(offset);
+  const end = offset + RECORD_HEADER_BYTES + payloadLength;
+  if (payloadLength < COUNT_BYTES || end > buffer.length) return { ok: false, reason: 'partial record' };
+  if (crc32(buffer.subarray(offset + RECORD_HEADER_BYTES, end)) !== buffer.readUInt32LE(offset + 4)) {
+    return { ok: false, reason: 'checksum mismatch' };
+  }
+  const count = buffer.readUInt32LE(offset + RECORD_HEADER_BYTES);
+  const entries: EntrySpan[] = [];
+  let at = offset + RECORD_HEADER_BYTES + COUNT_BYTES;
+  for (let index = 0; index < count; index++) {
+    if (at + ENTRY_LENGTH_BYTES + ENTRY_FIXED_BYTES > end) return { ok: false, reason: 'malformed record' };
+    const length = ENTRY_LENGTH_BYTES + buffer.readUInt32LE(at);
+    entries.push({ offset: at - offset, length });
+    at += length;
+  }
+  if (at !== end) return { ok: false, reason: 'record length does not match its entries' };
+  return { ok: true, size: end - offset, entries };
+}
 
 class Reader {
   constructor(
@@ -98,48 +125,61 @@ class Reader {
     this.at += 2 + length;
     return value;
   }
-  bytes32(): Uint8Array {
-    const length = this.buffer.readUInt32LE(this.at);
-    const value = Uint8Array.prototype.slice.call(this.buffer, this.at + 4, this.at + 4 + length);
-    this.at += 4 + length;
-    return value;
-  }
 }
 
-/** Decodes the record starting at `offset`; a short, oversized or checksum-failing record is reported, not thrown. */
-export function decodeRecordAt(file: Buffer, offset: number): DecodeOutcome {
-  if (file.length - offset < RECORD_HEADER_BYTES) return { ok: false, reason: 'partial record header' };
-  const payloadLength = file.readUInt32LE(offset);
-  const end = offset + RECORD_HEADER_BYTES + payloadLength;
-  if (payloadLength < COUNT_BYTES || end > file.length) return { ok: false, reason: 'partial record' };
-  const payload = file.subarray(offset + RECORD_HEADER_BYTES, end);
-  if (crc32(payload) !== file.readUInt32LE(offset + 4)) return { ok: false, reason: 'checksum mismatch' };
-  try {
-    const count = file.readUInt32LE(offset + RECORD_HEADER_BYTES);
-    const entries: { entry: StoredEntry; offset: number }[] = [];
-    let at = offset + RECORD_HEADER_BYTES + COUNT_BYTES;
-    for (let index = 0; index < count; index++) {
-      const entryOffset = at - offset;
-      const length = file.readUInt32LE(at);
-      const reader = new Reader(file, at + ENTRY_LENGTH_BYTES + 16);
-      const revision = file.readDoubleLE(at + ENTRY_LENGTH_BYTES);
-      const created = file.readBigInt64LE(at + ENTRY_LENGTH_BYTES + 8);
-      const entry: StoredEntry = {
-        revision,
-        created,
-        id: reader.string16(),
-        streamId: reader.string16(),
-        type: reader.string16(),
-        contentType: reader.string16(),
-        data: reader.bytes32(),
-        metadata: reader.bytes32(),
-      };
-      entries.push({ entry, offset: entryOffset });
-      at += ENTRY_LENGTH_BYTES + length;
-    }
-    if (at !== end) return { ok: false, reason: 'record length does not match its entries' };
-    return { ok: true, record: { entries, size: end - offset } };
-  } catch {
-    return { ok: false, reason: 'malformed record' };
-  }
+/** What the index needs of an entry, decoded without copying its data. */
+export interface EntryHeader {
+  readonly revision: number;
+  readonly id: string;
+  readonly streamId: string;
+  readonly type: string;
+}
+
+/** The header of the entry whose length prefix is at `at`. */
+export function decodeEntryHeaderAt(buffer: Buffer, at: number): EntryHeader {
+  const reader = new Reader(buffer, at + ENTRY_LENGTH_BYTES + 16);
+  const revision = buffer.readDoubleLE(at + ENTRY_LENGTH_BYTES);
+  const id = reader.string16();
+  const streamId = reader.string16();
+  return { revision, id, streamId, type: reader.string16() };
+}
+
+/**
+ * The entry whose length prefix is at `at`. Its data and metadata are views into `buffer` (no copy: copying
+ * small typed arrays costs more than decoding), so the caller hands over a buffer it will not reuse.
+ * `streamId` and `type` come from the caller when it has them interned.
+ */
+export function decodeEntryAt(
+  buffer: Buffer,
+  at: number,
+  names: { readonly streamId: string; readonly type: string },
+): StoredEntry {
+  let cursor = at + ENTRY_LENGTH_BYTES + 16;
+  const skipString16 = (): number => {
+    const start = cursor;
+    cursor += 2 + buffer.readUInt16LE(cursor);
+    return start;
+  };
+  const view = (): Uint8Array => {
+    const length = buffer.readUInt32LE(cursor);
+    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset + cursor + 4, length);
+    cursor += 4 + length;
+    return bytes;
+  };
+  const idAt = skipString16();
+  skipString16();
+  skipString16();
+  const contentTypeAt = skipString16();
+  const string16At = (start: number): string =>
+    buffer.toString('utf8', start + 2, start + 2 + buffer.readUInt16LE(start));
+  return {
+    revision: buffer.readDoubleLE(at + ENTRY_LENGTH_BYTES),
+    created: buffer.readBigInt64LE(at + ENTRY_LENGTH_BYTES + 8),
+    id: string16At(idAt),
+    streamId: names.streamId,
+    type: names.type,
+    contentType: string16At(contentTypeAt),
+    data: view(),
+    metadata: view(),
+  };
 }

@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import {
   projectSystemLinks,
   SYSTEM_PROJECTION_NAMES,
+  type LinkTarget,
   type ProjectedLink,
   type SystemProjectionName,
 } from './system-projections';
-import type { AppendResult, ProposedEvent, RecordedEvent } from './types';
+import type { AppendResult, ProposedEvent } from './types';
 
 /** What catching up needs from the log: every event written so far (durable or not), and appends. */
 export interface CatchUpLog {
   readonly writtenCount: number;
-  writtenEventAt(sequence: number): RecordedEvent | undefined;
+  writtenEventAt(sequence: number): LinkTarget | undefined;
   append(streamId: string, expected: 'any', events: ProposedEvent[]): Promise<AppendResult>;
 }
 
