@@ -1,12 +1,12 @@
 // Benchmark of the embedded EventStoreDB server over loopback:
 // `npx tsx bench/devstack-eventstore.ts [--quick] [--separate-process] [--rss-only] [--rss-events N]`.
 import { BACKWARDS, END, EventStoreDBClient, jsonEvent, START } from '@eventstore/db-client';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEventStore } from '../devstack/eventstore';
 import { createLogger } from '../lib/logger';
+import { runProcess, type ManagedProcess } from '../lib/process-runner';
 
 const BATCH_SIZE = 100;
 const BATCH_WRITERS = 8;
@@ -27,27 +27,20 @@ const RSS_READ_CAP = 200_000;
  */
 async function startServerProcess(
   dbDir: string,
-): Promise<{ child: ChildProcess; port: number; pid: number }> {
-  const script = join(__dirname, '..', 'devstack', 'eventstore', 'standalone.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dbDir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ESDB_SYSTEM_PROJECTIONS: 'false' },
+): Promise<{ child: ManagedProcess; port: number; pid: number }> {
+  const child = runProcess({
+    name: 'eventstore',
+    entry: 'devstack/eventstore/standalone.ts',
+    args: [dbDir],
+    env: { ESDB_SYSTEM_PROJECTIONS: 'false' },
+    onLine: (line, stream) => stream === 'stderr' && process.stderr.write(`${line}\n`),
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.once('data', (chunk: Buffer) =>
-      resolve((JSON.parse(chunk.toString()) as { port: number }).port),
-    );
-    child.once('exit', (code) => reject(new Error(`eventstore exited with ${code}`)));
-  });
-  if (child.pid === undefined) throw new Error('eventstore process has no pid');
-  return { child, port, pid: child.pid };
+  const line = await child.waitForLine((text) => text.startsWith('{"port"'), 120_000);
+  return { child, port: (JSON.parse(line) as { port: number }).port, pid: child.pid };
 }
 
-async function stopServerProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+async function stopServerProcess(child: ManagedProcess): Promise<void> {
+  if (!child.hasExited()) await child.stop();
 }
 
 async function rawFsyncPerSec(dir: string, seconds: number): Promise<number> {

@@ -103,6 +103,13 @@ export const TARGETS: readonly Target[] = [
     unit: '×',
   },
   {
+    key: 'devstack.esdbPeakRssMiB',
+    what: 'embedded EventStoreDB, peak RSS (VmHWM) of its process after 1M appended events',
+    kind: 'max',
+    threshold: 500,
+    unit: 'MiB',
+  },
+  {
     key: 'devstack.appendEventsPerSec',
     what: 'embedded EventStoreDB, batched appends (100/batch), events per second',
     kind: 'min',
