@@ -119,7 +119,14 @@ async function main(): Promise<void> {
         ratioToEmmett: peer.ordersPerSec > 0 ? scaling.eventsPerSec1 / peer.ordersPerSec : 0,
       }),
     },
-    scaling: scaling && { ratio2to1: scaling.ratio2to1 },
+    scaling: scaling && {
+      ratio2to1: scaling.ratio2to1,
+      ...(scaling.pinned && {
+        pinnedEventsPerSec1: scaling.pinned.eventsPerSec1,
+        pinnedEventsPerSec2: scaling.pinned.eventsPerSec2,
+        ratio2to1Pinned: scaling.pinned.ratio2to1,
+      }),
+    },
     rebuild: rebuild && { ...rebuild, ratioToRead: ratioToRead(rebuild.eventsPerSec, devstack) },
     devstack,
     profiles: profiles && { e2e: profiles.e2e, rebuild: profiles.rebuild },
