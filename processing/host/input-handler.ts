@@ -78,7 +78,10 @@ export function createInputHandler(deps: InputHandlerDeps) {
     const inputEventId = text(event.metadata.replayOf) ?? event.eventId;
     const applies = text(event.metadata.applies) ?? '';
     const profile = text(event.metadata.profile) ?? '';
-    const log = deps.logger.child({ correlationId: requestId, inputEventId, applies, profile });
+    // The child logger is made when a line is written: the common path (processed, at info level) writes none.
+    let child: Logger | undefined;
+    const log = () =>
+      (child ??= deps.logger.child({ correlationId: requestId, inputEventId, applies, profile }));
     const base = {
       requestId,
       inputEventId,
@@ -98,9 +101,9 @@ export function createInputHandler(deps: InputHandlerDeps) {
       const parked = { reason, parkedAt: attemptAt, retryCount, firstAttemptAt, lastAttemptAt: attemptAt };
       await deps.outcomes
         .record({ type: 'ShopDataParked', data: { ...base, ...parked } })
-        .catch((error: unknown) => log.warn({ err: error }, 'could not record why the input is parked'));
+        .catch((error: unknown) => log().warn({ err: error }, 'could not record why the input is parked'));
       messages.inc({ outcome: 'parked' });
-      log.warn({ reason, retryCount }, 'input parked');
+      log().warn({ reason, retryCount }, 'input parked');
       return { action: 'park', reason };
     }
 
@@ -116,7 +119,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
         remember(recordedWaits, inputEventId, reason);
       }
       messages.inc({ outcome: 'waiting' });
-      log.info({ reason, retryCount }, 'input waits: precondition not met yet');
+      log().info({ reason, retryCount }, 'input waits: precondition not met yet');
       return { action: 'retry', reason, afterMs: retryDelayMs(retryCount) };
     }
 
@@ -137,7 +140,10 @@ export function createInputHandler(deps: InputHandlerDeps) {
       const earlier = settledOutcome(history, inputEventId);
       if (earlier) {
         messages.inc({ outcome: 'already-settled' });
-        log.info({ outcome: earlier.type }, 'input already settled; acknowledged without handling it again');
+        log().info(
+          { outcome: earlier.type },
+          'input already settled; acknowledged without handling it again',
+        );
         return settled();
       }
       if (!firstSeen.has(inputEventId)) remember(firstSeen, inputEventId, attemptAt);
@@ -148,7 +154,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
           data: { ...base, reason: boundedReason(adapted.reason), rejectedAt: attemptAt },
         });
         messages.inc({ outcome: 'rejected' });
-        log.info({ reason: boundedReason(adapted.reason) }, 'input rejected: cannot be mapped');
+        log().info({ reason: boundedReason(adapted.reason) }, 'input rejected: cannot be mapped');
         return settled();
       }
       const command = await deps.seal(adapted.command);
@@ -164,7 +170,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
           data: { ...base, reason: boundedReason(outcome.reason), rejectedAt: attemptAt },
         });
         messages.inc({ outcome: 'rejected' });
-        log.info({ reason: boundedReason(outcome.reason) }, 'input rejected by a business rule');
+        log().info({ reason: boundedReason(outcome.reason) }, 'input rejected by a business rule');
         return settled();
       }
       await deps.outcomes.record({
@@ -178,7 +184,9 @@ export function createInputHandler(deps: InputHandlerDeps) {
         },
       });
       messages.inc({ outcome: 'processed' });
-      log.debug({ stream: outcome.stream, eventCount: outcome.eventCount }, 'input processed');
+      if (deps.logger.isLevelEnabled('debug')) {
+        log().debug({ stream: outcome.stream, eventCount: outcome.eventCount }, 'input processed');
+      }
       return settled();
     } catch (error) {
       if (error instanceof MaxAppendSizeExceededError) {
@@ -189,11 +197,11 @@ export function createInputHandler(deps: InputHandlerDeps) {
           data: { ...base, reason, rejectedAt: now().toISOString() },
         });
         messages.inc({ outcome: 'rejected' });
-        log.info({ reason }, 'input rejected: too large for the store');
+        log().info({ reason }, 'input rejected: too large for the store');
         return settled();
       }
       const reason = boundedReason(error instanceof Error ? error.message : String(error));
-      log.warn({ err: error, retryCount }, 'technical failure while handling input');
+      log().warn({ err: error, retryCount }, 'technical failure while handling input');
       if (retryCount >= policy.maxRetryCount) return await park(reason);
       messages.inc({ outcome: 'retried' });
       return { action: 'retry', reason, afterMs: retryDelayMs(retryCount) };
