@@ -1,5 +1,8 @@
-import { EventStoreDBClient, jsonEvent, START } from '@eventstore/db-client';
-import { startEventStore, type RunningEventStore } from '../devstack/eventstore';
+import { jsonEvent, START, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  startPersistentTestServer,
+  type PersistentTestServer,
+} from '../devstack/eventstore/persistent/test-server';
 import { eventually } from './eventually';
 import { createLogger } from './logger';
 import { startPersistentConsumer } from './persistent-consumer';
@@ -7,16 +10,13 @@ import { startPersistentConsumer } from './persistent-consumer';
 const silent = createLogger('test', { level: 'silent' });
 
 describe('the competing consumer acks in batches', () => {
-  let server: RunningEventStore;
+  let server: PersistentTestServer;
   let client: EventStoreDBClient;
   beforeAll(async () => {
-    server = await startEventStore({ port: 0, logger: silent });
-    client = EventStoreDBClient.connectionString(server.connectionString);
+    server = await startPersistentTestServer();
+    client = server.client;
   });
-  afterAll(async () => {
-    await client.dispose();
-    await server.close();
-  });
+  afterAll(() => server.close());
 
   it('acknowledges every message once, in fewer requests than messages, and the group holds nothing after', async () => {
     const total = 300;

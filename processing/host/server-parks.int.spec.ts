@@ -1,10 +1,13 @@
 import {
-  EventStoreDBClient,
   jsonEvent,
+  type EventStoreDBClient,
   persistentSubscriptionToStreamSettingsFromDefaults,
   START,
 } from '@eventstore/db-client';
-import { startEventStore, type RunningEventStore } from '../../devstack/eventstore';
+import {
+  startPersistentTestServer,
+  type PersistentTestServer,
+} from '../../devstack/eventstore/persistent/test-server';
 import { eventually } from '../../lib/eventually';
 import { createLogger } from '../../lib/logger';
 import { eventStoreOutcomeRecorder } from './outcome-recorder';
@@ -66,16 +69,13 @@ describe('a park only the server saw', () => {
 });
 
 describe('processing records the parks the server makes', () => {
-  let server: RunningEventStore;
+  let server: PersistentTestServer;
   let client: EventStoreDBClient;
   beforeAll(async () => {
-    server = await startEventStore({ port: 0, logger: silent });
-    client = EventStoreDBClient.connectionString(server.connectionString);
+    server = await startPersistentTestServer();
+    client = server.client;
   });
-  afterAll(async () => {
-    await client.dispose();
-    await server.close();
-  });
+  afterAll(() => server.close());
 
   it('once per park, however many processors watch the parked stream, and again after a restart', async () => {
     const names = { inputStream: 'shop-input', processingGroup: 'shop-processing' };
