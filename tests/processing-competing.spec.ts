@@ -3,7 +3,7 @@ import { v4 as uuidv4 } from 'uuid';
 import { startEventStore } from '../devstack/eventstore';
 import { startMongo } from '../devstack/mongo';
 import { createLogger } from '../lib/logger';
-import { countEventsByType } from './support/event-counts';
+import { countEventsByType, PROCESSED } from './support/event-counts';
 import { http } from './support/http-client';
 import { eventually } from '../lib/eventually';
 import { startServiceProcess, type ServiceProcess } from './support/service-process';
@@ -62,7 +62,7 @@ async function expectEachHandledOnce(
 ): Promise<void> {
   const grown = (counts: Record<string, number>, type: string) => (counts[type] ?? 0) - (before[type] ?? 0);
   await eventually(
-    async () => (grown(await countEventsByType(client), 'ShopDataProcessed') >= LOAD ? true : undefined),
+    async () => (grown(await countEventsByType(client), PROCESSED) >= LOAD ? true : undefined),
     90_000,
     250,
   );
@@ -80,7 +80,7 @@ async function expectEachHandledOnce(
   );
   const after = await countEventsByType(client);
   expect(grown(after, 'OrderPlaced')).toBe(LOAD);
-  expect(grown(after, 'ShopDataProcessed')).toBe(LOAD);
+  expect(grown(after, PROCESSED)).toBe(LOAD);
 }
 
 describe('processor processes compete for the input stream', () => {
@@ -124,7 +124,7 @@ describe('processor processes compete for the input stream', () => {
     );
 
     await eventually(
-      async () => ((await countEventsByType(client)).ShopDataProcessed === 60 ? true : undefined),
+      async () => ((await countEventsByType(client))[PROCESSED] === 60 ? true : undefined),
       60_000,
       250,
     );

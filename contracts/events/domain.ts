@@ -39,4 +39,9 @@ export interface DomainEventMetadata {
   readonly $correlationId: string;
   readonly $causationId: string;
   readonly schemaVersion: number;
+  /**
+   * On the last event a message's plan appends: the message is processed, with what `ShopDataProcessed` would say
+   * (see `contracts/events/requests.ts`). The domain events tell the outcome, so no separate append is made.
+   */
+  readonly settles?: Readonly<Record<string, unknown>>;
 }

@@ -31,7 +31,12 @@ const outcomeOf = {
   processor: z.string().optional(),
 };
 
-/** Recorded for every input it settles, so a request's status is known even when it appended no domain event. */
+/**
+ * What a processed message settles to. When its plan appended domain events, the last of them carries it in its
+ * metadata (`settles`, see `settlesOf`) and nothing is appended to `request-<id>`; it is appended there as
+ * `ShopDataProcessed` when the plan appended nothing (an idempotent repeat), or when the request stream already
+ * tells of this message (it waited or was parked), so that stream also shows how it ended.
+ */
 export const shopDataProcessedData = z.object({
   ...outcomeOf,
   /** Ids of the aggregates the message touched, e.g. `["o-1"]`. */
@@ -43,6 +48,19 @@ export const shopDataProcessedData = z.object({
   processedAt: timestamp,
 });
 export type ShopDataProcessed = EventOf<'ShopDataProcessed', typeof shopDataProcessedData>;
+
+/** The metadata key of the completion marker on a domain event. */
+export const SETTLES_METADATA_KEY = 'settles';
+
+/** The processed outcome a domain event's metadata carries; undefined without one or when it is malformed. */
+export function settlesOf(
+  metadata: Readonly<Record<string, unknown>>,
+): ShopDataProcessed['data'] | undefined {
+  const marker = metadata[SETTLES_METADATA_KEY];
+  if (marker === undefined) return undefined;
+  const parsed = shopDataProcessedData.safeParse(marker);
+  return parsed.success ? parsed.data : undefined;
+}
 
 export const shopDataRejectedData = z.object({
   ...outcomeOf,

@@ -1,3 +1,4 @@
+import { DOMAIN_EVENT_SCHEMAS } from '../events/domain';
 import { REQUEST_OUTCOME_TYPES, SHOP_DATA_RECEIVED } from '../events/requests';
 import type { ReadModelDocument } from './read-model';
 
@@ -21,6 +22,8 @@ export interface RequestDocument extends ReadModelDocument {
   readonly reason?: string;
   /** Ids of the aggregates a processed message touched. */
   readonly resultIds?: readonly string[];
+  /** The streams a processed message's plan ran on, in order: its domain events are there. */
+  readonly streams?: readonly string[];
   /** While parked: how often it was tried, and when first and last. */
   readonly parked?: ParkedAttempts;
   readonly updatedAt: string;
@@ -38,5 +41,12 @@ export interface ParkedAttempts {
  */
 export const isSettled = (status: RequestStatus): boolean => status === 'processed' || status === 'rejected';
 
-/** The events this read model is made of: its projection handles these and no others. */
-export const REQUESTS_EVENT_TYPES: readonly string[] = [SHOP_DATA_RECEIVED, ...REQUEST_OUTCOME_TYPES];
+/**
+ * The events this read model is made of: its projection handles these and no others. Of the domain events, only
+ * those whose metadata carries the processed outcome (`settles`) change a request.
+ */
+export const REQUESTS_EVENT_TYPES: readonly string[] = [
+  SHOP_DATA_RECEIVED,
+  ...REQUEST_OUTCOME_TYPES,
+  ...Object.keys(DOMAIN_EVENT_SCHEMAS),
+];

@@ -8,6 +8,7 @@ import {
   type DomainEvent,
   type DomainEventMetadata,
 } from '../../contracts/events/domain';
+import { SETTLES_METADATA_KEY } from '../../contracts/events/requests';
 import { upcast } from '../../contracts/upcasting/upcasters';
 import type { AggregateStore } from './aggregate-store';
 
@@ -23,6 +24,11 @@ export type CommandOutcome =
       readonly eventCount: number;
       /** Every stream the plan ran a step on, in order. */
       readonly streams: readonly string[];
+      /**
+       * The plan's last append carries the outcome (`settles` on its last event), now or on an earlier attempt
+       * of this message: nothing else needs recording. False when the last step appended nothing.
+       */
+      readonly settled: boolean;
     }
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'not-yet'; readonly reason: string };
@@ -31,6 +37,15 @@ export interface Causation {
   /** The id the resulting events derive from: the input event id, or a reactor's triggering event id. */
   readonly causationId: string;
   readonly correlationId: string;
+  /** The completion marker for the plan's last append, given what the plan did; none for a reactor. */
+  readonly settles?: (done: PlanResult) => Readonly<Record<string, unknown>>;
+}
+
+/** What a plan did, as the marker on its last event tells it. */
+export interface PlanResult {
+  readonly resultIds: readonly string[];
+  readonly eventCount: number;
+  readonly streams: readonly string[];
 }
 
 export function domainEventId(causationId: string, stream: string, index: number): string {
@@ -67,16 +82,23 @@ export async function handleCommand(
   const steps = plan.steps(checked);
   if ('ok' in steps) return steps.ok ? failedPlan(plan.aggregateId) : notOk(steps);
   let eventCount = 0;
-  let stream = '';
+  let settled = false;
   const streams: string[] = [];
-  for (const route of steps) {
-    const step = await runStep(store, route, causation, context);
+  for (const [index, route] of steps.entries()) {
+    streams.push(route.stream);
+    const last = index === steps.length - 1;
+    const marker = last ? causation.settles : undefined;
+    const settles = marker
+      ? (stepEvents: number) =>
+          marker({ resultIds: [plan.aggregateId], eventCount: eventCount + stepEvents, streams })
+      : undefined;
+    const step = await runStep(store, route, causation, context, settles);
     if (step.kind !== 'processed') return step;
     eventCount += step.eventCount;
-    stream = route.stream;
-    streams.push(route.stream);
+    settled = last && step.settled;
   }
-  return { kind: 'processed', stream, aggregateId: plan.aggregateId, eventCount, streams };
+  const stream = streams[streams.length - 1] ?? '';
+  return { kind: 'processed', stream, aggregateId: plan.aggregateId, eventCount, streams, settled };
 }
 
 function failedPlan(aggregateId: string): never {
@@ -86,13 +108,15 @@ function failedPlan(aggregateId: string): never {
 /**
  * One step: a competing writer makes the append fail; then the stream is reloaded and the command decided again,
  * a bounded number of times. Event ids derive from the causation, so a redelivered message that raced its own
- * first attempt appends nothing new, and a step its first attempt completed is recognised and skipped.
+ * first attempt appends nothing new, and a step its first attempt completed is recognised and skipped (for the
+ * last step, with the marker that attempt wrote: `settles` was given then as now).
  */
 async function runStep(
   store: AggregateStore,
   route: CommandRoute,
   causation: Causation,
   context: () => DecideContext,
+  settles?: (stepEvents: number) => Readonly<Record<string, unknown>>,
 ): Promise<CommandOutcome> {
   const done = {
     kind: 'processed',
@@ -103,24 +127,28 @@ async function runStep(
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
     const loaded = await store.load(route.stream);
     if (loaded.events.some((e) => e.metadata.$causationId === causation.causationId)) {
-      return { ...done, eventCount: 0 };
+      return { ...done, eventCount: 0, settled: settles !== undefined };
     }
     const decision = route.decide(stateOf(route, loaded.events.map(toDomainEvent)), context());
     if (!decision.ok) return notOk(decision);
-    if (decision.events.length === 0) return { ...done, eventCount: 0 };
+    if (decision.events.length === 0) return { ...done, eventCount: 0, settled: false };
     const metadata: DomainEventMetadata = {
       $correlationId: causation.correlationId,
       $causationId: causation.causationId,
       schemaVersion: CURRENT_SCHEMA_VERSION,
     };
+    const lastIndex = decision.events.length - 1;
     const events: NewEvent[] = decision.events.map((event, index) => ({
       id: domainEventId(causation.causationId, route.stream, index),
       type: event.type,
       data: { ...event.data },
-      metadata: { ...metadata },
+      metadata:
+        settles && index === lastIndex
+          ? { ...metadata, [SETTLES_METADATA_KEY]: settles(decision.events.length) }
+          : { ...metadata },
     }));
     if (await store.append(route.stream, events, loaded.revision)) {
-      return { ...done, eventCount: events.length };
+      return { ...done, eventCount: events.length, settled: settles !== undefined };
     }
   }
   throw new Error(`${route.stream} kept changing: gave up after ${MAX_CONFLICT_RETRIES} conflicting appends`);

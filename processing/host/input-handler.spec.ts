@@ -1,4 +1,5 @@
 import { inMemoryProcessor, type InputMessage } from '../testing/in-memory-host';
+import { settlesOf } from '../../contracts/events/requests';
 import { retryDelayMs } from './retry-policy';
 
 const place = (orderId: string, eventId = `in-${orderId}`): InputMessage => ({
@@ -26,32 +27,74 @@ const pay = (
 });
 
 describe('the input handler on in-memory ports', () => {
-  it('adapts, decides, appends and records the outcome, then acknowledges', async () => {
+  it('adapts, decides and appends; the last domain event tells the outcome, so nothing else is appended', async () => {
     const processor = inMemoryProcessor();
     expect(await processor.deliver(place('o-1'))).toEqual({ action: 'ack' });
     expect(processor.types('order-o-1')).toEqual(['OrderPlaced']);
-    expect(processor.outcomes('r-in-o-1')).toEqual(['ShopDataProcessed']);
+    expect(processor.outcomes('r-in-o-1')).toEqual([]);
+    expect(settlesOf(processor.store.read('order-o-1')[0]!.metadata)).toMatchObject({
+      requestId: 'r-in-o-1',
+      inputEventId: 'in-o-1',
+      resultIds: ['o-1'],
+      eventCount: 1,
+      streams: ['order-o-1'],
+    });
   });
 
-  it('acknowledges a redelivered input without deciding or appending again', async () => {
+  it('marks only the last event of a plan that runs on two streams, counting every event', async () => {
     const processor = inMemoryProcessor();
     await processor.deliver(place('o-1'));
+    await processor.deliver(pay('p-1', 'o-1', '10.00'));
+    const [applied] = processor.store.read('order-o-1').filter((e) => e.type === 'PaymentApplied');
+    expect(settlesOf(applied!.metadata)).toBeUndefined();
+    expect(settlesOf(processor.store.read('payment-p-1')[0]!.metadata)).toMatchObject({
+      resultIds: ['p-1'],
+      eventCount: 2,
+      streams: ['order-o-1', 'payment-p-1'],
+    });
+    expect(processor.outcomes('r-in-p-1')).toEqual([]);
+  });
+
+  it('acknowledges a redelivered input without appending anything, not even an outcome', async () => {
+    const processor = inMemoryProcessor();
+    await processor.deliver(place('o-1'));
+    await processor.deliver(place('o-2'));
+    await processor.deliver(pay('p-1', 'o-2', '10.00'));
     const before = processor.store.all().length;
     expect(await processor.deliver(place('o-1'), 1)).toEqual({ action: 'ack' });
+    expect(await processor.deliver(pay('p-1', 'o-2', '10.00'), 1)).toEqual({ action: 'ack' });
     expect(processor.store.all()).toHaveLength(before);
   });
 
-  it('recognises its own earlier append by causation when the outcome was never recorded', async () => {
+  it('records ShopDataProcessed when the plan appends nothing (the same order placed again)', async () => {
     const processor = inMemoryProcessor();
     await processor.deliver(place('o-1'));
-    // As if the processor died after appending the domain events, before recording the outcome.
-    const request = processor.store.read('request-r-in-o-1');
-    expect(request).toHaveLength(1);
-    const again = inMemoryProcessor();
-    again.store.append('order-o-1', processor.store.read('order-o-1').map(toNew), 'any');
-    expect(await again.deliver(place('o-1'), 1)).toEqual({ action: 'ack' });
-    expect(again.types('order-o-1')).toEqual(['OrderPlaced']);
-    expect(again.store.read('request-r-in-o-1')[0]?.data).toMatchObject({ eventCount: 0 });
+    expect(await processor.deliver(place('o-1', 'in-o-1-again'))).toEqual({ action: 'ack' });
+    expect(processor.outcomes('r-in-o-1-again')).toEqual(['ShopDataProcessed']);
+    expect(processor.store.read('request-r-in-o-1-again')[0]?.data).toMatchObject({ eventCount: 0 });
+  });
+
+  it('closes the request stream of a message that waited, also when it died between append and outcome', async () => {
+    const processor = inMemoryProcessor();
+    const early = pay('p-1', 'o-1', '25.00');
+    await processor.deliver(early, 0);
+    await processor.deliver(place('o-1'));
+    // The outcome append fails once: as if the processor died after appending the domain events.
+    const append = processor.store.append.bind(processor.store);
+    let failed = false;
+    processor.store.append = (stream, events, expected) => {
+      if (stream === 'request-r-in-p-1' && !failed) {
+        failed = true;
+        throw new Error('connection lost');
+      }
+      return append(stream, events, expected);
+    };
+    expect(await processor.deliver(early, 1)).toMatchObject({ action: 'retry' });
+    expect(processor.outcomes('r-in-p-1')).toEqual(['ShopDataWaiting']);
+    expect(await processor.deliver(early, 2)).toEqual({ action: 'ack' });
+    expect(processor.outcomes('r-in-p-1')).toEqual(['ShopDataWaiting', 'ShopDataProcessed']);
+    expect(processor.store.read('request-r-in-p-1')[1]?.data).toMatchObject({ eventCount: 0 });
+    expect(processor.types('payment-p-1')).toEqual(['PaymentRecorded']);
   });
 
   it('decides again on the fresh stream when a competing writer appends first', async () => {
@@ -112,12 +155,3 @@ describe('the input handler on in-memory ports', () => {
     expect(processor.outcomes('r-in-o-1')).toEqual(['ShopDataParked']);
   });
 });
-
-function toNew(event: { eventId: string; type: string; data: unknown; metadata: Record<string, unknown> }) {
-  return {
-    id: event.eventId,
-    type: event.type,
-    data: event.data as Record<string, unknown>,
-    metadata: event.metadata,
-  };
-}

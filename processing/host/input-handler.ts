@@ -7,11 +7,11 @@ import type { Settlement } from '../../lib/persistent-consumer';
 import { inSpan, SpanKind, traceContextOf } from '../../lib/tracing';
 import { adapt } from '../adapters/registry';
 import type { ShopCommand } from '../commands';
-import { SHOP_DATA_RECEIVED } from '../../contracts/events/requests';
+import { SHOP_DATA_RECEIVED, type ShopDataProcessed } from '../../contracts/events/requests';
 import type { AggregateStore } from './aggregate-store';
-import { handleCommand } from './command-handler';
+import { handleCommand, type PlanResult } from './command-handler';
 import type { OutcomeRecorder } from './outcome-recorder';
-import { firstRecordedAttempt, settledOutcome, type RecordedOutcome } from './request-history';
+import { firstRecordedAttempt, hasOwnHistory, settledOutcome, type RecordedOutcome } from './request-history';
 import { retryDelayMs, waitedMs, type RetryPolicy } from './retry-policy';
 
 export interface InputHandlerDeps {
@@ -158,10 +158,16 @@ export function createInputHandler(deps: InputHandlerDeps) {
         return settled();
       }
       const command = await deps.seal(adapted.command);
+      const processed = (done: PlanResult): ShopDataProcessed['data'] => ({
+        ...base,
+        resultIds: [...done.resultIds],
+        eventCount: done.eventCount,
+        streams: [...done.streams],
+        processedAt: attemptAt,
+      });
+      const causation = { causationId: inputEventId, correlationId: requestId, settles: processed };
       const outcome = await inSpan(`decide ${command.type}`, {}, () =>
-        handleCommand(deps.store, command, { causationId: inputEventId, correlationId: requestId }, () => ({
-          now: now().toISOString(),
-        })),
+        handleCommand(deps.store, command, causation, () => ({ now: now().toISOString() })),
       );
       if (outcome.kind === 'not-yet') return await wait(outcome.reason);
       if (outcome.kind === 'rejected') {
@@ -173,16 +179,14 @@ export function createInputHandler(deps: InputHandlerDeps) {
         log().info({ reason: boundedReason(outcome.reason) }, 'input rejected by a business rule');
         return settled();
       }
-      await deps.outcomes.record({
-        type: 'ShopDataProcessed',
-        data: {
-          ...base,
-          resultIds: [outcome.aggregateId],
-          eventCount: outcome.eventCount,
-          streams: outcome.streams,
-          processedAt: attemptAt,
-        },
-      });
+      // The last domain event tells the outcome; the request stream gets it too when it appended nothing, or when
+      // that stream already tells of this message (it waited or was parked) and so must show how it ended.
+      if (!outcome.settled || hasOwnHistory(history, inputEventId)) {
+        await deps.outcomes.record({
+          type: 'ShopDataProcessed',
+          data: processed({ resultIds: [outcome.aggregateId], ...outcome }),
+        });
+      }
       messages.inc({ outcome: 'processed' });
       if (deps.logger.isLevelEnabled('debug')) {
         log().debug({ stream: outcome.stream, eventCount: outcome.eventCount }, 'input processed');

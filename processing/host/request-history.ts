@@ -54,6 +54,11 @@ export function settledOutcome(
   return history.find((outcome) => SETTLED_TYPES.has(outcome.type) && about(inputEventId)(outcome));
 }
 
+/** Whether the request stream tells anything of this input (it waited, was parked, or settled). */
+export function hasOwnHistory(history: readonly RecordedOutcome[], inputEventId: string): boolean {
+  return history.some(about(inputEventId));
+}
+
 /** The latest park of this input, with the processor's full reason and attempts. */
 export function latestPark(
   history: readonly RecordedOutcome[],

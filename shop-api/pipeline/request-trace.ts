@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { StoredEvent } from '../../lib/eventstore';
-import { REQUEST_STREAM_PREFIX } from '../../contracts/events/requests';
+import { REQUEST_STREAM_PREFIX, settlesOf } from '../../contracts/events/requests';
 import { READ_MODELS } from '../../contracts/read-models/catalog';
-import { REQUESTS_COLLECTION } from '../../contracts/read-models/requests';
+import { REQUESTS_COLLECTION, type RequestDocument } from '../../contracts/read-models/requests';
 import type { ReadStore } from '../queries/read-store';
 import type { AcceptedRequests } from '../requests/accepted-requests';
 import { readModelCheckpoint, readStreamEvents, type PipelinePorts } from './stream-reads';
@@ -91,6 +91,30 @@ function decisive(outcomes: readonly StoredEvent[]): StoredEvent | undefined {
   return settled ?? outcomes[outcomes.length - 1];
 }
 
+const isFinal = (outcome: StoredEvent | undefined): boolean =>
+  outcome?.type === 'ShopDataProcessed' || outcome?.type === 'ShopDataRejected';
+
+/**
+ * The domain event whose metadata carries this request's processed outcome (`settles`), on the last stream the
+ * requests model names for it; with that outcome as the `ShopDataProcessed` it stands for. Until the requests
+ * model has it, the request shows as not decided yet.
+ */
+async function settlingEvent(
+  ports: PipelinePorts,
+  requestId: string,
+  doc: RequestDocument | null,
+): Promise<{ event: StoredEvent; outcome: StoredEvent } | undefined> {
+  const stream = doc?.status === 'processed' ? doc.streams?.[doc.streams.length - 1] : undefined;
+  if (stream === undefined) return undefined;
+  for (const event of await readStreamEvents(ports.client, stream)) {
+    const settles = settlesOf(event.metadata);
+    if (settles?.requestId === requestId) {
+      return { event, outcome: { ...event, type: 'ShopDataProcessed', data: settles } };
+    }
+  }
+  return undefined;
+}
+
 async function appendedEvents(
   ports: PipelinePorts,
   requestId: string,
@@ -156,7 +180,9 @@ export async function traceRequest(
   ]);
   const remembered = accepted.find(requestId);
   if (!doc && !remembered && outcomes.length === 0) return undefined;
-  const last = decisive(outcomes.filter((event) => event.type in OUTCOMES));
+  const recorded = decisive(outcomes.filter((event) => event.type in OUTCOMES));
+  const settling = isFinal(recorded) ? undefined : await settlingEvent(ports, requestId, doc);
+  const last = settling?.outcome ?? recorded;
   const outcome = last && OUTCOMES[last.type];
   const events = last && outcome === 'processed' ? await appendedEvents(ports, requestId, last) : null;
   const reason = text(field(last?.data, 'reason')) ?? doc?.reason;
@@ -170,7 +196,7 @@ export async function traceRequest(
           by: text(field(last.data, 'processor')) ?? null,
           ...(outcome !== 'processed' && reason !== undefined ? { reason } : {}),
           events,
-          history: outcomes.map((event) => ({
+          history: [...outcomes, ...(settling ? [settling.event] : [])].map((event) => ({
             type: event.type,
             at: timeOf(event),
             ...(text(field(event.data, 'reason')) ? { reason: text(field(event.data, 'reason')) } : {}),

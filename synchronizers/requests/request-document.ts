@@ -13,6 +13,7 @@ export function requestDocument(doc: RequestDocument): RequestDocument {
     ...(doc.inputRevision === undefined ? {} : { inputRevision: doc.inputRevision }),
     ...(doc.reason === undefined ? {} : { reason: doc.reason }),
     ...(doc.resultIds === undefined ? {} : { resultIds: [...doc.resultIds] }),
+    ...(doc.streams === undefined ? {} : { streams: [...doc.streams] }),
     ...(doc.parked === undefined
       ? {}
       : {

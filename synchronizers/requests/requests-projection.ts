@@ -1,10 +1,13 @@
+import { isDomainEventType } from '../../contracts/events/domain';
 import {
+  SETTLES_METADATA_KEY,
   SHOP_DATA_RECEIVED,
   shopDataParkedData,
   shopDataProcessedData,
   shopDataReceivedMetadata,
   shopDataRejectedData,
   shopDataWaitingData,
+  type ShopDataProcessed,
 } from '../../contracts/events/requests';
 import { parseEventPart, requiredId } from '../event-data';
 import type { ProjectedEvent, Projection } from '../projection';
@@ -58,20 +61,13 @@ function applyRequestEvent(
   switch (event.type) {
     case SHOP_DATA_RECEIVED:
       return received(doc, event);
-    case 'ShopDataProcessed': {
-      const data = parseEventPart(shopDataProcessedData, event.data, event);
-      const { reason: _reason, parked: _parked, ...base } = doc ?? withoutInput(data.requestId, data, event);
-      return requestDocument({
-        ...base,
-        status: 'processed',
-        resultIds: data.resultIds,
-        updatedAt: data.processedAt,
-      });
-    }
+    case 'ShopDataProcessed':
+      return processed(doc, parseEventPart(shopDataProcessedData, event.data, event), event);
     case 'ShopDataRejected': {
       const data = parseEventPart(shopDataRejectedData, event.data, event);
       const {
         resultIds: _resultIds,
+        streams: _streams,
         parked: _parked,
         ...base
       } = doc ?? withoutInput(data.requestId, data, event);
@@ -88,6 +84,7 @@ function applyRequestEvent(
       if (doc && isSettled(doc.status)) return doc;
       const {
         resultIds: _resultIds,
+        streams: _streams,
         parked: _parked,
         ...base
       } = doc ?? withoutInput(data.requestId, data, event);
@@ -106,13 +103,36 @@ function applyRequestEvent(
         updatedAt: data.parkedAt,
       });
     }
-    default:
-      return doc;
+    default: {
+      // A domain event: the last one a message's plan appended carries the processed outcome.
+      const marker = event.metadata[SETTLES_METADATA_KEY];
+      if (marker === undefined) return doc;
+      return processed(doc, parseEventPart(shopDataProcessedData, marker, event), event);
+    }
   }
+}
+
+function processed(
+  doc: RequestDocument | undefined,
+  data: ShopDataProcessed['data'],
+  event: ProjectedEvent,
+): RequestDocument {
+  const { reason: _reason, parked: _parked, ...base } = doc ?? withoutInput(data.requestId, data, event);
+  return requestDocument({
+    ...base,
+    status: 'processed',
+    resultIds: data.resultIds,
+    ...(data.streams === undefined ? {} : { streams: data.streams }),
+    updatedAt: data.processedAt,
+  });
 }
 
 function requestIdOf(event: ProjectedEvent): string[] {
   if (event.type === SHOP_DATA_RECEIVED) return [requiredId(event.metadata, '$correlationId', event)];
+  if (isDomainEventType(event.type)) {
+    const marker = event.metadata[SETTLES_METADATA_KEY];
+    return marker === undefined ? [] : [requiredId(marker, 'requestId', event)];
+  }
   if (REQUESTS_EVENT_TYPES.includes(event.type)) {
     return [requiredId(event.data, 'requestId', event)];
   }

@@ -10,6 +10,7 @@ import {
   shopDataReceived,
   shopDataRejected,
   shopDataWaiting,
+  settling,
 } from '../testing/shop-events';
 import type { RequestDocument } from '../../contracts/read-models/requests';
 import { requestsProjection } from './requests-projection';
@@ -45,6 +46,34 @@ describe('requests read model', () => {
       resultIds: ['o-1'],
       updatedAt: '2026-11-23T10:00:01.000Z',
     });
+  });
+
+  it('shows a request as processed when the last domain event of its plan carries the outcome', () => {
+    given(shopDataReceived(), settling(orderPlaced())).then({
+      ...accepted,
+      status: 'processed',
+      resultIds: ['o-1'],
+      streams: ['order-o-1'],
+      updatedAt: '2026-11-23T10:00:01.000Z',
+    });
+    given(shopDataReceived(), shopDataWaiting(), settling(orderPlaced()), shopDataProcessed()).thenIncludes(
+      'r-1',
+      { status: 'processed', resultIds: ['o-1'] },
+    );
+  });
+
+  it('is not changed by a domain event without the outcome marker', () => {
+    given(shopDataReceived(), orderPlaced(), paymentRecorded()).then(accepted);
+  });
+
+  it('poisons a domain event whose outcome marker breaks the contract, and nothing else', () => {
+    const [bad] = history({
+      ...orderPlaced(),
+      metadata: { settles: { requestId: 'r-1', eventCount: 'one' } },
+    });
+    const result = projectBatch(requestsProjection, new Map(), [bad!]);
+    expect(result.changed.size).toBe(0);
+    expect(result.poisoned.map((p) => p.error)).toEqual([expect.any(MalformedEventError)]);
   });
 
   it('shows a request as rejected with the reason', () => {
@@ -199,13 +228,22 @@ describe('requests read model', () => {
     expect(result.poisoned.map((p) => p.error)).toEqual([expect.any(MalformedEventError)]);
   });
 
-  it('reads the input message and the outcomes', () => {
+  it('reads the input message, the outcomes and the domain events (for the outcome marker)', () => {
     expect(requestsProjection.eventTypes).toEqual([
       'ShopDataReceived',
       'ShopDataProcessed',
       'ShopDataRejected',
       'ShopDataWaiting',
       'ShopDataParked',
+      'OrderPlaced',
+      'OrderCancelled',
+      'PaymentApplied',
+      'RefundApplied',
+      'ShipmentRegistered',
+      'PaymentRecorded',
+      'PaymentRefunded',
+      'OrderShipped',
+      'ShipmentDelivered',
     ]);
   });
 

@@ -157,6 +157,12 @@ export function shopDataProcessed(given: Partial<Data<ShopDataProcessed>> = {}):
   return { type: 'ShopDataProcessed', streamId: `request-${data.requestId}`, data };
 }
 
+/** A domain event as the last of a processed message's plan: its metadata carries the processed outcome. */
+export function settling(draft: EventDraft, given: Partial<Data<ShopDataProcessed>> = {}): EventDraft {
+  const settles = shopDataProcessed({ streams: [draft.streamId], ...given }).data;
+  return { ...draft, metadata: { ...draft.metadata, $correlationId: 'r-1', $causationId: 'in-1', settles } };
+}
+
 export function shopDataRejected(given: Partial<Data<ShopDataRejected>> = {}): EventDraft {
   const data: Data<ShopDataRejected> = {
     requestId: 'r-1',
