@@ -33,9 +33,9 @@ export const DEFAULT_MAX_EVENT_BYTES = 1_040_384;
 /** What the metadata stored with every message adds, at most (routing fields are bounded by the gateway). */
 const METADATA_BYTES = 1024;
 
-/** The stored event's size, so a message the store would refuse is a 413 before anything is claimed. */
-function eventBytes(data: ShopData): number {
-  return Buffer.byteLength(JSON.stringify(data.payload)) + METADATA_BYTES;
+/** The size of the payload as it will be stored (its JSON): measured once, for the 413 and the append batches. */
+function payloadBytes(data: ShopData): number {
+  return Buffer.byteLength(JSON.stringify(data.payload));
 }
 
 function tooLarge(max: number): ReturnType<typeof problem> {
@@ -88,12 +88,14 @@ export function ingestRoute({
           problem(400, 'invalid-shop-data', checked.detail, { errors: checked.errors }),
         );
       }
-      if (eventBytes(checked.value) > maxEventBytes) return sendProblem(res, tooLarge(maxEventBytes));
+      // The stored event's size, so a message the store would refuse is a 413 before anything is claimed.
+      const bytes = payloadBytes(checked.value);
+      if (bytes + METADATA_BYTES > maxEventBytes) return sendProblem(res, tooLarge(maxEventBytes));
       const endTimer = ingestLatency.startTimer();
       try {
         const fingerprint = (req as WithFingerprint)[FINGERPRINT] ?? bodyFingerprint(Buffer.alloc(0));
         const idempotency = idempotencyKey === undefined ? undefined : { key: idempotencyKey, fingerprint };
-        const published = await publisher.publish(checked.value, idempotency, now());
+        const published = await publisher.publish(checked.value, idempotency, now(), bytes);
         endTimer();
         if (!published.ok) {
           logger.info({ correlationId: published.requestId }, 'idempotency key reused with another body');

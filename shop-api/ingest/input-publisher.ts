@@ -29,10 +29,12 @@ export type PublishResult =
 
 /** The gateway's one port to the event store: store a received message, answer its requestId. */
 export interface InputPublisher {
+  /** `payloadBytes`: the size of the payload's JSON, which the gateway measured to bound the event. */
   publish(
     data: ShopData,
     idempotency: IdempotentRequest | undefined,
     receivedAt: Date,
+    payloadBytes: number,
   ): Promise<PublishResult>;
 }
 
@@ -116,9 +118,6 @@ interface QueuedAppend {
   readonly reject: (error: unknown) => void;
 }
 
-const eventSize = (event: NewEvent) =>
-  Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata));
-
 /**
  * Appends that arrive while one is in flight wait and go together as the next one: one round trip (and one fsync)
  * for many requests, and no added wait for a request that arrives alone. One append is in flight at a time, so
@@ -129,7 +128,7 @@ const eventSize = (event: NewEvent) =>
 export function coalescingAppender(
   appendBatch: (events: readonly NewEvent[]) => Promise<unknown>,
   limits: AppendBatchLimits = DEFAULT_APPEND_BATCH_LIMITS,
-): (event: NewEvent) => Promise<void> {
+): (event: NewEvent, bytes: number) => Promise<void> {
   const queue: QueuedAppend[] = [];
   let writing = false;
 
@@ -164,9 +163,10 @@ export function coalescingAppender(
     writing = false;
   };
 
-  return (event) =>
+  // `bytes` comes from the caller, which has measured the event already: the payload is not serialized again here.
+  return (event, bytes) =>
     new Promise<void>((resolve, reject) => {
-      queue.push({ event, bytes: eventSize(event), resolve, reject });
+      queue.push({ event, bytes, resolve, reject });
       if (!writing) void drain();
     });
 }
@@ -186,7 +186,7 @@ export function eventStoreInputPublisher(
     limits,
   );
   return {
-    async publish(data, idempotency, receivedAt) {
+    async publish(data, idempotency, receivedAt, payloadBytes) {
       const requestId = requestIdFor(data.source, idempotency?.key);
       if (idempotency && !(await claim(client, requestId, data.source, idempotency, receivedAt))) {
         return { ok: false, reason: 'key-reused', requestId };
@@ -200,14 +200,14 @@ export function eventStoreInputPublisher(
       };
       // A span per request, so its event carries the request's own trace context whichever batch it goes in.
       const attributes = { 'messaging.destination.name': inputStream };
-      await inSpan(`append ${inputStream}`, { kind: SpanKind.PRODUCER, attributes }, () =>
-        append({
-          id: requestId,
-          type: SHOP_DATA_RECEIVED,
-          data: data.payload,
-          metadata: withTraceContext({ ...metadata }),
-        }),
-      );
+      await inSpan(`append ${inputStream}`, { kind: SpanKind.PRODUCER, attributes }, () => {
+        const stored = withTraceContext({ ...metadata });
+        const bytes = payloadBytes + Buffer.byteLength(JSON.stringify(stored));
+        return append(
+          { id: requestId, type: SHOP_DATA_RECEIVED, data: data.payload, metadata: stored },
+          bytes,
+        );
+      });
       return { ok: true, requestId, metadata };
     },
   };
