@@ -29,6 +29,12 @@ export interface CommandRoute<S = unknown> {
   readonly initialState: S;
   evolve(state: S, event: DomainEvent): S;
   decide(state: S, context: DecideContext): Decision;
+  /**
+   * The stream is almost always absent when this command runs (placing an order): the first attempt decides on
+   * the empty stream without reading it, and its append, guarded by "no stream", checks that assumption. When the
+   * stream exists the append fails and the step reads it and decides again, as after any competing writer.
+   */
+  readonly assumeAbsent?: boolean;
 }
 
 /**
@@ -48,7 +54,10 @@ export interface CommandPlan<S = unknown> {
 
 export function planFor(command: ShopCommand): CommandPlan {
   switch (command.type) {
-    case 'PlaceOrder':
+    case 'PlaceOrder': {
+      const order = orderRoute(command.orderId, (state, context) => decideOrder(command, state, context));
+      return { aggregateId: command.orderId, steps: () => [{ ...order, assumeAbsent: true }] };
+    }
     case 'CancelOrder': {
       const order = orderRoute(command.orderId, (state, context) => decideOrder(command, state, context));
       return { aggregateId: command.orderId, steps: () => [order] };

@@ -10,7 +10,8 @@ import {
 } from '../../contracts/events/domain';
 import { SETTLES_METADATA_KEY } from '../../contracts/events/requests';
 import { upcast } from '../../contracts/upcasting/upcasters';
-import type { AggregateStore } from './aggregate-store';
+import { NO_STREAM } from '@eventstore/db-client';
+import type { AggregateStore, LoadedStream } from './aggregate-store';
 
 /** Namespace for domain event ids derived from the input event id (UUID v5). */
 export const EVENT_ID_NAMESPACE = '9a4f2c71-3b5e-4d8a-8c61-0e7f5d2b9a13';
@@ -56,6 +57,9 @@ export function toDomainEvent(stored: StoredEvent): DomainEvent {
   const version = typeof stored.metadata.schemaVersion === 'number' ? stored.metadata.schemaVersion : 1;
   return upcast(stored.type, stored.data, version);
 }
+
+/** A stream as it is before its first event: what a step that assumes its stream absent decides on. */
+const ABSENT: LoadedStream = { events: [], revision: NO_STREAM };
 
 function notOk(decision: Decision & { ok: false }): CommandOutcome {
   return { kind: decision.kind, reason: decision.reason };
@@ -125,7 +129,7 @@ async function runStep(
     streams: [route.stream],
   } as const;
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-    const loaded = await store.load(route.stream);
+    const loaded = attempt === 0 && route.assumeAbsent ? ABSENT : await store.load(route.stream);
     if (loaded.events.some((e) => e.metadata.$causationId === causation.causationId)) {
       return { ...done, eventCount: 0, settled: settles !== undefined };
     }

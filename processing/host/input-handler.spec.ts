@@ -41,6 +41,24 @@ describe('the input handler on in-memory ports', () => {
     });
   });
 
+  it('places an order without reading its stream first: the append, guarded by "no stream", checks it', async () => {
+    const processor = inMemoryProcessor();
+    const reads = jest.spyOn(processor.store, 'read');
+    const orderReads = () => reads.mock.calls.filter(([stream]) => stream === 'order-o-1').length;
+    let readBeforeAppend: number | undefined;
+    processor.store.beforeNextAppend('order-o-1', () => Promise.resolve((readBeforeAppend = orderReads())));
+    await processor.deliver(place('o-1'));
+    expect(readBeforeAppend).toBe(0);
+    expect(processor.types('order-o-1')).toEqual(['OrderPlaced']);
+    // The stream exists now: the same order id with other content is read, decided again, and refused.
+    const other = place('o-1', 'in-o-1-other');
+    const changed = { ...other, payload: { ...other.payload, currency: 'USD' } };
+    expect(await processor.deliver(changed)).toEqual({ action: 'ack' });
+    expect(processor.outcomes('r-in-o-1-other')).toEqual(['ShopDataRejected']);
+    expect(orderReads()).toBeGreaterThan(1);
+    expect(processor.types('order-o-1')).toEqual(['OrderPlaced']);
+  });
+
   it('marks only the last event of a plan that runs on two streams, counting every event', async () => {
     const processor = inMemoryProcessor();
     await processor.deliver(place('o-1'));
