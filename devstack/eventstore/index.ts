@@ -1,4 +1,3 @@
-import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
 import { ProjectionsService } from '@eventstore/db-client/generated/projections_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import {
@@ -15,7 +14,11 @@ import { createProjectionsService, createUnmappedProjectionsService } from './gr
 import { advertised, createServerFeaturesService, type AdvertisedMethod } from './grpc/server-features';
 import { STREAMS_SERVICE_DEFINITION } from './grpc/streams-definition';
 import { createStreamsService, STREAMS_METHODS } from './grpc/streams-service';
-import { createPersistentSubscriptions, PERSISTENT_SERVICE_NAME } from './persistent';
+import {
+  createPersistentSubscriptions,
+  PERSISTENT_SERVICE_DEFINITION,
+  PERSISTENT_SERVICE_NAME,
+} from './persistent';
 import {
   DEFAULT_RUN_PROJECTIONS,
   DEFAULT_START_STANDARD_PROJECTIONS,
@@ -114,7 +117,7 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
     credentials ? requireCredentials(definition, implementation, credentials) : implementation;
   const serve = (definition: ServiceDefinition, implementation: UntypedServiceImplementation) =>
     server.addService(withBoundedDecoding(definition), implementation);
-  serve(PersistentSubscriptionsService, guard(PersistentSubscriptionsService, persistent.service));
+  serve(PERSISTENT_SERVICE_DEFINITION, guard(PERSISTENT_SERVICE_DEFINITION, persistent.service));
   serve(
     STREAMS_SERVICE_DEFINITION,
     guard(
