@@ -1,7 +1,6 @@
 import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import {
-  AllStreamPosition,
   MaximumAppendSizeExceeded,
   StreamDeleted,
   Timeout,
@@ -17,8 +16,10 @@ import type { Logger } from '../../../lib/logger';
 import type { EventLog } from '../log/event-log';
 import type { AppendResult, ExpectedRevision, ProposedEvent } from '../log/types';
 import { streamIdentifier, streamNameOf, uuidString } from './convert';
+import { encodeBatchAppendSuccess } from './batch-append-success';
+import type { BatchAppendReply } from './streams-definition';
 
-type Call = ServerDuplexStream<BatchAppendReq, BatchAppendResp>;
+type Call = ServerDuplexStream<BatchAppendReq, BatchAppendReply>;
 
 interface PendingBatch {
   readonly streamId: string;
@@ -83,19 +84,8 @@ function deadlineOf(options: BatchAppendReq.Options | undefined): number | undef
   return timestamp ? timestamp.toDate().getTime() : undefined;
 }
 
-function resultResponse(result: AppendResult): BatchAppendResp {
+function failureResponse(result: Exclude<AppendResult, { ok: true }>): BatchAppendResp {
   const response = new BatchAppendResp();
-  if (result.ok) {
-    const success = new BatchAppendResp.Success();
-    if (result.currentRevision < 0) success.setNoStream(new ProtobufEmpty());
-    else success.setCurrentRevision(String(result.currentRevision));
-    success.setPosition(
-      new AllStreamPosition()
-        .setCommitPosition(String(result.position))
-        .setPreparePosition(String(result.position)),
-    );
-    return response.setSuccess(success);
-  }
   if (result.reason === 'stream-deleted') {
     return response.setError(
       errorStatus(Code.FAILED_PRECONDITION, 'Stream deleted', {
@@ -183,7 +173,7 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
       if (remainingMs <= 0) return void call.write(response.setError(timeoutStatus()));
       inFlight++;
       let answered = false;
-      const answer = (built: BatchAppendResp): void => {
+      const answer = (built: BatchAppendReply): void => {
         if (answered) return;
         answered = true;
         clearTimeout(timer);
@@ -206,8 +196,14 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
             );
       log.append(streamId, expected, events).then(
         (result) => {
-          const built = resultResponse(result).setCorrelationId(request.getCorrelationId());
-          answer(built.setStreamIdentifier(streamIdentifier(streamId)));
+          const correlation = request.getCorrelationId();
+          if (result.ok && correlation) {
+            return answer(
+              encodeBatchAppendSuccess(correlation, streamId, result.currentRevision, result.position),
+            );
+          }
+          const built = result.ok ? new BatchAppendResp() : failureResponse(result);
+          answer(built.setCorrelationId(correlation).setStreamIdentifier(streamIdentifier(streamId)));
         },
         (error: unknown) => {
           logger.error({ err: error }, 'batch append failed');
