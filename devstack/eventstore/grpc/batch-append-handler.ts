@@ -149,11 +149,13 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
       if (!request.getIsFinal()) return;
       pending.delete(correlationId);
       const { streamId, expected, events, size, deadline } = batch;
-      const response = reply(request.getCorrelationId()).setStreamIdentifier(streamIdentifier(streamId));
+      // Built only for a failure: a success is encoded by hand.
+      const failed = (error: Status) =>
+        reply(request.getCorrelationId()).setStreamIdentifier(streamIdentifier(streamId)).setError(error);
       if (size > maxAppendSize) {
         const detail = new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize);
         call.write(
-          response.setError(
+          failed(
             errorStatus(Code.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
               bytes: detail.serializeBinary(),
               type: DETAIL_TYPE.maximumAppendSizeExceeded,
@@ -163,14 +165,12 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
         return;
       }
       if (events.some((event) => !event.id || !event.type)) {
-        call.write(
-          response.setError(errorStatus(Code.INVALID_ARGUMENT, 'every event needs an id and a type')),
-        );
+        call.write(failed(errorStatus(Code.INVALID_ARGUMENT, 'every event needs an id and a type')));
         return;
       }
       const remainingMs = deadline === undefined ? Infinity : deadline - Date.now();
       // Not carried out once late, as EventStoreDB drops expired writes.
-      if (remainingMs <= 0) return void call.write(response.setError(timeoutStatus()));
+      if (remainingMs <= 0) return void call.write(failed(timeoutStatus()));
       inFlight++;
       let answered = false;
       const answer = (built: BatchAppendReply): void => {
@@ -183,17 +183,7 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
       };
       // A write still in progress at the deadline may yet commit: the client is told "timeout", not "failed".
       const timer =
-        remainingMs === Infinity
-          ? undefined
-          : setTimeout(
-              () =>
-                answer(
-                  reply(request.getCorrelationId())
-                    .setStreamIdentifier(streamIdentifier(streamId))
-                    .setError(timeoutStatus()),
-                ),
-              remainingMs,
-            );
+        remainingMs === Infinity ? undefined : setTimeout(() => answer(failed(timeoutStatus())), remainingMs);
       log.append(streamId, expected, events).then(
         (result) => {
           const correlation = request.getCorrelationId();
@@ -207,7 +197,7 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
         },
         (error: unknown) => {
           logger.error({ err: error }, 'batch append failed');
-          answer(response.setError(errorStatus(Code.INTERNAL, 'append failed')));
+          answer(failed(errorStatus(Code.INTERNAL, 'append failed')));
         },
       );
     });
