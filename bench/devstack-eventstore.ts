@@ -32,7 +32,6 @@ async function startServerProcess(
     name: 'eventstore',
     entry: 'devstack/eventstore/standalone.ts',
     args: [dbDir],
-    env: { ESDB_SYSTEM_PROJECTIONS: 'false' },
     onLine: (line, stream) => stream === 'stderr' && process.stderr.write(`${line}\n`),
   });
   const line = await child.waitForLine((text) => text.startsWith('{"port"'), 120_000);
@@ -82,7 +81,6 @@ async function startServer(dbDir: string, separateProcess: boolean) {
   const server = await startEventStore({
     port: 0,
     dbDir,
-    systemProjections: false,
     logger: createLogger('eventstore', { level: 'warn' }),
   });
   return { port: server.port, stop: () => server.close() };

@@ -23,11 +23,15 @@ async function main(): Promise<void> {
   const logger = createLogger('devstack');
   const shutdown = processShutdown(logger, SHUTDOWN_DEADLINE_MS);
   const eventstore = parsed.startEventStore
-    ? await startEventStore({ port: parsed.esdbPort, host: parsed.host, dbDir: parsed.esdbDir }).catch(
-        (error: unknown) => {
-          throw new UsageError(describeStartError(error, 'EventStoreDB', '--esdb-port'));
-        },
-      )
+    ? await startEventStore({
+        port: parsed.esdbPort,
+        host: parsed.host,
+        dbDir: parsed.esdbDir,
+        runProjections: parsed.runProjections,
+        startStandardProjections: parsed.startStandardProjections,
+      }).catch((error: unknown) => {
+        throw new UsageError(describeStartError(error, 'EventStoreDB', '--esdb-port'));
+      })
     : undefined;
   if (eventstore) shutdown.register('stop EventStoreDB', () => eventstore.close());
   const mongo = parsed.startMongo
@@ -44,6 +48,8 @@ async function main(): Promise<void> {
       mongo: mongo?.url ?? 'not started',
       esdbDir: parsed.esdbDir ?? 'memory',
       mongoDbPath: parsed.mongoDbPath ?? 'memory',
+      runProjections: parsed.runProjections,
+      startStandardProjections: parsed.startStandardProjections,
     },
     'devstack ready',
   );

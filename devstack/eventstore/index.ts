@@ -1,4 +1,3 @@
-import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
 import { ProjectionsService } from '@eventstore/db-client/generated/projections_grpc_pb';
 import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
 import {
@@ -11,14 +10,25 @@ import { createLogger, type Logger } from '../../lib/logger';
 import { EventLog } from './log/event-log';
 import { createSelfSignedTls, requireCredentials, type TlsMaterial } from './grpc/auth';
 import { withBoundedDecoding } from './grpc/bounded-decoding';
-import { createProjectionsService } from './grpc/projections-service';
+import { createProjectionsService, createUnmappedProjectionsService } from './grpc/projections-service';
 import { advertised, createServerFeaturesService, type AdvertisedMethod } from './grpc/server-features';
 import { STREAMS_SERVICE_DEFINITION } from './grpc/streams-definition';
 import { createStreamsService, STREAMS_METHODS } from './grpc/streams-service';
-import { createPersistentSubscriptions, PERSISTENT_SERVICE_NAME } from './persistent';
+import {
+  createPersistentSubscriptions,
+  PERSISTENT_SERVICE_DEFINITION,
+  PERSISTENT_SERVICE_NAME,
+} from './persistent';
+import {
+  DEFAULT_RUN_PROJECTIONS,
+  DEFAULT_START_STANDARD_PROJECTIONS,
+  standardProjectionsRunAtStart,
+  type RunProjections,
+} from './projections-options';
 
 export { EventLog } from './log/event-log';
 export type * from './log/types';
+export { parseRunProjections, RUN_PROJECTIONS_MODES, type RunProjections } from './projections-options';
 
 export const DEFAULT_PORT = 2113;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -36,8 +46,13 @@ export interface EventStoreOptions {
   readonly host?: string;
   /** Directory of the durable log; undefined keeps everything in memory (like `--mem-db`). */
   readonly dbDir?: string;
-  /** `$by_category` / `$by_event_type` link events (default on). */
-  readonly systemProjections?: boolean;
+  /**
+   * `--run-projections` (default `none`, as on EventStoreDB): `none` serves no Projections service and writes no
+   * links; `system` / `all` serve it for `$by_category` and `$by_event_type`.
+   */
+  readonly runProjections?: RunProjections;
+  /** `--start-standard-projections` (default false): with projections on, they start `Running`, not `Stopped`. */
+  readonly startStandardProjections?: boolean;
   readonly credentials?: { readonly username: string; readonly password: string };
   readonly logger?: Logger;
   readonly maxAppendSize?: number;
@@ -78,9 +93,13 @@ function bind(server: Server, address: string, tls: TlsMaterial | undefined): Pr
 export async function startEventStore(options: EventStoreOptions = {}): Promise<RunningEventStore> {
   const logger = options.logger ?? createLogger('eventstore');
   const host = options.host ?? DEFAULT_HOST;
+  const runProjections = options.runProjections ?? DEFAULT_RUN_PROJECTIONS;
   const log = await EventLog.open({
     dbDir: options.dbDir,
-    systemProjections: options.systemProjections,
+    systemProjections: standardProjectionsRunAtStart(
+      runProjections,
+      options.startStandardProjections ?? DEFAULT_START_STANDARD_PROJECTIONS,
+    ),
     logger,
   });
   const server = new Server({
@@ -98,7 +117,7 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
     credentials ? requireCredentials(definition, implementation, credentials) : implementation;
   const serve = (definition: ServiceDefinition, implementation: UntypedServiceImplementation) =>
     server.addService(withBoundedDecoding(definition), implementation);
-  serve(PersistentSubscriptionsService, guard(PersistentSubscriptionsService, persistent.service));
+  serve(PERSISTENT_SERVICE_DEFINITION, guard(PERSISTENT_SERVICE_DEFINITION, persistent.service));
   serve(
     STREAMS_SERVICE_DEFINITION,
     guard(
@@ -106,7 +125,13 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
       createStreamsService({ log, logger, maxAppendSize: options.maxAppendSize ?? DEFAULT_MAX_APPEND_SIZE }),
     ),
   );
-  serve(ProjectionsService, guard(ProjectionsService, createProjectionsService({ log })));
+  serve(
+    ProjectionsService,
+    guard(
+      ProjectionsService,
+      runProjections === 'none' ? createUnmappedProjectionsService() : createProjectionsService({ log }),
+    ),
+  );
   serve(
     ServerFeaturesService,
     createServerFeaturesService(() => methods),
@@ -122,7 +147,7 @@ export async function startEventStore(options: EventStoreOptions = {}): Promise<
     await log.close();
     throw error;
   }
-  logger.info({ host, port, dbDir: options.dbDir ?? null }, 'eventstore listening');
+  logger.info({ host, port, dbDir: options.dbDir ?? null, runProjections }, 'eventstore listening');
   let closing: Promise<void> | undefined;
   return {
     host,

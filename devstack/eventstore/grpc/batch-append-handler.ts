@@ -1,7 +1,6 @@
 import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import {
-  AllStreamPosition,
   MaximumAppendSizeExceeded,
   StreamDeleted,
   Timeout,
@@ -17,8 +16,10 @@ import type { Logger } from '../../../lib/logger';
 import type { EventLog } from '../log/event-log';
 import type { AppendResult, ExpectedRevision, ProposedEvent } from '../log/types';
 import { streamIdentifier, streamNameOf, uuidString } from './convert';
+import { encodeBatchAppendSuccess } from './batch-append-success';
+import type { BatchAppendReply } from './streams-definition';
 
-type Call = ServerDuplexStream<BatchAppendReq, BatchAppendResp>;
+type Call = ServerDuplexStream<BatchAppendReq, BatchAppendReply>;
 
 interface PendingBatch {
   readonly streamId: string;
@@ -83,19 +84,8 @@ function deadlineOf(options: BatchAppendReq.Options | undefined): number | undef
   return timestamp ? timestamp.toDate().getTime() : undefined;
 }
 
-function resultResponse(result: AppendResult): BatchAppendResp {
+function failureResponse(result: Exclude<AppendResult, { ok: true }>): BatchAppendResp {
   const response = new BatchAppendResp();
-  if (result.ok) {
-    const success = new BatchAppendResp.Success();
-    if (result.currentRevision < 0) success.setNoStream(new ProtobufEmpty());
-    else success.setCurrentRevision(String(result.currentRevision));
-    success.setPosition(
-      new AllStreamPosition()
-        .setCommitPosition(String(result.position))
-        .setPreparePosition(String(result.position)),
-    );
-    return response.setSuccess(success);
-  }
   if (result.reason === 'stream-deleted') {
     return response.setError(
       errorStatus(Code.FAILED_PRECONDITION, 'Stream deleted', {
@@ -159,11 +149,13 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
       if (!request.getIsFinal()) return;
       pending.delete(correlationId);
       const { streamId, expected, events, size, deadline } = batch;
-      const response = reply(request.getCorrelationId()).setStreamIdentifier(streamIdentifier(streamId));
+      // Built only for a failure: a success is encoded by hand.
+      const failed = (error: Status) =>
+        reply(request.getCorrelationId()).setStreamIdentifier(streamIdentifier(streamId)).setError(error);
       if (size > maxAppendSize) {
         const detail = new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize);
         call.write(
-          response.setError(
+          failed(
             errorStatus(Code.INVALID_ARGUMENT, `Maximum Append Size of ${maxAppendSize} Exceeded.`, {
               bytes: detail.serializeBinary(),
               type: DETAIL_TYPE.maximumAppendSizeExceeded,
@@ -173,17 +165,15 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
         return;
       }
       if (events.some((event) => !event.id || !event.type)) {
-        call.write(
-          response.setError(errorStatus(Code.INVALID_ARGUMENT, 'every event needs an id and a type')),
-        );
+        call.write(failed(errorStatus(Code.INVALID_ARGUMENT, 'every event needs an id and a type')));
         return;
       }
       const remainingMs = deadline === undefined ? Infinity : deadline - Date.now();
       // Not carried out once late, as EventStoreDB drops expired writes.
-      if (remainingMs <= 0) return void call.write(response.setError(timeoutStatus()));
+      if (remainingMs <= 0) return void call.write(failed(timeoutStatus()));
       inFlight++;
       let answered = false;
-      const answer = (built: BatchAppendResp): void => {
+      const answer = (built: BatchAppendReply): void => {
         if (answered) return;
         answered = true;
         clearTimeout(timer);
@@ -193,25 +183,21 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
       };
       // A write still in progress at the deadline may yet commit: the client is told "timeout", not "failed".
       const timer =
-        remainingMs === Infinity
-          ? undefined
-          : setTimeout(
-              () =>
-                answer(
-                  reply(request.getCorrelationId())
-                    .setStreamIdentifier(streamIdentifier(streamId))
-                    .setError(timeoutStatus()),
-                ),
-              remainingMs,
-            );
+        remainingMs === Infinity ? undefined : setTimeout(() => answer(failed(timeoutStatus())), remainingMs);
       log.append(streamId, expected, events).then(
         (result) => {
-          const built = resultResponse(result).setCorrelationId(request.getCorrelationId());
-          answer(built.setStreamIdentifier(streamIdentifier(streamId)));
+          const correlation = request.getCorrelationId();
+          if (result.ok && correlation) {
+            return answer(
+              encodeBatchAppendSuccess(correlation, streamId, result.currentRevision, result.position),
+            );
+          }
+          const built = result.ok ? new BatchAppendResp() : failureResponse(result);
+          answer(built.setCorrelationId(correlation).setStreamIdentifier(streamIdentifier(streamId)));
         },
         (error: unknown) => {
           logger.error({ err: error }, 'batch append failed');
-          answer(response.setError(errorStatus(Code.INTERNAL, 'append failed')));
+          answer(failed(errorStatus(Code.INTERNAL, 'append failed')));
         },
       );
     });

@@ -26,34 +26,53 @@ const READ_STRING_NAMES = Object.keys(DECODER_PROTOTYPE).filter(
   (name) => (DECODER_PROTOTYPE as unknown as Record<string, unknown>)[name] === readString,
 );
 
-function guard(decoder: BinaryDecoder): void {
-  const bufferEnd = decoder.getBuffer().length;
-  const setEnd = decoder.setEnd.bind(decoder);
-  decoder.setEnd = (end: number) => {
+const setEnd = Reflect.get<BinaryDecoder, 'setEnd'>(DECODER_PROTOTYPE, 'setEnd');
+
+/**
+ * A decoder that refuses lengths past its buffer. The checks live on a prototype made once, so a request costs one
+ * decoder more, not a set of closures and property writes.
+ */
+const GUARDED_DECODER_PROTOTYPE: BinaryDecoder = Object.create(DECODER_PROTOTYPE) as BinaryDecoder;
+Object.assign(GUARDED_DECODER_PROTOTYPE, {
+  setEnd(this: BinaryDecoder, end: number): void {
+    const bufferEnd = this.getBuffer().length;
     if (end > bufferEnd)
       throw new DeclaredLengthError(`a nested message claims ${end - bufferEnd} bytes too many`);
-    setEnd(end);
-  };
-  const guardedReadString = function (this: BinaryDecoder, length: number): string {
-    if (length < 0 || this.getCursor() + length > this.getEnd())
-      throw new DeclaredLengthError(`a string claims ${length} bytes, more than its message holds`);
-    return readString.call(this, length);
-  };
-  for (const name of READ_STRING_NAMES)
-    (decoder as unknown as Record<string, unknown>)[name] = guardedReadString;
-}
+    setEnd.call(this, end);
+  },
+  ...Object.fromEntries(
+    READ_STRING_NAMES.map((name) => [
+      name,
+      function guardedReadString(this: BinaryDecoder, length: number): string {
+        if (length < 0 || this.getCursor() + length > this.getEnd())
+          throw new DeclaredLengthError(`a string claims ${length} bytes, more than its message holds`);
+        return readString.call(this, length);
+      },
+    ]),
+  ),
+});
 
-/** The reader's own decoder (a minified private field, so found by its class). */
-function decoderOf(reader: BinaryReader): BinaryDecoder {
-  const decoder: unknown = Object.values(reader).find((value) => value instanceof jspb.BinaryDecoder);
-  if (!(decoder instanceof jspb.BinaryDecoder)) throw new Error('google-protobuf reader without a decoder');
-  return decoder;
+type DecoderConstructor = new (bytes: Uint8Array) => BinaryDecoder;
+function GuardedDecoder(this: BinaryDecoder, bytes: Uint8Array): void {
+  (jspb.BinaryDecoder as unknown as (this: BinaryDecoder, bytes: Uint8Array) => void).call(this, bytes);
 }
+GuardedDecoder.prototype = GUARDED_DECODER_PROTOTYPE;
+
+/** The reader's own decoder sits in a minified private field: found once, by its class. */
+const DECODER_FIELD: string = (() => {
+  const probe = new BinaryReader(new Uint8Array(0)) as unknown as Record<string, unknown>;
+  const field = Object.keys(probe).find((key) => probe[key] instanceof jspb.BinaryDecoder);
+  if (!field) throw new Error('google-protobuf reader without a decoder');
+  return field;
+})();
 
 export function boundedDeserializer(messageClass: GeneratedMessageClass): (buffer: Buffer) => unknown {
   return (buffer) => {
-    const reader = new BinaryReader(new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength));
-    guard(decoderOf(reader));
+    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    const reader = new BinaryReader();
+    (reader as unknown as Record<string, unknown>)[DECODER_FIELD] = new (
+      GuardedDecoder as unknown as DecoderConstructor
+    )(bytes);
     const message = messageClass.deserializeBinaryFromReader(new messageClass(), reader);
     // An unknown field whose length runs past the end is skipped by moving the cursor there: still malformed.
     if (reader.getError()) throw new DeclaredLengthError('a field runs past the end of the message');

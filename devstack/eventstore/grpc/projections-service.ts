@@ -6,6 +6,7 @@ import {
   StatisticsReq,
   StatisticsResp,
 } from '@eventstore/db-client/generated/projections_pb';
+import { ProjectionsService } from '@eventstore/db-client/generated/projections_grpc_pb';
 import {
   status,
   type sendUnaryData,
@@ -73,6 +74,21 @@ type Unary<Req, Resp> = (call: ServerUnaryCall<Req, Resp>, callback: sendUnaryDa
 
 function refuse(what: string): Unary<unknown, unknown> {
   return (_call, callback) => callback(unsupported(what));
+}
+
+/**
+ * With `--run-projections none` EventStoreDB does not load the projection subsystem, so its Projections gRPC service
+ * is never mapped and ASP.NET Core answers every call with UNIMPLEMENTED `Service is unimplemented.`.
+ */
+export function createUnmappedProjectionsService(): UntypedServiceImplementation {
+  const unmapped = () => serviceError(status.UNIMPLEMENTED, 'Service is unimplemented.');
+  const implementation: UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(ProjectionsService)) {
+    implementation[name] = method.responseStream
+      ? (call: ServerWritableStream<unknown, unknown>) => failCall(call, unmapped())
+      : (_call: unknown, callback: sendUnaryData<unknown>) => callback(unmapped());
+  }
+  return implementation;
 }
 
 export function createProjectionsService({ log }: ProjectionsServiceOptions): UntypedServiceImplementation {

@@ -2,7 +2,7 @@ import { ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import type { RecordedEvent } from '../log/types';
 import { TOMBSTONE_REVISION } from '../log/types';
 import { ticksFromMs } from '../log/stream-metadata';
-import { encodeReadEventResponse } from './read-response-encoder';
+import { encodeReadEventResponse, encodeStreamNotFoundResponse } from './read-response-encoder';
 
 const CREATED_MS = 1_700_000_000_123;
 
@@ -51,4 +51,11 @@ it('encodes a tombstone revision as Int64.MaxValue', () => {
     encodeReadEventResponse({ event: recorded({ revision: TOMBSTONE_REVISION }), link: undefined }),
   );
   expect(decoded.getEvent()?.getEvent()?.getStreamRevision()).toBe('9223372036854775807');
+});
+
+it('encodes StreamNotFound as the generated classes do', () => {
+  const decoded = ReadResp.deserializeBinary(encodeStreamNotFoundResponse('order-ü1'));
+  const name = decoded.getStreamNotFound()?.getStreamIdentifier()?.getStreamName_asU8() ?? [];
+  expect(Buffer.from(name).toString()).toBe('order-ü1');
+  expect(decoded.getContentCase()).toBe(ReadResp.ContentCase.STREAM_NOT_FOUND);
 });

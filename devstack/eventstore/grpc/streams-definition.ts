@@ -1,16 +1,20 @@
 import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
-import type { ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import type { BatchAppendResp, ReadResp } from '@eventstore/db-client/generated/streams_pb';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 
 /** A Read reply: a message object, or the bytes of one already encoded (see read-response-encoder.ts). */
 export type ReadReply = ReadResp | Buffer;
 
-function serializeReadReply(reply: ReadReply): Buffer {
+/** A BatchAppend reply: a message object, or the bytes of one already encoded (see batch-append-success.ts). */
+export type BatchAppendReply = BatchAppendResp | Buffer;
+
+function serializeReply(reply: ReadReply | BatchAppendReply): Buffer {
   return Buffer.isBuffer(reply) ? reply : Buffer.from(reply.serializeBinary());
 }
 
-/** The client's Streams service definition, with Read also accepting pre-encoded replies. */
+/** The client's Streams service definition, with Read and BatchAppend also accepting pre-encoded replies. */
 export const STREAMS_SERVICE_DEFINITION: ServiceDefinition = {
   ...StreamsService,
-  read: { ...StreamsService.read, responseSerialize: serializeReadReply },
+  read: { ...StreamsService.read, responseSerialize: serializeReply },
+  batchAppend: { ...StreamsService.batchAppend, responseSerialize: serializeReply },
 };

@@ -2,7 +2,6 @@ import {
   DeleteReq,
   DeleteResp,
   ReadReq,
-  ReadResp,
   TombstoneReq,
   TombstoneResp,
 } from '@eventstore/db-client/generated/streams_pb';
@@ -17,9 +16,9 @@ import type { EventLog } from '../log/event-log';
 import type { DeleteResult, ExpectedRevision, ResolvedEvent } from '../log/types';
 import { createAppendHandler } from './append-handler';
 import { createBatchAppendHandler } from './batch-append-handler';
-import { failCall, isOpen, writeMessage, writePage } from './call-writer';
-import { streamIdentifier, streamNameOf } from './convert';
-import { encodeReadEventResponse } from './read-response-encoder';
+import { endWith, failCall, isOpen, writePage } from './call-writer';
+import { streamNameOf } from './convert';
+import { encodeReadEventResponse, encodeStreamNotFoundResponse } from './read-response-encoder';
 import type { ReadReply } from './streams-definition';
 import { runCatchUpSubscription } from './catch-up-subscription';
 import { internalError, invalidArgument, streamDeletedError, wrongExpectedVersionError } from './errors';
@@ -49,11 +48,7 @@ async function sendRead(call: ServerWritableStream<ReadReq, ReadReply>, log: Eve
     });
     if (!result.ok && result.reason === 'stream-deleted')
       return failCall(call, streamDeletedError(target.streamId));
-    if (!result.ok) {
-      const notFound = new ReadResp.StreamNotFound().setStreamIdentifier(streamIdentifier(target.streamId));
-      await writeMessage(call, new ReadResp().setStreamNotFound(notFound));
-      return call.end();
-    }
+    if (!result.ok) return endWith(call, [encodeStreamNotFoundResponse(target.streamId)]);
     events = result.events;
   } else {
     events = [];

@@ -7,6 +7,7 @@ import { GroupRegistry } from './group-registry';
 import { createPersistentService } from './service';
 
 export type { PersistentLogPort } from './port';
+export { PERSISTENT_SERVICE_DEFINITION } from './read-event-encoder';
 
 export const PERSISTENT_SERVICE_NAME = 'event_store.client.persistent_subscriptions.PersistentSubscriptions';
 
@@ -38,8 +39,8 @@ function isPort(log: EventLog | PersistentLogPort): log is PersistentLogPort {
 }
 
 /**
- * Persistent subscriptions for the embedded server: register `service` for `PersistentSubscriptionsService`
- * (`persistent_grpc_pb.js`) and advertise `supportedMethods` under PERSISTENT_SERVICE_NAME.
+ * Persistent subscriptions for the embedded server: register `service` for `PERSISTENT_SERVICE_DEFINITION`
+ * (`persistent_grpc_pb.js`'s, Read also taking pre-encoded replies) and advertise `supportedMethods` under PERSISTENT_SERVICE_NAME.
  */
 export function createPersistentSubscriptions(deps: {
   log: EventLog | PersistentLogPort;

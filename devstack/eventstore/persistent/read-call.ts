@@ -1,10 +1,11 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ReadReq, type ReadResp } from '@eventstore/db-client/generated/persistent_pb';
+import { ReadReq } from '@eventstore/db-client/generated/persistent_pb';
 import type { UUID } from '@eventstore/db-client/generated/shared_pb';
 import type { GroupRegistry } from './group-registry';
 import type { NackAction, SubscriptionGroup } from './subscription-group';
 import { confirmationOf, readEventOf, type UuidFormat } from './wire';
+import type { PersistentReadReply } from './read-event-encoder';
 import { ALL_STREAM, subscriptionIdOf } from './names';
 import { usernameOf } from '../grpc/auth';
 import { maximumSubscribersReached, subscriptionDropped, subscriptionNotFound } from './errors';
@@ -31,7 +32,7 @@ function idOf(uuid: UUID): string {
 let nextConnection = 0;
 
 export function handleRead(
-  call: ServerDuplexStream<ReadReq, ReadResp>,
+  call: ServerDuplexStream<ReadReq, PersistentReadReply>,
   registry: GroupRegistry,
   logger: Logger,
 ): void {

@@ -16,7 +16,6 @@ export async function startPersistentTestServer(
 ): Promise<PersistentTestServer> {
   const server = await startEventStore({
     port: 0,
-    systemProjections: false,
     logger: createLogger('eventstore', { level: 'silent' }),
     ...(options.dbDir ? { dbDir: options.dbDir } : {}),
   });

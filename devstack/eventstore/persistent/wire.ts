@@ -8,6 +8,7 @@ import type { SourcePoint } from './checkpoint-window';
 import { ALL_STREAM } from './names';
 import { formatCheckpoint, formatPosition } from './checkpoint-store';
 import { unixTicksFromTicks } from '../log/stream-metadata';
+import { encodePersistentReadEvent, type PersistentReadReply } from './read-event-encoder';
 
 /** Messages for the wire, built with the client's own generated classes; 64-bit fields as decimal strings. */
 
@@ -40,7 +41,12 @@ export function recordedEventOf(event: LoggedEvent, format: UuidFormat): ReadRes
   return recorded;
 }
 
-export function readEventOf(message: OutstandingMessage, isAll: boolean, format: UuidFormat): ReadResp {
+export function readEventOf(
+  message: OutstandingMessage,
+  isAll: boolean,
+  format: UuidFormat,
+): PersistentReadReply {
+  if (format === 'string') return encodePersistentReadEvent(message, isAll);
   const readEvent = new ReadResp.ReadEvent().setEvent(recordedEventOf(message.event, format));
   if (message.link) readEvent.setLink(recordedEventOf(message.link, format));
   if (isAll) readEvent.setCommitPosition(message.original.position.commit.toString());

@@ -23,7 +23,7 @@ const DISPOSE_MS = 2_000;
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await startHarness({ systemProjections: false });
+  harness = await startHarness();
   for (let start = 0; start < EVENTS; start += BATCH) {
     const events = Array.from({ length: BATCH }, (_, i) =>
       jsonEvent({ type: 'Filler', data: { n: start + i, pad: PAD } }),

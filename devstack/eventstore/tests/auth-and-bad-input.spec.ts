@@ -46,7 +46,7 @@ describe('basic auth', () => {
 describe('the unary Append path and bad input', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ systemProjections: false, maxAppendSize: 1024 });
+    harness = await startHarness({ maxAppendSize: 1024 });
   });
   afterAll(() => harness.close());
 

@@ -11,7 +11,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { collect, startHarness, type Harness } from './harness';
+import type { EventStoreOptions } from '..';
+import { collect, STANDARD_PROJECTIONS_RUNNING, startHarness, type Harness } from './harness';
 
 // With a dbDir the server keeps only its index in memory and reads every body back from events.log: these specs
 // check the bytes that come back, after a restart and while appends land, against what was appended.
@@ -44,7 +45,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function restart(options: { systemProjections: boolean }): Promise<EventStoreDBClient> {
+async function restart(options: EventStoreOptions = {}): Promise<EventStoreDBClient> {
   await harness?.close();
   harness = await startHarness({ dbDir: dir, ...options });
   return harness.client;
@@ -93,7 +94,7 @@ async function takeFromAll(client: EventStoreDBClient, count: number): Promise<A
 }
 
 it('reads every body back from the file after a restart: $all both ways, streams, links, subscriptions', async () => {
-  let client = await restart({ systemProjections: true });
+  let client = await restart(STANDARD_PROJECTIONS_RUNNING);
   const model = new Map<string, Appended>();
   for (let batch = 0; batch < SMALL_EVENTS / BATCH; batch++) {
     const streamId = `disk-${batch % 40}`;
@@ -107,7 +108,7 @@ it('reads every body back from the file after a restart: $all both ways, streams
   }
   const before = await collect(client.readAll({ fromPosition: START }));
 
-  client = await restart({ systemProjections: true });
+  client = await restart(STANDARD_PROJECTIONS_RUNNING);
   const forwards = await collect(client.readAll({ fromPosition: START }));
   expect(summary(forwards)).toEqual(summary(before));
   const own = ownEvents(forwards, 'disk-');
@@ -135,13 +136,13 @@ it('reads every body back from the file after a restart: $all both ways, streams
 });
 
 it('answers an idempotent re-append after a restart from the ids on disk', async () => {
-  let client = await restart({ systemProjections: false });
+  let client = await restart();
   const model = new Map<string, Appended>();
   const first = Array.from({ length: 5 }, () => proposed(model, 'idem', 'Once', 64));
   await client.appendToStream('idem', first, { expectedRevision: 'no_stream' });
   await client.appendToStream('idem', proposed(model, 'idem', 'Later', 64));
 
-  client = await restart({ systemProjections: false });
+  client = await restart();
   const retried = await client.appendToStream('idem', first, { expectedRevision: 'no_stream' });
   expect(retried.nextExpectedRevision).toBe(4n);
   const stream = await collect(client.readStream('idem'));
@@ -149,7 +150,7 @@ it('answers an idempotent re-append after a restart from the ids on disk', async
 });
 
 it('serves consistent bodies to readers and a subscriber while appends land, and the same after a restart', async () => {
-  let client = await restart({ systemProjections: false });
+  let client = await restart();
   const model = new Map<string, Appended>();
   for (let batch = 0; batch < 60; batch++) {
     const events = Array.from({ length: BATCH }, (_, at) =>
@@ -193,7 +194,7 @@ it('serves consistent bodies to readers and a subscriber while appends land, and
   const all = await collect(client.readAll({ fromPosition: START }));
   expect(summary(live)).toEqual(summary(all));
 
-  client = await restart({ systemProjections: false });
+  client = await restart();
   const reread = await collect(client.readAll({ fromPosition: START }));
   expect(summary(reread)).toEqual(summary(all));
   reread.forEach((event) => expectAsAppended(model, event));

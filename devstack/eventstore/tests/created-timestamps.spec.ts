@@ -6,7 +6,7 @@ import {
   START,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { collect, startHarness, type Harness } from './harness';
+import { collect, STANDARD_PROJECTIONS_RUNNING, startHarness, type Harness } from './harness';
 
 /** How far `created` may be from the wall clock around the append (the event loop can stall a little). */
 const TOLERANCE_MS = 5_000;
@@ -14,7 +14,7 @@ const TOLERANCE_MS = 5_000;
 let harness: Harness;
 let appendedAt: number;
 beforeAll(async () => {
-  harness = await startHarness();
+  harness = await startHarness(STANDARD_PROJECTIONS_RUNNING);
   appendedAt = Date.now();
   await harness.client.appendToStream('ts-1', jsonEvent({ type: 'Stamped', data: { n: 1 } }));
 });

@@ -10,7 +10,7 @@ const ALREADY_PASSED_MS = -1_000;
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await startHarness({ systemProjections: false });
+  harness = await startHarness();
 });
 afterAll(() => harness.close());
 

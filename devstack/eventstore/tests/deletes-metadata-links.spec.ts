@@ -5,11 +5,11 @@ import {
   StreamNotFoundError,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { collect, startHarness, type Harness } from './harness';
+import { collect, STANDARD_PROJECTIONS_RUNNING, startHarness, type Harness } from './harness';
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await startHarness({ maxAppendSize: 4096 });
+  harness = await startHarness({ ...STANDARD_PROJECTIONS_RUNNING, maxAppendSize: 4096 });
 });
 afterAll(() => harness.close());
 
@@ -77,7 +77,7 @@ describe('system projections and links', () => {
   });
 
   it('can be switched off', async () => {
-    const off = await startHarness({ systemProjections: false });
+    const off = await startHarness();
     try {
       await off.client.appendToStream('cart-9', event('ItemAdded'));
       await expect(collect(off.client.readStream('$ce-cart'))).rejects.toBeInstanceOf(StreamNotFoundError);

@@ -8,6 +8,12 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** `--run-projections system --start-standard-projections`: `$ce-` / `$et-` links from the first append. */
+export const STANDARD_PROJECTIONS_RUNNING = {
+  runProjections: 'system',
+  startStandardProjections: true,
+} as const satisfies EventStoreOptions;
+
 export async function startHarness(options: EventStoreOptions = {}): Promise<Harness> {
   const server = await startEventStore({
     port: 0,

@@ -39,7 +39,7 @@ const fourGigabyteClaim = Buffer.from([FIELD_1_DELIMITED, 0xff, 0xff, 0xff, 0xff
 let harness: Harness;
 let raw: Client;
 beforeAll(async () => {
-  harness = await startHarness({ systemProjections: false });
+  harness = await startHarness();
   raw = new Client(`127.0.0.1:${harness.server.port}`, credentials.createInsecure());
   // Connect first, so the timings measure the server's answer only.
   await new Promise<void>((resolve, reject) =>

@@ -13,7 +13,7 @@ import { collect, startHarness, type Harness } from './harness';
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await startHarness({ systemProjections: false });
+  harness = await startHarness();
 });
 afterAll(() => harness.close());
 

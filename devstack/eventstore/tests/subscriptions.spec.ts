@@ -9,11 +9,11 @@ import {
   type Position,
   type ResolvedEvent,
 } from '@eventstore/db-client';
-import { startHarness, type Harness } from './harness';
+import { STANDARD_PROJECTIONS_RUNNING, startHarness, type Harness } from './harness';
 
 let harness: Harness;
 beforeAll(async () => {
-  harness = await startHarness({ systemProjections: false });
+  harness = await startHarness();
 });
 afterAll(() => harness.close());
 
@@ -116,7 +116,7 @@ describe('catch-up subscription to $all', () => {
   });
 
   it('resolves links in a subscription when asked', async () => {
-    const linked = await startHarness();
+    const linked = await startHarness(STANDARD_PROJECTIONS_RUNNING);
     try {
       await linked.client.appendToStream('shelf-1', event('Stocked', { sku: 's' }));
       const events = await take<ResolvedEvent>(

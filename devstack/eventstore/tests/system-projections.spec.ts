@@ -1,13 +1,13 @@
 import { jsonEvent, NotFoundError, StreamNotFoundError, UnknownError } from '@eventstore/db-client';
 import { status } from '@grpc/grpc-js';
-import { collect, startHarness, type Harness } from './harness';
+import { collect, STANDARD_PROJECTIONS_RUNNING, startHarness, type Harness } from './harness';
 
 const SYSTEM_PROJECTIONS = ['$by_category', '$by_event_type'];
 
 describe('the projections management API for the system projections', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness();
+    harness = await startHarness(STANDARD_PROJECTIONS_RUNNING);
   });
   afterAll(() => harness.close());
 
@@ -76,7 +76,7 @@ describe('the projections management API for the system projections', () => {
 describe('with the system projections off', () => {
   let harness: Harness;
   beforeAll(async () => {
-    harness = await startHarness({ systemProjections: false });
+    harness = await startHarness({ runProjections: 'system' });
   });
   afterAll(() => harness.close());
 
@@ -90,5 +90,29 @@ describe('with the system projections off', () => {
     const links = await collect(client.readStream('$ce-late', { resolveLinkTos: true }));
     expect(links.map((e) => e.event?.streamId)).toEqual(['late-1', 'late-2', 'late-3']);
     await expect(collect(client.readStream('$et-Before'))).rejects.toBeInstanceOf(StreamNotFoundError);
+  });
+});
+
+describe('with --run-projections none (the default, as on EventStoreDB)', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({ startStandardProjections: true });
+  });
+  afterAll(() => harness.close());
+
+  it('serves no projections API: every call answers UNIMPLEMENTED, as from an unmapped service', async () => {
+    const { client } = harness;
+    const unmapped = { code: status.UNIMPLEMENTED, message: '12 UNIMPLEMENTED: Service is unimplemented.' };
+    await expect(client.getProjectionStatus('$by_category')).rejects.toMatchObject(unmapped);
+    await expect(client.listProjections()).rejects.toMatchObject(unmapped);
+    await expect(client.enableProjection('$by_category')).rejects.toMatchObject(unmapped);
+    await expect(client.disableProjection('$by_event_type')).rejects.toMatchObject(unmapped);
+  });
+
+  it('writes no link events, whatever --start-standard-projections says', async () => {
+    const { client } = harness;
+    await client.appendToStream('quiet-1', jsonEvent({ type: 'Unlinked', data: {} }));
+    await expect(collect(client.readStream('$ce-quiet'))).rejects.toBeInstanceOf(StreamNotFoundError);
+    await expect(collect(client.readStream('$et-Unlinked'))).rejects.toBeInstanceOf(StreamNotFoundError);
   });
 });
