@@ -87,6 +87,19 @@ describe('the fast BSON decoder answers what bson answers', () => {
     for (const doc of documents) expectSameAsBson(encode(doc));
   });
 
+  it('for a document read in place inside a larger buffer', () => {
+    const doc = encode({ a: 'x', nested: { b: [1, 2] } });
+    const framed = Buffer.concat([Buffer.from([1, 2, 3]), doc, Buffer.from([0, 0])]);
+    expect(decodeDocument(framed, 3, 3 + doc.length)).toEqual(BSON.deserialize(doc, OPTIONS));
+    // A document running past `end` is bson's to refuse, as if it had been cut there.
+    for (let end = 3; end < 3 + doc.length; end += 1) {
+      expect(fast(framed.subarray(0, end)).error).toBeDefined();
+      expect(() => decodeDocument(framed, 3, end)).toThrow(
+        general(framed.subarray(3, end)).error?.replace(/^BSONError: /, '') ?? '',
+      );
+    }
+  });
+
   it('for array elements whatever their names', () => {
     const bytes = encode({ list: ['a', 'b'] });
     // Rename the elements "0" and "1" to "7" and "x": bson numbers array elements by position.

@@ -37,15 +37,19 @@ const CACHE_SLOTS = 4096;
 const MAX_CACHED_BYTES = 32;
 const recentStrings: string[] = new Array<string>(CACHE_SLOTS).fill('');
 
-function asciiOrUtf8(start: number, end: number): string {
+// Buffer's own slicers, which `toString(encoding, start, end)` reaches after checking its arguments.
+function latin1(start: number, end: number): string {
+  return (bytes as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+}
+
+function utf8(start: number, end: number): string {
+  return (bytes as unknown as { utf8Slice(start: number, end: number): string }).utf8Slice(start, end);
+}
+
+/** An ASCII string of `hash` (computed while scanning its bytes), from the cache when it was seen lately. */
+function cachedAscii(start: number, end: number, hash: number): string {
   const length = end - start;
-  if (length > MAX_CACHED_BYTES) return bytes.toString(isAscii(start, end) ? 'latin1' : 'utf8', start, end);
-  let hash = length;
-  for (let i = start; i < end; i += 1) {
-    const byte = bytes[i] as number;
-    if (byte > 127) return bytes.toString('utf8', start, end);
-    hash = (Math.imul(hash, 31) + byte) | 0;
-  }
+  if (length > MAX_CACHED_BYTES) return latin1(start, end);
   const slot = hash & (CACHE_SLOTS - 1);
   const cached = recentStrings[slot] as string;
   if (cached.length === length) {
@@ -58,22 +62,46 @@ function asciiOrUtf8(start: number, end: number): string {
     }
     if (same) return cached;
   }
-  const decoded = bytes.toString('latin1', start, end);
+  const decoded = latin1(start, end);
   recentStrings[slot] = decoded;
   return decoded;
 }
 
-function isAscii(start: number, end: number): boolean {
-  for (let i = start; i < end; i += 1) if ((bytes[i] as number) > 127) return false;
-  return true;
+function asciiOrUtf8(start: number, end: number): string {
+  let hash = 0;
+  for (let i = start; i < end; i += 1) {
+    const byte = bytes[i] as number;
+    if (byte > 127) return utf8(start, end);
+    hash = (Math.imul(hash, 31) + byte) | 0;
+  }
+  return cachedAscii(start, end, hash);
 }
 
-/** A field name: bson decodes them without UTF-8 validation, as Buffer#toString does. */
-function readName(at: number, end: number): number {
+/**
+ * A field name up to its NUL (`position` is left just past it). bson decodes names without UTF-8 validation,
+ * as Buffer#toString does.
+ */
+function readName(at: number, end: number): string {
+  let hash = 0;
+  let ascii = true;
+  let i = at;
+  for (; ; i += 1) {
+    if (i >= end) throw NEEDS_GENERAL;
+    const byte = bytes[i] as number;
+    if (byte === 0) break;
+    if (byte > 127) ascii = false;
+    hash = (Math.imul(hash, 31) + byte) | 0;
+  }
+  position = i + 1;
+  return ascii ? cachedAscii(at, i, hash) : utf8(at, i);
+}
+
+/** An array element's name, which bson ignores (elements are numbered by position). */
+function skipName(at: number, end: number): void {
   let i = at;
   while (i < end && bytes[i] !== 0) i += 1;
   if (i >= end) throw NEEDS_GENERAL;
-  return i;
+  position = i + 1;
 }
 
 function readString(at: number, end: number): string {
@@ -153,12 +181,11 @@ function readObject(start: number, end: number): Document {
   let at = start + 4;
   while (at < end - 1) {
     const type = bytes[at] as number;
-    const nameEnd = readName(at + 1, end);
-    const name = asciiOrUtf8(at + 1, nameEnd);
+    const name = readName(at + 1, end);
     if (possibleDbRef !== false && name.charCodeAt(0) === 36) {
       possibleDbRef = name === '$ref' || name === '$id' || name === '$db';
     }
-    const value = readValue(type, nameEnd + 1, end);
+    const value = readValue(type, position, end);
     checkElementEnd(end);
     if (name === '__proto__') {
       Object.defineProperty(doc, name, { value, writable: true, enumerable: true, configurable: true });
@@ -176,8 +203,8 @@ function readArray(start: number, end: number): unknown[] {
   while (at < end - 1) {
     const type = bytes[at] as number;
     // bson numbers array elements by position, whatever their names say.
-    const nameEnd = readName(at + 1, end);
-    items.push(readValue(type, nameEnd + 1, end));
+    skipName(at + 1, end);
+    items.push(readValue(type, position, end));
     checkElementEnd(end);
     at = position;
   }
@@ -189,17 +216,18 @@ function readArray(start: number, end: number): unknown[] {
  * `BSON.deserialize(document, {promoteLongs, promoteValues})` for the types commands and documents mostly
  * hold (strings, numbers, dates, booleans, null, ObjectIds, binaries, documents, arrays), several times
  * faster; anything else — other types, an odd framing, a possible DBRef or invalid UTF-8 — goes to bson
- * itself, so the result (or the error) is always bson's.
+ * itself, so the result (or the error) is always bson's. `start` and `end` delimit the document inside
+ * `buffer` (a wire message), so no subarray is made for it.
  */
-export function decodeDocument(document: Buffer): Document {
-  bytes = document;
+export function decodeDocument(buffer: Buffer, start = 0, end = buffer.length): Document {
+  bytes = buffer;
   try {
-    const size = document.length >= 5 ? document.readInt32LE(0) : 0;
-    if (size !== document.length || document[size - 1] !== 0) throw NEEDS_GENERAL;
-    return readObject(0, size);
+    const size = end - start >= 5 ? buffer.readInt32LE(start) : 0;
+    if (size !== end - start || buffer[end - 1] !== 0) throw NEEDS_GENERAL;
+    return readObject(start, end);
   } catch {
     // Whatever stopped the fast decoder (a type it leaves to bson, a read past the end), bson decides.
-    return BSON.deserialize(document, DESERIALIZE_OPTIONS);
+    return BSON.deserialize(buffer.subarray(start, end), DESERIALIZE_OPTIONS);
   } finally {
     bytes = EMPTY;
   }

@@ -169,8 +169,13 @@ export function encodeDocument(doc: Document, prefixBytes = 0): Buffer {
   } catch (error) {
     if (!(error instanceof NeedsGeneralEncoder) && !(error instanceof RangeError)) throw error;
   }
-  const payload = end === undefined ? BSON.serialize(doc) : scratch.subarray(0, end);
-  const encoded = Buffer.allocUnsafe(prefixBytes + payload.length);
-  encoded.set(payload, prefixBytes);
+  if (end === undefined) {
+    const payload = BSON.serialize(doc);
+    const encoded = Buffer.allocUnsafe(prefixBytes + payload.length);
+    encoded.set(payload, prefixBytes);
+    return encoded;
+  }
+  const encoded = Buffer.allocUnsafe(prefixBytes + end);
+  scratch.copy(encoded, prefixBytes, 0, end);
   return encoded;
 }

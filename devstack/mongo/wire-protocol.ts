@@ -78,7 +78,7 @@ function readDocument(buffer: Buffer, offset: number, limit: number): { doc: Doc
       `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_BSON_INTERNAL_BYTES}(16MB)`,
     );
   }
-  const doc = decodeDocument(buffer.subarray(offset, offset + size));
+  const doc = decodeDocument(buffer, offset, offset + size);
   return { doc, next: offset + size };
 }
 
