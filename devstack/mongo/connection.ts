@@ -63,18 +63,18 @@ export class Connection {
   }
 
   private frameMessages(): void {
-    while (this.buffered.length >= 4) {
-      const length = this.buffered.readInt32LE(0);
+    const buffered = this.buffered;
+    // Messages are read at an offset: one subarray per message rather than two.
+    let offset = 0;
+    while (buffered.length - offset >= 4) {
+      const length = buffered.readInt32LE(offset);
       if (length < HEADER_BYTES || length > MAX_MESSAGE_BYTES) {
         this.reject(`invalid message length ${length}`);
         return;
       }
-      if (this.buffered.length < length) {
-        this.needed = length - this.buffered.length;
-        return;
-      }
-      const message = this.buffered.subarray(0, length);
-      this.buffered = this.buffered.subarray(length);
+      if (buffered.length - offset < length) break;
+      const message = buffered.subarray(offset, offset + length);
+      offset += length;
       try {
         this.handle(message);
       } catch (error) {
@@ -84,7 +84,9 @@ export class Connection {
       }
       if (this.socket.destroyed) return;
     }
-    this.needed = 4 - this.buffered.length;
+    this.buffered = offset === 0 ? buffered : buffered.subarray(offset);
+    const rest = this.buffered.length;
+    this.needed = rest >= 4 ? this.buffered.readInt32LE(0) - rest : 4 - rest;
   }
 
   private reject(reason: string): void {

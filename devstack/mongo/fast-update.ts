@@ -133,6 +133,45 @@ export function tryFastUpdate(
   return { doc: next, modified: changed.value };
 }
 
+/**
+ * `tryFastUpdate` for the commonest update — only `$set`, `$setOnInsert` and `$unset` of distinct plain
+ * top-level fields other than `_id` (the caller has checked the paths) — without building edits; undefined
+ * when another operator or a numeric field name needs `tryFastUpdate` or the general updater.
+ */
+export function applyPlainSets(
+  doc: Document,
+  update: Document,
+  inserting: boolean,
+): { doc: Document; modified: boolean } | undefined {
+  for (const op in update) {
+    if (op !== '$set' && op !== '$setOnInsert' && op !== '$unset') return undefined;
+    // `__proto__` keeps whatever the general updaters do with it.
+    for (const path in update[op] as Document)
+      if (hasNumericPart(path) || path === '__proto__') return undefined;
+  }
+  const next: Document = shallowCopy(doc);
+  let modified = false;
+  for (const op in update) {
+    if (op === '$setOnInsert' && !inserting) continue;
+    const args = update[op] as Document;
+    for (const path in args) {
+      const present = Object.prototype.hasOwnProperty.call(next, path);
+      if (op === '$unset') {
+        if (present) {
+          delete next[path];
+          modified = true;
+        }
+        continue;
+      }
+      const value: unknown = args[path];
+      if (present && sameValue(next[path], value)) continue;
+      next[path] = value;
+      modified = true;
+    }
+  }
+  return { doc: next, modified };
+}
+
 // A numeric path part may address an array element: the general updater decides.
 function hasNumericPart(path: string): boolean {
   return /\d/.test(path) && /(^|\.)\d+(\.|$)/.test(path);

@@ -10,6 +10,7 @@ export interface IndexEntry {
 // Chunk size trades splice cost (memmove within a chunk) against the chunk directory's length.
 const MAX_CHUNK = 1024;
 const NO_DIRECTIONS: readonly number[] = [];
+const NO_ENTRIES: readonly IndexEntry[] = [];
 
 function compareEntries(a: IndexEntry, b: IndexEntry): number {
   return compareKeys(a.key, b.key, NO_DIRECTIONS) || a.rid - b.rid;
@@ -166,6 +167,13 @@ export class OrderedIndex {
    */
   equal(key: readonly unknown[]): readonly IndexEntry[] {
     if (this.strings.covers(key)) return this.strings.equal(key[0]);
+    const lastChunk = this.chunks[this.chunks.length - 1];
+    // A key past the highest entry (a new ObjectId or counter, checked for uniqueness) is answered at once.
+    if (
+      !lastChunk ||
+      compareKeys((lastChunk[lastChunk.length - 1] as IndexEntry).key, key, NO_DIRECTIONS) < 0
+    )
+      return NO_ENTRIES;
     const found: IndexEntry[] = [];
     for (let ci = firstChunkEndingAtOrAfterKey(this.chunks, key); ci < this.chunks.length; ci += 1) {
       const chunk = this.chunks[ci] as IndexEntry[];

@@ -17,7 +17,10 @@ export function showValue(value: unknown): string {
 /** Stored documents start with `_id` (an ObjectId when the client gave none). */
 export function withIdFirst(doc: Document): Document {
   if (doc._id === undefined) return { _id: new ObjectId(), ...doc };
-  if (Object.keys(doc)[0] === '_id') return doc;
+  for (const first in doc) {
+    if (first === '_id') return doc;
+    break;
+  }
   const { _id, ...rest } = doc;
   return { _id: _id as unknown, ...rest };
 }

@@ -2,7 +2,7 @@ import type { Document } from 'bson';
 import { compareValues, typeClass, TYPE_CLASS } from './bson-order';
 import { cloneDocument, sameDocument } from './document-clone';
 import { commandError, MongoCommandError } from './errors';
-import { bsonOperatorsAsSet, tryFastUpdate } from './fast-update';
+import { applyPlainSets, bsonOperatorsAsSet, tryFastUpdate } from './fast-update';
 import { isPlainObject, setPath, valueAt } from './field-paths';
 import { applyMingoUpdate, newAggregator, type EvalOptions } from './mingo-context';
 
@@ -87,12 +87,22 @@ function typeName(value: unknown): string {
 
 /** True when no two paths conflict, decided without splitting when every path is a plain top-level field. */
 function plainPathsDistinct(update: Document): boolean {
-  const seen = new Set<string>();
+  return plainTopLevelPaths(update, true);
+}
+
+/**
+ * True when every path is a distinct top-level field without `.` or `$` (and, unless `allowId`, not `_id`):
+ * such an update has no conflicts and cannot address `_id` inside a document. A short list beats a Set for
+ * the handful of paths an update names.
+ */
+function plainTopLevelPaths(update: Document, allowId: boolean): boolean {
+  const seen: string[] = [];
   for (const op in update) {
     if (op === '$rename') return false;
     for (const path in update[op] as Document) {
-      if (path === '' || path.includes('.') || path.includes('$') || seen.has(path)) return false;
-      seen.add(path);
+      if (path === '' || path.includes('.') || path.includes('$') || seen.includes(path)) return false;
+      if (!allowId && path === '_id') return false;
+      seen.push(path);
     }
   }
   return true;
@@ -189,13 +199,21 @@ function startMissingPushArrays(operators: Document, next: Document): void {
 
 const MINGO_IMMUTABLE = /would modify the immutable field/;
 
-function applyOperators(doc: Document, update: Document, options: UpdateOptions): UpdateOutcome {
-  conflictCheck(update);
-  numericCheck(update, doc);
-  const touchesId = Object.values(update).some(
+function touchesId(update: Document): boolean {
+  return Object.values(update).some(
     (args) => isPlainObject(args) && Object.keys(args).some((p) => p === '_id' || p.startsWith('_id.')),
   );
-  const fast = options.arrayFilters || touchesId ? undefined : tryFastUpdate(doc, update, options.inserting);
+}
+
+function applyOperators(doc: Document, update: Document, options: UpdateOptions): UpdateOutcome {
+  const plain = plainTopLevelPaths(update, false);
+  if (!plain) conflictCheck(update);
+  numericCheck(update, doc);
+  const fast =
+    options.arrayFilters || (!plain && touchesId(update))
+      ? undefined
+      : ((plain ? applyPlainSets(doc, update, options.inserting) : undefined) ??
+        tryFastUpdate(doc, update, options.inserting));
   if (fast) return fast;
   const next = cloneDocument(doc);
   const { $setOnInsert, ...given } = update as Document & { $setOnInsert?: Document };
@@ -249,9 +267,17 @@ function applyPipeline(doc: Document, pipeline: Document[], options: UpdateOptio
   return { doc: result, modified: !sameDocument(doc, result) };
 }
 
-/** Applies an update (operators, replacement or pipeline) to a copy of `doc`; `doc` itself is untouched. */
-export function applyUpdate(doc: Document, update: unknown, options: UpdateOptions): UpdateOutcome {
-  switch (updateKind(update)) {
+/**
+ * Applies an update (operators, replacement or pipeline) to a copy of `doc`; `doc` itself is untouched. A
+ * caller that has classified the update already passes its `kind`.
+ */
+export function applyUpdate(
+  doc: Document,
+  update: unknown,
+  options: UpdateOptions,
+  kind: UpdateKind = updateKind(update),
+): UpdateOutcome {
+  switch (kind) {
     case 'pipeline':
       return applyPipeline(doc, update as Document[], options);
     case 'replacement':

@@ -1,4 +1,6 @@
-import { BSON, type Document } from 'bson';
+import type { Document } from 'bson';
+import { decodeDocument } from './bson-decode';
+import { encodeDocument } from './bson-encode';
 
 /** Opcodes of MongoDB's wire protocol that this server reads or writes. */
 export const OP_REPLY = 1;
@@ -22,9 +24,6 @@ const SECTION_BODY = 0;
 const SECTION_DOCUMENT_SEQUENCE = 1;
 const CHECKSUM_BYTES = 4;
 const BSON_OBJECT_TOO_LARGE = 10334;
-
-// Documents keep Int64 as numbers when they fit, like the shell does; cursor ids are answered as Long.
-const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
 
 export interface MessageHeader {
   readonly length: number;
@@ -79,7 +78,7 @@ function readDocument(buffer: Buffer, offset: number, limit: number): { doc: Doc
       `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_BSON_INTERNAL_BYTES}(16MB)`,
     );
   }
-  const doc = BSON.deserialize(buffer.subarray(offset, offset + size), DESERIALIZE_OPTIONS);
+  const doc = decodeDocument(buffer, offset, offset + size);
   return { doc, next: offset + size };
 }
 
@@ -190,24 +189,20 @@ function writeHeader(buffer: Buffer, requestId: number, responseTo: number, opCo
 }
 
 export function encodeOpMsg(requestId: number, responseTo: number, body: Document): Buffer {
-  const payload = BSON.serialize(body);
-  const message = Buffer.allocUnsafe(HEADER_BYTES + 4 + 1 + payload.length);
+  const message = encodeDocument(body, HEADER_BYTES + 4 + 1);
   writeHeader(message, requestId, responseTo, OP_MSG);
   message.writeUInt32LE(0, HEADER_BYTES);
   message.writeUInt8(SECTION_BODY, HEADER_BYTES + 4);
-  message.set(payload, HEADER_BYTES + 5);
   return message;
 }
 
 export function encodeOpReply(requestId: number, responseTo: number, body: Document): Buffer {
-  const payload = BSON.serialize(body);
   const fixed = HEADER_BYTES + 4 + 8 + 4 + 4;
-  const message = Buffer.allocUnsafe(fixed + payload.length);
+  const message = encodeDocument(body, fixed);
   writeHeader(message, requestId, responseTo, OP_REPLY);
   message.writeInt32LE(0, HEADER_BYTES); // responseFlags
   message.writeBigInt64LE(0n, HEADER_BYTES + 4); // cursorID
   message.writeInt32LE(0, HEADER_BYTES + 12); // startingFrom
   message.writeInt32LE(1, HEADER_BYTES + 16); // numberReturned
-  message.set(payload, fixed);
   return message;
 }

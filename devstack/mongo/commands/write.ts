@@ -45,13 +45,12 @@ function statementsOf(body: Document, field: string, command: string): Document[
   return value as Document[];
 }
 
-function writeReply(outcome: BatchOutcome, extra: Document = {}): Document {
-  return {
-    n: outcome.n,
-    ...extra,
-    ...(outcome.writeErrors.length > 0 ? { writeErrors: outcome.writeErrors } : {}),
-    ok: 1,
-  };
+function writeReply(outcome: BatchOutcome, extra?: Document): Document {
+  const reply: Document = { n: outcome.n };
+  for (const field in extra) reply[field] = extra[field] as unknown;
+  if (outcome.writeErrors.length > 0) reply.writeErrors = outcome.writeErrors;
+  reply.ok = 1;
+  return reply;
 }
 
 export const insert: CommandHandler = (body, ctx) => {
@@ -135,12 +134,12 @@ export function applyUpdateStatement(
   let before: Document | undefined;
   let after: Document | undefined;
   for (const target of targets) {
-    const result = applyUpdate(target.doc, s.u, {
-      arrayFilters: s.arrayFilters,
-      query: s.q,
-      inserting: false,
-      eval: options,
-    });
+    const result = applyUpdate(
+      target.doc,
+      s.u,
+      { arrayFilters: s.arrayFilters, query: s.q, inserting: false, eval: options },
+      kind,
+    );
     before ??= target.doc;
     after ??= result.doc;
     if (!result.modified) continue;
@@ -149,12 +148,12 @@ export function applyUpdateStatement(
   }
   if (targets.length > 0 || !s.upsert) return { matched: targets.length, modified, before, after };
   const seed = upsertSeed(s.q, kind === 'replacement');
-  const built = applyUpdate(seed, s.u, {
-    arrayFilters: s.arrayFilters,
-    query: s.q,
-    inserting: true,
-    eval: options,
-  });
+  const built = applyUpdate(
+    seed,
+    s.u,
+    { arrayFilters: s.arrayFilters, query: s.q, inserting: true, eval: options },
+    kind,
+  );
   const inserted = collection.insert(ensureId(built.doc), s.validate);
   return { matched: 0, modified: 0, upsertedId: inserted._id, after: inserted };
 }
@@ -186,7 +185,7 @@ export const update: CommandHandler = (body, ctx) => {
     }
   });
   ctx.counters.opcounters.update += statements.length;
-  return writeReply(outcome, { nModified, ...(upserted.length > 0 ? { upserted } : {}) });
+  return writeReply(outcome, upserted.length > 0 ? { nModified, upserted } : { nModified });
 };
 
 export const deleteCommand: CommandHandler = (body, ctx) => {
