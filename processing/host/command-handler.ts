@@ -101,11 +101,11 @@ async function runStep(
     streams: [route.stream],
   } as const;
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-    const loaded = await store.load(route.stream);
-    if (loaded.events.some((e) => e.metadata.$causationId === causation.causationId)) {
+    const loaded = await store.loadState(route);
+    if (loaded.hasCausation(causation.causationId)) {
       return { ...done, eventCount: 0 };
     }
-    const decision = route.decide(stateOf(route, loaded.events.map(toDomainEvent)), context());
+    const decision = route.decide(loaded.state, context());
     if (!decision.ok) return notOk(decision);
     if (decision.events.length === 0) return { ...done, eventCount: 0 };
     const metadata: DomainEventMetadata = {
