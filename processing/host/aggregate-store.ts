@@ -87,7 +87,11 @@ export function eventStoreStreams(client: EventStoreDBClient): StreamAccess {
     },
     async readLast(stream) {
       try {
-        const [last] = await readAll(client, stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 });
+        const [last] = await readAll(client, stream, {
+          direction: BACKWARDS,
+          fromRevision: END,
+          maxCount: 1,
+        });
         return last;
       } catch (error) {
         if (error instanceof StreamDeletedError) return undefined;

@@ -28,7 +28,11 @@ export interface StreamAccess {
   /** The stream's last event; undefined when it has none (or was deleted). */
   readLast(stream: string): Promise<StoredEvent | undefined>;
   /** The stream's new last revision, or undefined when `expected` no longer holds. */
-  append(stream: string, events: readonly NewEvent[], expected: AppendExpectedRevision): Promise<bigint | undefined>;
+  append(
+    stream: string,
+    events: readonly NewEvent[],
+    expected: AppendExpectedRevision,
+  ): Promise<bigint | undefined>;
   /** Sets `$maxCount` 1 unless it is set, keeping the rest of the stream's metadata. */
   keepOnlyLast(stream: string): Promise<void>;
 }
@@ -74,7 +78,9 @@ export function snapshottingStore(access: StreamAccess, options: SnapshotOptions
     if (longStreams.size > REMEMBERED_STREAMS) longStreams.delete(longStreams.keys().next().value!);
   }
 
-  async function usableSnapshot<S>(route: AggregateStream<S>): Promise<{ snapshot?: Snapshot; seen: boolean }> {
+  async function usableSnapshot<S>(
+    route: AggregateStream<S>,
+  ): Promise<{ snapshot?: Snapshot; seen: boolean }> {
     const snapshotStream = snapshotStreamOf(route.stream);
     let stored: StoredEvent | undefined;
     try {
@@ -87,7 +93,10 @@ export function snapshottingStore(access: StreamAccess, options: SnapshotOptions
     const snapshot = parseSnapshot(stored);
     const stateVersion = SNAPSHOT_KINDS[route.aggregate].stateVersion;
     if (snapshot?.stateVersion !== stateVersion) {
-      log.debug({ stream: route.stream, stateVersion }, 'snapshot of another state version or garbled; ignored');
+      log.debug(
+        { stream: route.stream, stateVersion },
+        'snapshot of another state version or garbled; ignored',
+      );
       return { seen: true };
     }
     return { snapshot, seen: true };
@@ -110,7 +119,10 @@ export function snapshottingStore(access: StreamAccess, options: SnapshotOptions
       if (base?.revision === snapshot.revision && base.eventId === snapshot.eventId) {
         return folded(route, tail, snapshot, seen);
       }
-      log.debug({ stream: route.stream, revision: snapshot.revision }, 'snapshot not of this stream; ignored');
+      log.debug(
+        { stream: route.stream, revision: snapshot.revision },
+        'snapshot not of this stream; ignored',
+      );
     }
     const rest = await access.read(route.stream, BigInt(head.length));
     return folded(route, [...head, ...rest], undefined, seen);
@@ -149,7 +161,9 @@ export function snapshottingStore(access: StreamAccess, options: SnapshotOptions
     if (threshold === 0 || writing.has(stream)) return;
     if (Number(revision) - (longStreams.get(stream) ?? -1) < threshold) return;
     const written = writeSnapshot(stream)
-      .catch((error: unknown) => log.warn({ err: error, stream }, 'snapshot not written; loads fold more events'))
+      .catch((error: unknown) =>
+        log.warn({ err: error, stream }, 'snapshot not written; loads fold more events'),
+      )
       .finally(() => writing.delete(stream));
     writing.set(stream, written);
   }
@@ -196,5 +210,11 @@ function folded<S>(
   for (const event of tail) state = route.evolve(state, toDomainEvent(event));
   const last = tail[tail.length - 1];
   const before = snapshot === undefined ? NO_STREAM : BigInt(snapshot.revision);
-  return { state, revision: last === undefined ? before : BigInt(last.revision), snapshot, snapshotStreamSeen, tail };
+  return {
+    state,
+    revision: last === undefined ? before : BigInt(last.revision),
+    snapshot,
+    snapshotStreamSeen,
+    tail,
+  };
 }

@@ -88,7 +88,7 @@ export function parseSnapshot(stored: StoredEvent): Snapshot | undefined {
   if (typeof revision !== 'number' || !Number.isSafeInteger(revision) || revision < 0) return undefined;
   if (typeof eventId !== 'string' || typeof stateVersion !== 'number') return undefined;
   if (!Array.isArray(causations) || !causations.every((id) => typeof id === 'string')) return undefined;
-  return { state, revision, eventId, causations: causations as string[], stateVersion };
+  return { state, revision, eventId, causations, stateVersion };
 }
 
 /** The state a snapshot holds, with the fields JSON dropped (those that were undefined) put back. */
