@@ -46,6 +46,8 @@ export interface SnapshotOptions {
 export interface SnapshottingStore extends AggregateStore {
   /** Resolves once the snapshot writes scheduled so far have finished (or failed). */
   snapshotsWritten(): Promise<void>;
+  /** Writes a snapshot of `stream` now if one is due (`threshold` events past the last), without waiting for an append. */
+  writeSnapshot(stream: string): Promise<void>;
 }
 
 interface Folded<S> {
@@ -195,6 +197,9 @@ export function snapshottingStore(access: StreamAccess, options: SnapshotOptions
     },
     async snapshotsWritten() {
       await Promise.all(writing.values());
+    },
+    async writeSnapshot(stream) {
+      if (threshold > 0) await writeSnapshot(stream);
     },
   };
 }
