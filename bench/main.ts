@@ -12,6 +12,7 @@ import { profileBottlenecks } from './profile';
 import { benchRebuild } from './rebuild';
 import { readResults, writeReport, type BenchResults } from './report';
 import { buildServices, SERVICE_MODE } from './service-build';
+import { benchSnapshotLoad } from './snapshot-load';
 
 /** The 1M-event memory run adds minutes on a shared machine. */
 const DEVSTACK_TIMEOUT_MS = 1_200_000;
@@ -99,6 +100,7 @@ async function main(): Promise<void> {
   const scaling = await stage('processing', () => benchProcessingScaling({ quick }));
   const peer = await stage('emmett', () => benchEmmettPeer({ quick }));
   const rebuild = await stage('rebuild', () => benchRebuild({ quick }));
+  const snapshot = await stage('snapshot', () => benchSnapshotLoad());
   const profiles = quick ? undefined : await stage('profile', () => profileBottlenecks());
 
   const results: BenchResults = {
@@ -131,6 +133,8 @@ async function main(): Promise<void> {
     devstack,
     profiles: profiles && { e2e: profiles.e2e, rebuild: profiles.rebuild },
     errors,
+    // Read by its dotted keys (`snapshot.ratio`) like every other section.
+    ...(snapshot && { snapshot: { ...snapshot } }),
   };
   await writeReport(ROOT, results, FINDINGS, reportText(quick), previous);
   log(`wrote BENCHMARKS.md and bench/results/latest.json in ${results.durationSeconds.toFixed(0)} s`);

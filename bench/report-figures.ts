@@ -101,6 +101,18 @@ function figureRows(r: BenchResults): string[][] {
       ratio(r, 'rebuild.eventsPerSec', 'devstack.readAllEventsPerSec'),
     ],
     [
+      '`snapshot.load10kMsWith` / `snapshot.load10kMsWithout` (load of a 10,000-event order stream)',
+      `${figure(r, 'snapshot.load10kMsWith', 'ms')} / ${figure(r, 'snapshot.load10kMsWithout', 'ms')}`,
+      `snapshot + ${figure(r, 'snapshot.tailEvents')} events vs the whole stream; first load of a processor ${figure(r, 'snapshot.load10kMsWithFirst', 'ms')}`,
+      ratio(r, 'snapshot.load10kMsWithout', 'snapshot.load10kMsWith'),
+    ],
+    [
+      'order fold of 1,000 / 2,000 distinct payments (in memory)',
+      `${figure(r, 'snapshot.fold1kPaymentsMs', 'ms')} / ${figure(r, 'snapshot.fold2kPaymentsMs', 'ms')}`,
+      'evolve copies the payments on each one: twice the payments, about four times the time',
+      ratio(r, 'snapshot.fold2kPaymentsMs', 'snapshot.fold1kPaymentsMs'),
+    ],
+    [
       '`devstack.appendEventsPerSec`',
       figure(r, 'devstack.appendEventsPerSec', '/s'),
       '`devstack.fsyncPerSec` ' + figure(r, 'devstack.fsyncPerSec', '/s'),

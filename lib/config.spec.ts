@@ -119,3 +119,19 @@ describe('defaults the gateway falls back on when built in code (tests, benchmar
     );
   });
 });
+
+describe('the snapshot threshold', () => {
+  it('defaults to what the aggregate store falls back on, takes 0 for off, refuses a negative count', async () => {
+    const { DEFAULT_SNAPSHOT_AFTER_EVENTS } = await import('../processing/host/snapshot-store');
+    expect(loadConfig(['snapshotAfterEvents'], {})).toEqual({
+      snapshotAfterEvents: DEFAULT_SNAPSHOT_AFTER_EVENTS,
+    });
+    expect(loadConfig(['snapshotAfterEvents'], { SNAPSHOT_AFTER_EVENTS: '0' })).toEqual({
+      snapshotAfterEvents: 0,
+    });
+    expect(() => loadConfig(['snapshotAfterEvents'], { SNAPSHOT_AFTER_EVENTS: '-1' })).toThrow(
+      'SNAPSHOT_AFTER_EVENTS is malformed',
+    );
+    expect(SERVICE_SETTINGS.processing).toContain('snapshotAfterEvents');
+  });
+});

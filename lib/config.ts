@@ -28,6 +28,7 @@ function optionalSetting<T>(variable: string, schema: z.ZodType<T>, expects: str
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().min(0);
 const streamName = z.string().regex(/^[^$\s][^\s]*$/);
 const esdbUrl = z.string().regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\/.+/);
 const mongoUrl = z.string().regex(/^mongodb(\+srv)?:\/\/.+/);
@@ -97,6 +98,12 @@ export const SETTINGS = {
     optionalUrl,
     'an OTLP/HTTP traces URL such as http://collector:4318/v1/traces',
     '',
+  ),
+  snapshotAfterEvents: setting(
+    'SNAPSHOT_AFTER_EVENTS',
+    nonNegativeInt,
+    'a number of events after which an aggregate is loaded from a snapshot (0 turns snapshots off)',
+    '500',
   ),
   refundsGroup: setting('REFUNDS_GROUP', streamName, 'a subscription group name', 'shop-refunds'),
   maxRequestWaitSeconds: setting(
@@ -314,6 +321,7 @@ export const SERVICE_SETTINGS = {
     'maxRetryCount',
     'waitWindowMs',
     'refundsGroup',
+    'snapshotAfterEvents',
     'shutdownTimeoutMs',
     'host',
     'otlpEndpoint',

@@ -29,6 +29,7 @@ runService(SERVICE, async () => {
     maxRetryCount: config.maxRetryCount,
     waitWindowMs: config.waitWindowMs,
     refundsGroup: config.refundsGroup,
+    snapshotAfterEvents: config.snapshotAfterEvents,
     keys: mongoKeyStore(mongo.client.db(config.keysDatabase), config.masterKey),
   });
   const http = await listen(

@@ -11,7 +11,7 @@ import {
 import { SETTLES_METADATA_KEY } from '../../contracts/events/requests';
 import { upcast } from '../../contracts/upcasting/upcasters';
 import { NO_STREAM } from '@eventstore/db-client';
-import type { AggregateStore, LoadedStream } from './aggregate-store';
+import type { AggregateStore, LoadedState } from './aggregate-store';
 
 /** Namespace for domain event ids derived from the input event id (UUID v5). */
 export const EVENT_ID_NAMESPACE = '9a4f2c71-3b5e-4d8a-8c61-0e7f5d2b9a13';
@@ -59,7 +59,14 @@ export function toDomainEvent(stored: StoredEvent): DomainEvent {
 }
 
 /** A stream as it is before its first event: what a step that assumes its stream absent decides on. */
-const ABSENT: LoadedStream = { events: [], revision: NO_STREAM };
+function absent<S>(route: CommandRoute<S>): LoadedState<S> {
+  return {
+    state: route.initialState,
+    revision: NO_STREAM,
+    hasCausation: () => false,
+    snapshotRevision: undefined,
+  };
+}
 
 function notOk(decision: Decision & { ok: false }): CommandOutcome {
   return { kind: decision.kind, reason: decision.reason };
@@ -129,11 +136,11 @@ async function runStep(
     streams: [route.stream],
   } as const;
   for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES; attempt++) {
-    const loaded = attempt === 0 && route.assumeAbsent ? ABSENT : await store.load(route.stream);
-    if (loaded.events.some((e) => e.metadata.$causationId === causation.causationId)) {
+    const loaded = attempt === 0 && route.assumeAbsent ? absent(route) : await store.loadState(route);
+    if (loaded.hasCausation(causation.causationId)) {
       return { ...done, eventCount: 0, settled: settles !== undefined };
     }
-    const decision = route.decide(stateOf(route, loaded.events.map(toDomainEvent)), context());
+    const decision = route.decide(loaded.state, context());
     if (!decision.ok) return notOk(decision);
     if (decision.events.length === 0) return { ...done, eventCount: 0, settled: false };
     const metadata: DomainEventMetadata = {

@@ -52,7 +52,7 @@ describe('the input handler on in-memory ports', () => {
     expect(processor.types('order-o-1')).toEqual(['OrderPlaced']);
     // The stream exists now: the same order id with other content is read, decided again, and refused.
     const other = place('o-1', 'in-o-1-other');
-    const changed = { ...other, payload: { ...other.payload, currency: 'USD' } };
+    const changed = { ...other, payload: { ...(other.payload as object), currency: 'USD' } };
     expect(await processor.deliver(changed)).toEqual({ action: 'ack' });
     expect(processor.outcomes('r-in-o-1-other')).toEqual(['ShopDataRejected']);
     expect(orderReads()).toBeGreaterThan(1);

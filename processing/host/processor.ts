@@ -25,6 +25,8 @@ export interface ProcessorOptions {
   readonly waitWindowMs?: number;
   readonly concurrency?: number;
   readonly messageTimeoutMs?: number;
+  /** `SNAPSHOT_AFTER_EVENTS`: streams longer than this load from a snapshot; 0 turns snapshots off. */
+  readonly snapshotAfterEvents?: number;
   /** Where customer keys live, to seal personal data. */
   readonly keys: KeyStore;
   /** Named in the outcomes it records; `host:pid#n` (n counts processors in this process) by default. */
@@ -49,7 +51,10 @@ let processorsStarted = 0;
  */
 export function startProcessor(options: ProcessorOptions): Processor {
   const { client, logger, registry } = options;
-  const store = eventStoreAggregateStore(client);
+  const store = eventStoreAggregateStore(client, {
+    snapshotAfterEvents: options.snapshotAfterEvents,
+    logger,
+  });
   const policy: RetryPolicy = {
     maxRetryCount: options.maxRetryCount,
     waitWindowMs: options.waitWindowMs ?? DEFAULT_WAIT_WINDOW_MS,

@@ -4,11 +4,12 @@ import { createLogger } from '../../lib/logger';
 import { createMetricsRegistry } from '../../lib/metrics';
 import type { Settlement } from '../../lib/persistent-consumer';
 import { REQUEST_STREAM_PREFIX, type RequestOutcomeEvent } from '../../contracts/events/requests';
-import type { AggregateStore, ExpectedRevision } from '../host/aggregate-store';
+import type { ExpectedRevision } from '../host/aggregate-store';
 import { createInputHandler } from '../host/input-handler';
 import { outcomeEventId, type OutcomeRecorder } from '../host/outcome-recorder';
 import type { RecordedOutcome } from '../host/request-history';
 import type { RetryPolicy } from '../host/retry-policy';
+import { snapshottingStore, type SnapshottingStore, type StreamAccess } from '../host/snapshot-store';
 
 /**
  * The host's ports in memory, for fast specs of `processing/host` (like Emmett's in-memory event store): streams
@@ -17,6 +18,8 @@ import type { RetryPolicy } from '../host/retry-policy';
  */
 export class InMemoryEventStore {
   private readonly streams = new Map<string, StoredEvent[]>();
+  /** `$maxCount` per stream, as set; reads return every event (old snapshots are harmless here). */
+  readonly maxCounts = new Map<string, number>();
   private position = 0;
   /** Run once before the next guarded append to `stream`: a competing writer's chance to get there first. */
   private readonly racers = new Map<string, () => Promise<unknown>>();
@@ -27,6 +30,11 @@ export class InMemoryEventStore {
 
   all(): StoredEvent[] {
     return [...this.streams.values()].flat().sort((a, b) => a.position! - b.position!);
+  }
+
+  /** A soft delete (as `deleteStream`): the stream reads as empty, its metadata stays. */
+  delete(stream: string): void {
+    this.streams.delete(stream);
   }
 
   beforeNextAppend(stream: string, racer: () => Promise<unknown>): void {
@@ -61,18 +69,38 @@ export class InMemoryEventStore {
   }
 }
 
-export function inMemoryAggregateStore(store: InMemoryEventStore): AggregateStore {
+function inMemoryStreams(store: InMemoryEventStore): StreamAccess {
   return {
-    load(stream) {
-      const events = store.read(stream);
-      const revision = events.length === 0 ? NO_STREAM : BigInt(events.length - 1);
-      return Promise.resolve({ events, revision });
+    read(stream, fromRevision, maxCount) {
+      const from = store.read(stream).slice(Number(fromRevision));
+      return Promise.resolve(maxCount === undefined ? from : from.slice(0, maxCount));
+    },
+    readLast(stream) {
+      return Promise.resolve(store.read(stream).at(-1));
     },
     async append(stream, events, expected) {
       await store.race(stream);
-      return store.append(stream, events, expected);
+      if (!store.append(stream, events, expected === 'any' ? 'any' : (expected as ExpectedRevision))) {
+        return undefined;
+      }
+      return BigInt(store.read(stream).length - 1);
+    },
+    keepOnlyLast(stream) {
+      if (!store.maxCounts.has(stream)) store.maxCounts.set(stream, 1);
+      return Promise.resolve();
     },
   };
+}
+
+/** The aggregate store over the in-memory streams, snapshots included (off with `snapshotAfterEvents: 0`). */
+export function inMemoryAggregateStore(
+  store: InMemoryEventStore,
+  options: { snapshotAfterEvents?: number } = {},
+): SnapshottingStore {
+  return snapshottingStore(inMemoryStreams(store), {
+    ...options,
+    logger: createLogger('spec', { level: 'silent' }),
+  });
 }
 
 export function inMemoryOutcomeRecorder(store: InMemoryEventStore): OutcomeRecorder {

@@ -81,7 +81,8 @@ describe('docker-compose.yml', () => {
     expect(env[`${prefix}_CLUSTER_SIZE`]).toBe('1');
     expect(env[`${prefix}_INSECURE`]).toBe('true');
     expect(['All', 'System']).toContain(env[`${prefix}_RUN_PROJECTIONS`]);
-    expect(env[`${prefix}_START_STANDARD_PROJECTIONS`]).toBe('true');
+    // Nothing reads $ce- / $et- streams: the standard projections would only write link events.
+    expect(env[`${prefix}_START_STANDARD_PROJECTIONS`]).toBe('false');
     expect(eventstore.ports).toBeUndefined();
     expect(eventstore.healthcheck?.test.join(' ')).toContain('http://localhost:2113/health/live');
     expect(eventstore.volumes).toContain('eventstore-data:/var/lib/kurrentdb');
