@@ -8,20 +8,20 @@ import { FULL, QUICK, type Sizes } from './sizes';
 export const FINDINGS: Readonly<Record<string, Finding>> = {
   'ingest.ratioToBare': {
     limit:
-      'CPU, not the disk: the gateway validates, serializes and sends a gRPC append per request, and the devstack process decodes it, encodes the record and group-commits it (14 events per raw fsync in the batched-append figure, so fsync is not the cap); gateway, devstack and autocannon share the 2 cores, while the bare handler only does the HTTP part. In the e2e profile the devstack spends its top self time in socket writes (`writeBuffer`) and GC, the gateway in GC and `writev`.',
+      'CPU, not the disk: the gateway validates the body, checks the bearer token and sends one gRPC append per batch of concurrent requests, and the devstack process decodes, encodes and group-commits it; gateway, devstack and autocannon share the 2 cores while the bare handler only does the HTTP part.',
     nextStep:
-      'profile the gateway and the devstack under the closed-loop ingest load alone (not only under e2e) and cut per-request work; then batch the appends of concurrent requests into one BatchAppend.',
+      'profile the gateway alone under the closed-loop load and cut per-request work (helmet, rate limiter, body reader).',
     profile: 'e2e',
   },
   'ingest.p99Ms': {
     limit:
-      'at 1,000 req/s offered the gateway runs close to its closed-loop maximum on this machine, so bursts queue behind the group-committed fdatasync in the devstack process.',
+      'bursts queue behind the group-committed write of the devstack process while the gateway runs near its closed-loop maximum.',
     nextStep: 'as for `ingest.ratioToBare`: less CPU per append in the gateway and the devstack.',
     profile: 'e2e',
   },
   'e2e.p50Ms': {
     limit:
-      'the pipeline settles fewer orders per second than are offered (`e2e.ordersPerSec`), so the input stream backs up and latency is queueing time that grows for the whole run, not the cost of the path of a single order.',
+      'the pipeline settles fewer orders per second than are offered (`e2e.ordersPerSec`), so the input stream backs up and latency is queueing time that grows for the whole run, not the cost of one order’s path (below the saturation rate, `e2e.maxKeepingUpPerSec`, p99 stays under a second).',
     nextStep: 'raise throughput first (see `e2e.ordersPerSec`), then re-measure latency below saturation.',
     profile: 'e2e',
   },
@@ -32,27 +32,91 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'e2e.ordersPerSec': {
     limit:
-      "CPU: four service processes plus autocannon share 2 cores and are all busy in the e2e profile. Since the consistency work (2026-12-02) no processor keeps a facts cache: each placed order costs a read of its request stream (the settled check), a customer-key lookup in MongoDB (personal data is sealed), a read and a guarded append of `order-<id>`, the outcome append, a persistent-subscription delivery, three synchronizer catch-up subscriptions and Mongo bulk writes, besides the gateway's bearer-token check and body limits: about 8 ms of CPU in all (2 cores ÷ ~254 orders/s, up from 236 before those changes). One processor alone settles ~580 messages/s from a pre-filled stream (`processing.eventsPerSec1`), but only ~250/s when it shares the cores with the rest of the pipeline.",
+      'CPU: four service processes plus autocannon share 2 cores, and every one is busy (see `e2e.cpuMsPerOrder.*`). Per placed order the pipeline now does one input append (coalesced), one persistent-subscription delivery and batched ack, one read of `request-<id>` (the settled check), one customer-key lookup in MongoDB (sealing personal data), one guarded append of `order-<id>` carrying the outcome (no separate outcome append, no read of the absent stream), one `$all` delivery to the synchronizers and their Mongo bulk writes. In the profiles most of each process’s time is the official clients’ per-call machinery (grpc-js call and HTTP/2 stream set-up, google-protobuf encode/decode, the Mongo driver’s command path), not our code.',
     nextStep:
-      'profile the processor alone on a pre-filled stream (it is the busiest process) and cut its per-message CPU; then the synchronizers (one `$all` subscription for all read models instead of three).',
+      'cut calls, not code: the remaining per-order reads are the settled check (a StreamNotFound read: error object, stack capture in stream destroy, AbortError ≈ 5% of a processor’s CPU) and the key lookup; a per-process key cache would need a forget broadcast to keep crypto-shredding exact.',
     profile: 'e2e',
+  },
+  'e2e.maxKeepingUpPerSec': {
+    limit: 'the same CPU bound as `e2e.ordersPerSec`: above this rate the backlog grows.',
+    nextStep: 'as for `e2e.ordersPerSec`.',
+    profile: 'e2e',
+  },
+  'e2e.cpuMsPerOrder.devstack': {
+    limit:
+      'both embedded servers in one process: per order it serves about six EventStoreDB calls (grpc-js HTTP/2 streams and protobuf decoding dominate its profile; replies for deliveries, appends and StreamNotFound reads are now encoded by hand) and the Mongo key lookup and read-model bulk writes (BSON decoding and the update path).',
+    nextStep:
+      'hand-decode the hottest EventStoreDB requests (BatchAppend, Read); a mingo-free matcher for the synchronizers’ guarded replacements.',
+    profile: 'e2e',
+  },
+  'e2e.cpuMsPerOrder.processing-1': {
+    limit:
+      'see `processing.ratioToEmmett`: the official clients’ per-call cost for the delivery, two reads, one append and a Mongo lookup.',
+    nextStep: 'see `processing.ratioToEmmett`.',
+    profile: 'e2e',
+  },
+  'e2e.cpuMsPerOrder.synchronizers': {
+    limit:
+      'decoding the `$all` subscription through the official client (grpc-js, google-protobuf `ReadResp`, JSON parse of data and metadata ≈ 40% of its profile), then per batch and read model a lookup, a bulk write and a checkpoint write.',
+    nextStep:
+      'one bulk write for the checkpoints of all models per batch; keep live documents in memory between batches (like the rebuild writer) once a second live writer is ruled out.',
+    profile: 'e2e',
+  },
+  'e2e.cpuMsPerOrder.shop-api': {
+    limit:
+      'Express with helmet, the rate limiter, the bearer-token check, the JSON body reader and the gRPC append, per request.',
+    nextStep: 'profile the gateway alone under closed-loop load.',
+    profile: 'e2e',
+  },
+  'e2e.cpuMsPerOrder.pipeline': {
+    limit: 'the sum of the four processes above.',
+    nextStep: 'the per-process next steps.',
+    profile: 'e2e',
+  },
+  'processing.ratioToEmmett': {
+    limit:
+      'the peer does one read and one append per order and nothing else; a processor also consumes a persistent subscription (delivery + ack), reads the request stream to keep settled requests final, and looks up the customer key to seal personal data. Since the last run the outcome rides on the domain event (one append less) and placing an order decides on the absent stream without reading it (one read less).',
+    nextStep:
+      'the settled-check read is the one left that the peer does not do; skipping it on a first delivery is unsafe (a group restarted from its checkpoint redelivers with retry count 0), so the next step is making that read cheaper, not dropping it.',
   },
   'scaling.ratio2to1': {
     limit:
-      'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so two processors only add contention (0.97× now, 0.85× before). The live two-consumer stall this bench once found was fixed in 030a927; the e2e run still uses one processor so its figure stays comparable with earlier runs.',
-    nextStep:
-      'measure scaling on a machine with ≥ 4 cores or with the devstack pinned to its own core, since 1.6× on 2 shared cores is out of reach while the store needs about one core.',
+      'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so two processors only add contention.',
+    nextStep: 'measure on ≥ 4 cores; see `scaling.ratio2to1Pinned` for the devstack on its own core.',
+  },
+  'scaling.ratio2to1Pinned': {
+    limit:
+      'with the devstack on CPU 0 both processors share CPU 1: the pinned figure shows the devstack is not what stops scaling, the single remaining core is.',
+    nextStep: 'a machine with ≥ 3 cores gives each processor its own.',
   },
   'rebuild.eventsPerSec': {
     limit:
-      'CPU in both processes (rebuild ~70%, devstack ~66% busy in the rebuild profile): each read model runs its own catch-up subscription over the whole `$all` (three reads of the history, server-side filtering per event), and every batch is a Mongo bulk write into the same devstack process. Top self time: socket writes (`writeBuffer`), GC, BSON `serializeInto` and mingo (`init`) in the embedded MongoDB. Reading `$all` alone runs at ~17,000 events/s (`devstack.readAllEventsPerSec`), so the subscription + projection + write path costs ~9× the read. The embedded EventStoreDB also holds the whole log in memory (devstack RSS ~2.9 GiB at 1M events).',
+      'CPU in the rebuild process (decoding the `$all` read through the official client: grpc-js, google-protobuf, JSON parse of data and metadata) and in the devstack (serving the read and the bulk writes).',
     nextStep:
-      'one `$all` subscription feeding every projection, larger projection batches (fewer, bigger bulk writes), then profile the projector batch path and the embedded MongoDB bulk-write path.',
+      'see `rebuild.ratioToRead`: the rebuild already runs at a large share of the raw read rate, which is what bounds it.',
+    profile: 'rebuild',
+  },
+  'rebuild.ratioToRead': {
+    limit:
+      'the rebuild reads the same `$all` as the raw read and adds projecting and the Mongo bulk writes into the same devstack process, which then serves both on the same cores.',
+    nextStep:
+      'profile the rebuild’s Mongo bulk-write path in the devstack (BSON decode of the batch, index maintenance).',
     profile: 'rebuild',
   },
   'devstack.appendEventsPerSec': {
-    limit: 'CPU per event in the embedded EventStoreDB (gRPC/protobuf and record encoding), not fsync.',
-    nextStep: 'profile `bench/devstack-eventstore.ts` with `node --cpu-prof`.',
+    limit:
+      'CPU per event in the embedded EventStoreDB (grpc-js HTTP/2 and protobuf decoding of the request), not fsync. Run against the old in-memory log on the same machine the same day, the on-disk log appends and reads at the same rates (20.4k vs 20.0k batched appends/s, 7.8k vs 7.7k `$all` reads/s): the drop between the two full runs was the machine, not the log.',
+    nextStep:
+      'hand-decode the BatchAppend and Read requests (about 12% of the server’s busy time in its profile).',
+  },
+  'devstack.mongoWireUpsertsPerSec': {
+    limit: 'BSON decoding of the command and the general update path of the embedded MongoDB.',
+    nextStep:
+      'a matcher for `{_id, _position: {$lt}}` replacements (the synchronizers’ shape) without mingo.',
+  },
+  'devstack.mongoWireUpsertCpuMicros': {
+    limit: 'as for `devstack.mongoWireUpsertsPerSec`.',
+    nextStep: 'as for `devstack.mongoWireUpsertsPerSec`.',
   },
 };
 
