@@ -158,17 +158,19 @@ export function reportText(quick: boolean): ReportText {
     '  the fsync baseline is a loop of 128-byte write + fdatasync in the same temporary directory.',
   ].join('\n');
   const closingNote = [
-    'The pipeline is CPU-bound on these 2 shared cores: every process that matters is busy (9.0 ms of CPU per order',
-    'across the pipeline, `e2e.cpuMsPerOrder`), and no figure is limited by the disk. Since the previous run the',
-    'synchronizers read `$all` once for all read models (rebuild ÷ raw read 0.10× → 0.60×), ingest coalesces its',
-    'appends (0.29× → 0.50× bare Express), and the embedded EventStoreDB keeps only its index in memory (283 MiB at',
-    '1M events). That log change costs the hot path: a body read from the file per event where the old log held it',
-    'in memory: batched appends fell 40k → 12k/s (a figure only the log affects), the likely cause of one',
-    'processor falling 583 → 320 input messages/s in this run.',
+    'The pipeline is CPU-bound on these 2 shared cores: every process that matters is busy (7.4 ms of CPU per order',
+    'across the pipeline, `e2e.cpuMsPerOrder`, down from 9.0 ms in the run before), and no figure is limited by the',
+    'disk. Since that run a processor appends once per message (the outcome rides on the last domain event), places',
+    'an order without reading its absent stream, and the devstack writes no system-projection links (EventStoreDB’s',
+    'defaults; nothing reads `$ce-`/`$et-`) and encodes its hottest replies by hand: one processor drains 427 instead of',
+    '320 messages/s (0.48× the Emmett peer, was 0.35×) and the pipeline settles 239 instead of 195 orders/s. The',
+    'previous run’s low EventStoreDB rates were the machine: the old in-memory log and the on-disk one measured on the',
+    'same machine the same day append and read at the same rates. Snapshots cut the load of a 10,000-event stream',
+    '32×; the order fold itself is quadratic in distinct payments (evolve copies them each time).',
     '',
-    'Next step (issue 19): win back the EventStoreDB read and append rates (a larger body cache for recent events,',
-    '`created` in the index, no per-append copy), then cut the processor CPU per message where the profile points',
-    '(the separate outcome append, the settled-check read), then snapshots for long streams; re-run `npm run bench`.',
+    'Next step (issue 19): the remaining per-order calls the peer does not make (the settled-check read, the',
+    'customer-key lookup), hand-decoded BatchAppend/Read requests in the devstack, one checkpoint write per batch in',
+    'the synchronizers, and a linear order fold; re-run `npm run bench`.',
   ].join('\n');
   return { method, closingNote };
 }
