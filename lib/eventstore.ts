@@ -5,7 +5,7 @@ import {
   type ResolvedEvent,
   type MetadataType,
 } from '@eventstore/db-client';
-import { DeadlineExceededError, UnavailableError } from '@eventstore/db-client';
+import { DeadlineExceededError, StreamNotFoundError, UnavailableError } from '@eventstore/db-client';
 import type { Check } from './http';
 import { inSpan, SpanKind, withTraceContext } from './tracing';
 
@@ -88,6 +88,25 @@ export function toStoredEvent(resolved: ResolvedEvent): StoredEvent | undefined 
 }
 
 /** True for the errors that mean "the store could not be reached", as opposed to a refused request. */
+/** A stream's events as the read options select them; a stream that does not exist reads as empty. */
+export async function readStreamOrEmpty(
+  client: EventStoreDBClient,
+  stream: string,
+  options?: Parameters<EventStoreDBClient['readStream']>[1],
+): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  try {
+    for await (const resolved of client.readStream(stream, options)) {
+      const stored = toStoredEvent(resolved);
+      if (stored) events.push(stored);
+    }
+  } catch (error) {
+    if (error instanceof StreamNotFoundError) return [];
+    throw error;
+  }
+  return events;
+}
+
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof UnavailableError || error instanceof DeadlineExceededError) return true;
   const code = (error as { code?: unknown } | null)?.code;

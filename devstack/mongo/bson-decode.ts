@@ -1,19 +1,21 @@
 import { Binary, BSON, ObjectId, UUID, type Document } from 'bson';
+import {
+  DOUBLE,
+  STRING,
+  OBJECT,
+  ARRAY,
+  BINARY,
+  OBJECT_ID,
+  BOOLEAN,
+  DATE,
+  NULL,
+  INT32,
+  INT64,
+} from './bson-element-types';
 
 // Documents keep Int64 as numbers when they fit, like the shell does; cursor ids are answered as Long.
 const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
 
-const DOUBLE = 0x01;
-const STRING = 0x02;
-const OBJECT = 0x03;
-const ARRAY = 0x04;
-const BINARY = 0x05;
-const OBJECT_ID = 0x07;
-const BOOLEAN = 0x08;
-const DATE = 0x09;
-const NULL = 0x0a;
-const INT32 = 0x10;
-const INT64 = 0x12;
 const BINARY_OLD = 0x02;
 const BINARY_UUID = 0x04;
 const TWO_POW_32 = 4294967296;

@@ -1,15 +1,17 @@
 import { BSON, Long, ObjectId, type Document } from 'bson';
+import {
+  DOUBLE,
+  STRING,
+  OBJECT,
+  ARRAY,
+  OBJECT_ID,
+  BOOLEAN,
+  DATE,
+  NULL,
+  INT32,
+  INT64,
+} from './bson-element-types';
 
-const DOUBLE = 0x01;
-const STRING = 0x02;
-const OBJECT = 0x03;
-const ARRAY = 0x04;
-const OBJECT_ID = 0x07;
-const BOOLEAN = 0x08;
-const DATE = 0x09;
-const NULL = 0x0a;
-const INT32 = 0x10;
-const INT64 = 0x12;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const TWO_POW_32 = 4294967296;

@@ -1,14 +1,13 @@
 import {
   WrongExpectedVersionError,
   StreamDeletedError,
-  StreamNotFoundError,
   BACKWARDS,
   END,
   NO_STREAM,
   START,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
-import { appendEvents, toStoredEvent, type NewEvent, type StoredEvent } from '../../lib/eventstore';
+import { appendEvents, readStreamOrEmpty, type NewEvent, type StoredEvent } from '../../lib/eventstore';
 import type { Logger } from '../../lib/logger';
 import { createLogger } from '../../lib/logger';
 import type { CommandRoute } from '../decider';
@@ -61,33 +60,18 @@ export function eventStoreAggregateStore(
   });
 }
 
-async function readAll(
-  client: EventStoreDBClient,
-  stream: string,
-  options: Parameters<EventStoreDBClient['readStream']>[1],
-): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  try {
-    for await (const resolved of client.readStream(stream, options)) {
-      const stored = toStoredEvent(resolved);
-      if (stored) events.push(stored);
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-  return events;
-}
-
 export function eventStoreStreams(client: EventStoreDBClient): StreamAccess {
   return {
     read(stream, fromRevision, maxCount) {
       const from = fromRevision === 0n ? START : fromRevision;
-      return readAll(client, stream, { fromRevision: from, ...(maxCount === undefined ? {} : { maxCount }) });
+      return readStreamOrEmpty(client, stream, {
+        fromRevision: from,
+        ...(maxCount === undefined ? {} : { maxCount }),
+      });
     },
     async readLast(stream) {
       try {
-        const [last] = await readAll(client, stream, {
+        const [last] = await readStreamOrEmpty(client, stream, {
           direction: BACKWARDS,
           fromRevision: END,
           maxCount: 1,

@@ -1,6 +1,6 @@
 import { BACKWARDS, END, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
 import type { Db } from 'mongodb';
-import { toStoredEvent, type StoredEvent } from '../../lib/eventstore';
+import { readStreamOrEmpty, toStoredEvent, type StoredEvent } from '../../lib/eventstore';
 import { CHECKPOINTS_COLLECTION, type CheckpointDocument } from '../../contracts/read-models/checkpoints';
 
 /** What the gateway's pipeline views read besides the read models: a few streams and the checkpoints. */
@@ -16,22 +16,12 @@ export interface PipelinePorts {
 export const MAX_STREAM_EVENTS = 1000;
 
 /** A stream from its start, read to its end (bounded, so the read always finishes); a missing stream is empty. */
-export async function readStreamEvents(
+export function readStreamEvents(
   client: EventStoreDBClient,
   stream: string,
   maxCount = MAX_STREAM_EVENTS,
 ): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  try {
-    for await (const resolved of client.readStream(stream, { maxCount })) {
-      const stored = toStoredEvent(resolved);
-      if (stored) events.push(stored);
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-  return events;
+  return readStreamOrEmpty(client, stream, { maxCount });
 }
 
 /** The revision of a stream's last event, or undefined when it has none. */
