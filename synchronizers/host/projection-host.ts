@@ -97,8 +97,9 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
     return earliest(slots.map((slot) => slot.position));
   }
 
-  async function feed(slot: Slot, events: readonly ProjectedEvent[], tail: AllPosition): Promise<void> {
-    const { projection, collection, checkpointId } = slot.model;
+  /** Writes one model's share of a batch; the checkpoint follows, for all models at once. */
+  async function feed(slot: Slot, events: readonly ProjectedEvent[], tail: AllPosition): Promise<BatchStats> {
+    const { projection, collection } = slot.model;
     const after = slot.position?.commit ?? -1;
     const mine = events.filter((event) => event.position > after && canHandle(projection, event.type));
     const spans = mine
@@ -118,14 +119,7 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
       );
     }
     await poison.record(projection.name, result.poisoned);
-    if (after < tail.commit) await checkpoints.save(checkpointId, tail);
-    slot.position = tail;
-    options.onBatch?.(collection, {
-      events: mine.length,
-      applied: result.applied,
-      poisoned: result.poisoned.length,
-      position: tail,
-    });
+    return { events: mine.length, applied: result.applied, poisoned: result.poisoned.length, position: tail };
   }
 
   async function handle(batch: readonly StoredEvent[]): Promise<void> {
@@ -133,7 +127,24 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
     if (last?.position === undefined) return;
     const tail = { commit: last.position, prepare: last.preparePosition ?? last.position };
     const events = batch.flatMap((stored) => toProjectedEvent(stored) ?? []);
-    await Promise.all(slots.map((slot) => feed(slot, events, tail)));
+    const fed = await Promise.allSettled(slots.map((slot) => feed(slot, events, tail)));
+    // Models whose writes landed move their checkpoints in one write; a failed one keeps its own, and the
+    // runner retries the batch from the earliest (the others skip what they already applied).
+    const moved = slots.flatMap((slot, i) => {
+      const outcome = fed[i];
+      return outcome?.status === 'fulfilled' ? [{ slot, stats: outcome.value }] : [];
+    });
+    await checkpoints.saveAll(
+      moved
+        .filter(({ slot }) => (slot.position?.commit ?? -1) < tail.commit)
+        .map(({ slot }) => ({ name: slot.model.checkpointId, position: tail })),
+    );
+    for (const { slot, stats } of moved) {
+      slot.position = tail;
+      options.onBatch?.(slot.model.collection, stats);
+    }
+    const failed = fed.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
     options.onHandled?.({ events: events.length, position: tail });
   }
 

@@ -115,6 +115,64 @@ describe('the synchronizer host', () => {
     }
   });
 
+  it('moves the checkpoints of every model a batch moved in one write', async () => {
+    await appendShopHistory(client, 12);
+    // The driver reports every command it sends: count the writes that reach the checkpoints.
+    const monitored = new MongoClient(`${mongo.url}/shop`, { monitorCommands: true });
+    const checkpointWrites: number[] = [];
+    monitored.on('commandStarted', (event) => {
+      const command = event.command as { update?: unknown; updates?: unknown[] };
+      if (command.update === 'checkpoints') checkpointWrites.push(command.updates?.length ?? 0);
+    });
+    const synchronizers = startSynchronizers({
+      client,
+      db: monitored.db(),
+      logger: silent,
+      registry: createMetricsRegistry('synchronizers'),
+      readyLagEvents: 0,
+    });
+    try {
+      await ready(synchronizers);
+      await appendShopHistory(client, 1, 'live');
+      await eventually(async () =>
+        (await db.collection('orders').countDocuments()) === 13 ? true : undefined,
+      );
+      const at = await checkpoint('orders');
+      await eventually(async () =>
+        (await checkpoint('requests')) === at && (await checkpoint('sales_daily')) === at ? true : undefined,
+      );
+      expect(checkpointWrites.length).toBeGreaterThanOrEqual(2);
+      expect(checkpointWrites.every((updates) => updates === readModels.length)).toBe(true);
+    } finally {
+      await synchronizers.stop();
+      await monitored.close();
+    }
+  });
+
+  it('keeps the checkpoint of a model whose write fails while the others move on, then catches it up', async () => {
+    // The store refuses every order document until the rule is lifted: a write failure, not a poisoned event.
+    await db.createCollection('orders', { validator: { total: { $type: 'string' } } });
+    await appendShopHistory(client, 5);
+    const synchronizers = start();
+    try {
+      await eventually(async () => (((await checkpoint('sales_daily')) ?? 0) > 0 ? true : undefined));
+      await eventually(async () => (((await checkpoint('requests')) ?? 0) > 0 ? true : undefined));
+      expect(await checkpoint('orders')).toBeUndefined();
+      expect(await db.collection('orders').countDocuments()).toBe(0);
+      await db.command({ collMod: 'orders', validator: {} });
+      await eventually(
+        async () => ((await db.collection('orders').countDocuments()) === 5 ? true : undefined),
+        30_000,
+      );
+      await eventually(async () =>
+        (await checkpoint('orders')) === (await checkpoint('sales_daily')) ? true : undefined,
+      );
+      expect(await mongoPoisonLog(db).list()).toEqual([]);
+    } finally {
+      await synchronizers.stop();
+    }
+  });
+
   it('lets a model added later catch up while the others skip what they applied, then moves them together', async () => {
     await appendShopHistory(client, 15);
     const first = start([ordersProjection]);
