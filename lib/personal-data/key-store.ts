@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
 import { MongoServerError, type Collection, type Db } from 'mongodb';
 import { newDataKey, unwrapKey, wrapKey, type CustomerKey } from './cipher';
 
@@ -34,8 +35,24 @@ const DUPLICATE_KEY = 11000;
  * Keys in their own MongoDB database (not the read models': dropping those to rebuild them must not forget
  * everyone), each data key wrapped under the master key from configuration.
  */
+/** Lookups asked for in one turn of the event loop share one query; each is still answered by a fresh read. */
+const MAX_LOOKUPS_PER_QUERY = 100;
+
+function keyLookups(keys: Collection<KeyDocument>): DataLoader<string, KeyDocument | null> {
+  return new DataLoader(
+    async (ids) => {
+      const found = await keys.find({ _id: { $in: [...new Set(ids)] } }).toArray();
+      const byId = new Map(found.map((doc) => [doc._id, doc]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+    // No cache: a key forgotten a moment ago must not be used again, so nothing outlives its query.
+    { cache: false, maxBatchSize: MAX_LOOKUPS_PER_QUERY, batchScheduleFn: (run) => setImmediate(run) },
+  );
+}
+
 export function mongoKeyStore(db: Db, masterKey: Buffer | undefined): KeyStore {
   const keys: Collection<KeyDocument> = db.collection<KeyDocument>(KEYS_COLLECTION);
+  const lookups = keyLookups(keys);
   const master = (): Buffer => {
     if (!masterKey) throw new Error('this key store was opened without the master key: it can only forget');
     return masterKey;
@@ -45,7 +62,7 @@ export function mongoKeyStore(db: Db, masterKey: Buffer | undefined): KeyStore {
 
   return {
     async keyFor(customerId) {
-      const existing = open(await keys.findOne({ _id: customerId }));
+      const existing = open(await lookups.load(customerId));
       if (existing) return existing;
       const kid = `${customerId}/${randomUUID()}`;
       const key = newDataKey();
@@ -68,7 +85,7 @@ export function mongoKeyStore(db: Db, masterKey: Buffer | undefined): KeyStore {
       }
     },
     async find(customerId) {
-      return open(await keys.findOne({ _id: customerId }));
+      return open(await lookups.load(customerId));
     },
     async forget(customerId, at) {
       const doc = await keys.findOne({ _id: customerId });
