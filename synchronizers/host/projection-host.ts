@@ -91,6 +91,7 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
         await ensureIndexes(db, slot.model.collection, slot.model.projection).catch((error: unknown) =>
           log.error({ err: error, collection: slot.model.collection }, 'could not create indexes'),
         );
+        slot.write.forgetRemembered();
         slot.position = await checkpoints.load(slot.model.checkpointId);
       }),
     );
@@ -111,7 +112,7 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
           attributes: { 'messaging.message.id': event.eventId, 'shop.read_model': projection.name },
         }),
       );
-    const result = await slot.write(mine).finally(() => spans.forEach((span) => span.end()));
+    const result = await slot.write.write(mine).finally(() => spans.forEach((span) => span.end()));
     for (const { event, error } of result.poisoned) {
       log.error(
         { err: error, readModel: projection.name, eventId: event.eventId, stream: event.streamId },

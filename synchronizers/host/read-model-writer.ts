@@ -7,13 +7,18 @@ import {
   type ProjectedEvent,
   type ReadModelDocument,
 } from '../projection';
+import { RecentDocuments } from './recent-documents';
 
 const DUPLICATE_KEY = 11000;
 
-function onlyDuplicateKeys(error: unknown): boolean {
+function writeErrorsOf(error: MongoBulkWriteError): { index: number; code?: unknown }[] {
+  return (Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors]) as never;
+}
+
+function onlyDuplicateKeys(error: unknown): error is MongoBulkWriteError {
   if (!(error instanceof MongoBulkWriteError)) return false;
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  return errors.length > 0 && errors.every((e: { code?: unknown }) => e.code === DUPLICATE_KEY);
+  const errors = writeErrorsOf(error);
+  return errors.length > 0 && errors.every((e) => e.code === DUPLICATE_KEY);
 }
 
 export async function ensureIndexes(db: Db, collection: string, projection: Projection<ReadModelDocument>) {
@@ -32,8 +37,15 @@ export interface WriteResult {
   readonly poisoned: readonly PoisonedEvent[];
 }
 
-/** Applies a batch of one model's events to its collection: load what they touch, project, one bulk write. */
-export type ReadModelWriter = (events: readonly ProjectedEvent[]) => Promise<WriteResult>;
+/** Applies batches of one model's events to its collection: load what they touch, project, one bulk write. */
+export interface ReadModelWriter {
+  write(events: readonly ProjectedEvent[]): Promise<WriteResult>;
+  /**
+   * A live writer forgets the documents it remembers, so the next batches read what the store holds: at every
+   * (re)subscription, which follows a failed batch or a read model whose data is gone.
+   */
+  forgetRemembered(): void;
+}
 
 export interface WriterOptions {
   readonly db: Db;
@@ -46,13 +58,10 @@ export interface WriterOptions {
   readonly fresh?: boolean;
 }
 
-/** Documents a fresh writer keeps in memory; older ones are read back when touched again. */
-const RECENT_DOCUMENTS = 100_000;
-
 /** What a fresh writer knows: every id it wrote, and the documents it wrote most recently. */
 class WrittenDocuments {
   private readonly ids = new Set<string>();
-  private readonly recent = new Map<string, ReadModelDocument>();
+  private readonly recent = new RecentDocuments();
 
   has(id: string): boolean {
     return this.ids.has(id);
@@ -60,9 +69,7 @@ class WrittenDocuments {
 
   remember(doc: ReadModelDocument): void {
     this.ids.add(doc._id);
-    this.recent.delete(doc._id);
-    this.recent.set(doc._id, doc);
-    if (this.recent.size > RECENT_DOCUMENTS) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.remember(doc);
   }
 
   /** The documents it holds for these ids, and the ids it wrote but no longer holds. */
@@ -82,6 +89,8 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
   const { projection } = options;
   const collection = options.db.collection<ReadModelDocument>(options.collection);
   const written = options.fresh ? new WrittenDocuments() : undefined;
+  // A live writer remembers what it wrote, so the next batch need not read it back (see `fromMemory`).
+  const recent = options.fresh ? undefined : new RecentDocuments();
 
   async function find(keys: readonly string[]): Promise<Map<string, ReadModelDocument>> {
     if (keys.length === 0) return new Map();
@@ -96,14 +105,81 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
     return found;
   }
 
-  return async (events) => {
+  /** Ids of the documents whose write collided on _id (the store holds another version); other errors throw. */
+  async function bulkWrite(writes: AnyBulkWriteOperation<ReadModelDocument>[], ids: string[]) {
+    const collided = new Set<string>();
+    try {
+      await collection.bulkWrite(writes, { ordered: false });
+    } catch (error) {
+      if (!onlyDuplicateKeys(error)) throw error;
+      for (const e of writeErrorsOf(error)) {
+        const id = ids[e.index];
+        if (id !== undefined) collided.add(id);
+      }
+    }
+    return collided;
+  }
+
+  /**
+   * A live batch without reads: a remembered document is replaced only while the store still holds that very
+   * version (same `_position`), an unknown one is inserted only while absent. Any collision, a document the batch
+   * leaves unknown (only a read can tell whether it exists), or a poisoned event (it may pass on the stored
+   * state) sends the whole batch down the read path, where what already landed is skipped by the guard.
+   */
+  async function fromMemory(
+    memory: RecentDocuments,
+    keys: readonly string[],
+    events: readonly ProjectedEvent[],
+  ): Promise<WriteResult | undefined> {
+    const known = new Map<string, ReadModelDocument>();
+    for (const key of keys) {
+      const doc = memory.get(key);
+      if (doc) known.set(key, doc);
+    }
+    const result = projectBatch(projection, known, events);
+    if (result.poisoned.length > 0) return undefined;
+    if (keys.some((key) => !known.has(key) && !result.changed.has(key))) return undefined;
+    const docs = [...result.changed.values()];
+    const writes = docs.map((doc): AnyBulkWriteOperation<ReadModelDocument> => {
+      const before = known.get(doc._id);
+      return before
+        ? {
+            replaceOne: {
+              filter: { _id: doc._id, _position: before._position },
+              replacement: doc,
+              upsert: true,
+            },
+          }
+        : { insertOne: { document: doc } };
+    });
+    const collided =
+      writes.length === 0
+        ? new Set<string>()
+        : await bulkWrite(
+            writes,
+            docs.map((d) => d._id),
+          );
+    for (const doc of docs) if (!collided.has(doc._id)) memory.remember(doc);
+    if (collided.size === 0) return { applied: result.applied, poisoned: [] };
+    memory.forget(collided);
+    return undefined;
+  }
+
+  async function apply(events: readonly ProjectedEvent[]): Promise<WriteResult> {
     const keys = documentKeys(projection, events);
+    if (recent && keys.length > 0) {
+      const done = await fromMemory(recent, keys, events);
+      if (done) return done;
+    }
     const docs = keys.length === 0 ? new Map<string, ReadModelDocument>() : await load(keys);
     const result = projectBatch(projection, docs, events);
-    if (result.changed.size > 0) await write([...result.changed.values()]);
-    for (const doc of result.changed.values()) written?.remember(doc);
+    const changed = [...result.changed.values()];
+    if (changed.length > 0) await write(changed);
+    for (const doc of changed) written?.remember(doc);
     return { applied: result.applied, poisoned: result.poisoned };
-  };
+  }
+
+  return { write: apply, forgetRemembered: () => recent?.clear() };
 
   async function write(docs: readonly ReadModelDocument[]): Promise<void> {
     if (written) {
@@ -125,10 +201,14 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
         upsert: true,
       },
     }));
-    try {
-      await collection.bulkWrite(writes, { ordered: false });
-    } catch (error) {
-      if (!onlyDuplicateKeys(error)) throw error;
+    const collided = await bulkWrite(
+      writes,
+      docs.map((doc) => doc._id),
+    );
+    // What landed is what the store holds; a collided one is held in a newer version this writer has not seen.
+    for (const doc of docs) {
+      if (collided.has(doc._id)) recent?.forget([doc._id]);
+      else recent?.remember(doc);
     }
   }
 }
