@@ -58,10 +58,14 @@ export interface WriterOptions {
   readonly fresh?: boolean;
 }
 
+/** Documents a rebuild keeps to avoid reading back; a live writer needs fewer (its updates follow soon after). */
+const REBUILD_MEMORY = 100_000;
+const LIVE_MEMORY = 20_000;
+
 /** What a fresh writer knows: every id it wrote, and the documents it wrote most recently. */
 class WrittenDocuments {
   private readonly ids = new Set<string>();
-  private readonly recent = new RecentDocuments();
+  private readonly recent = new RecentDocuments(REBUILD_MEMORY);
 
   has(id: string): boolean {
     return this.ids.has(id);
@@ -90,7 +94,7 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
   const collection = options.db.collection<ReadModelDocument>(options.collection);
   const written = options.fresh ? new WrittenDocuments() : undefined;
   // A live writer remembers what it wrote, so the next batch need not read it back (see `fromMemory`).
-  const recent = options.fresh ? undefined : new RecentDocuments();
+  const recent = options.fresh ? undefined : new RecentDocuments(LIVE_MEMORY);
 
   async function find(keys: readonly string[]): Promise<Map<string, ReadModelDocument>> {
     if (keys.length === 0) return new Map();

@@ -1,11 +1,10 @@
 import type { ReadModelDocument } from '../projection';
 
-/** Documents a writer keeps in memory between batches; the oldest go first. */
-export const RECENT_DOCUMENTS = 100_000;
-
-/** The documents a writer wrote most recently, exactly as it wrote them. */
+/** The documents a writer wrote most recently, exactly as it wrote them; past `capacity`, the oldest go first. */
 export class RecentDocuments {
   private readonly docs = new Map<string, ReadModelDocument>();
+
+  constructor(private readonly capacity: number) {}
 
   get(id: string): ReadModelDocument | undefined {
     return this.docs.get(id);
@@ -14,7 +13,7 @@ export class RecentDocuments {
   remember(doc: ReadModelDocument): void {
     this.docs.delete(doc._id);
     this.docs.set(doc._id, doc);
-    if (this.docs.size > RECENT_DOCUMENTS) this.docs.delete(this.docs.keys().next().value!);
+    if (this.docs.size > this.capacity) this.docs.delete(this.docs.keys().next().value!);
   }
 
   forget(ids: Iterable<string>): void {
