@@ -29,6 +29,8 @@ export class ParkedMessages {
   }
 
   async park(event: LoggedEvent, original: LoggedEvent, reason: string): Promise<boolean> {
+    // A replayed message parked again: its place in the subscription is its event's, not the parked link's.
+    const source = original.streamId === this.stream ? event : original;
     const outcome = await this.log.append(this.stream, 'any', [
       {
         id: crypto.randomUUID(),
@@ -39,7 +41,7 @@ export class ParkedMessages {
           JSON.stringify({
             added: new Date().toISOString(),
             reason,
-            subscriptionEventNumber: Number(original.revision),
+            subscriptionEventNumber: Number(source.revision),
           }),
         ),
       },
@@ -49,23 +51,26 @@ export class ParkedMessages {
   }
 
   /**
-   * The parked events (resolved to what they link to) from the truncation point up to `stopAt` (exclusive
-   * parked-stream revision; everything when undefined), and the revision replay reached.
+   * The parked links from the truncation point up to `stopAt` (exclusive parked-stream revision; everything when
+   * undefined), each with the event it links to, and the revision replay reached. Like the real server, a replay
+   * delivers the resolved link: the client sees the parked stream's link beside the event and acks the link's id.
    */
-  async readForReplay(stopAt: bigint | undefined): Promise<{ events: LoggedEvent[]; upTo: bigint }> {
+  async readForReplay(
+    stopAt: bigint | undefined,
+  ): Promise<{ entries: { link: LoggedEvent; target: LoggedEvent }[]; upTo: bigint }> {
     const end = stopAt === undefined || stopAt > this.lastRevision + 1n ? this.lastRevision + 1n : stopAt;
-    const events: LoggedEvent[] = [];
+    const entries: { link: LoggedEvent; target: LoggedEvent }[] = [];
     for (let from = this.truncateBefore; from < end;) {
       const batch = await this.log.readStream(this.stream, from, Math.min(Number(end - from), 500));
       if (batch.length === 0) break;
       for (const link of batch) {
         if (link.revision >= end) break;
         const target = await this.resolve(link);
-        if (target) events.push(target);
+        if (target) entries.push({ link, target });
       }
       from = batch[batch.length - 1]!.revision + 1n;
     }
-    return { events, upTo: end };
+    return { entries, upTo: end };
   }
 
   async markReplayed(upTo: bigint): Promise<void> {

@@ -22,7 +22,7 @@ describe('retries, timeouts and parked messages', () => {
     await subscription.unsubscribe();
   });
 
-  it('parks after the max retry count, then replays parked messages to the group', async () => {
+  it('parks after the max retry count, then replays parked messages to the group as resolved parked links', async () => {
     const { client } = server;
     await client.createPersistentSubscriptionToStream('in-poison', 'g', settings({ maxRetryCount: 2 }));
     await client.appendToStream('in-poison', inputs(2));
@@ -30,7 +30,7 @@ describe('retries, timeouts and parked messages', () => {
     let accept = false;
     const subscription = client.subscribeToPersistentSubscriptionToStream('in-poison', 'g');
     consume(subscription, async (event) => {
-      deliveries.push(`${nOf(event)}#${event.retryCount}`);
+      deliveries.push(`${nOf(event)}#${event.retryCount}${event.link ? ` via ${event.link.streamId}` : ''}`);
       if (nOf(event) === 'n1' || accept) await subscription.ack(event);
       else await subscription.nack('retry', 'precondition not met', event);
     });
@@ -45,6 +45,10 @@ describe('retries, timeouts and parked messages', () => {
     accept = true;
     await client.replayParkedMessagesToStream('in-poison', 'g');
     await eventually(() => expect(deliveries.filter((d) => d.startsWith('n0'))).toHaveLength(4));
+    // As the real server does: the event with the parked stream's link, acked by the link's id.
+    expect(deliveries.filter((d) => d.startsWith('n0'))[3]).toBe(
+      'n0#0 via $persistentsubscription-in-poison::g-parked',
+    );
     await eventually(async () => {
       const info = await client.getPersistentSubscriptionToStreamInfo('in-poison', 'g');
       expect(info.stats.parkedMessageCount).toBe(0n);

@@ -361,8 +361,10 @@ export class SubscriptionGroup {
 
   async replayParked(stopAt: bigint | undefined): Promise<void> {
     await this.ready;
-    const { events, upTo } = await this.parked.readForReplay(stopAt);
-    for (const event of events) this.retries.push({ event, original: event, retryCount: 0 });
+    const { entries, upTo } = await this.parked.readForReplay(stopAt);
+    for (const { link, target } of entries) {
+      this.retries.push({ event: target, link, original: link, retryCount: 0 });
+    }
     await this.parked.markReplayed(upTo);
     this.dispatch();
   }
