@@ -1,4 +1,5 @@
 import express, { type RequestHandler } from 'express';
+import { isUtf8 } from 'node:buffer';
 import { problem, ProblemError, sendProblem } from '../../lib/problem';
 import { bodyFingerprint } from './input-publisher';
 import { checkJsonLimits, type JsonLimits } from './json-limits';
@@ -8,7 +9,7 @@ export const FINGERPRINT = Symbol('bodyFingerprint');
 export type WithFingerprint = { [FINGERPRINT]?: string };
 
 const CHARSET = /;\s*charset\s*=\s*"?([^";\s]*)/i;
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const JSON_MEDIA_TYPES = ['application/json', 'application/*+json'];
 
 /**
  * The body as RFC 8259 JSON: Content-Type JSON, UTF-8 only (no other charset; a UTF-7 or UTF-16 body is refused,
@@ -17,7 +18,7 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
  */
 export function jsonBodyReader(maxBodyBytes: number, limits: JsonLimits): RequestHandler[] {
   const mediaType: RequestHandler = (req, res, next) => {
-    if (!req.is(['application/json', 'application/*+json'])) {
+    if (!req.is(JSON_MEDIA_TYPES)) {
       return sendProblem(
         res,
         problem(
@@ -45,9 +46,8 @@ export function jsonBodyReader(maxBodyBytes: number, limits: JsonLimits): Reques
     strict: false,
     type: () => true,
     verify: (req, _res, raw) => {
-      try {
-        strictUtf8.decode(raw);
-      } catch {
+      // Checked in place: a fatal TextDecoder would build the whole string only to throw it away.
+      if (!isUtf8(raw)) {
         throw new ProblemError(
           problem(400, 'invalid-utf8', 'The body is not valid UTF-8; nothing was stored.'),
         );

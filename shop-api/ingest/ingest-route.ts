@@ -93,8 +93,14 @@ export function ingestRoute({
       if (bytes + METADATA_BYTES > maxEventBytes) return sendProblem(res, tooLarge(maxEventBytes));
       const endTimer = ingestLatency.startTimer();
       try {
-        const fingerprint = (req as WithFingerprint)[FINGERPRINT] ?? bodyFingerprint(Buffer.alloc(0));
-        const idempotency = idempotencyKey === undefined ? undefined : { key: idempotencyKey, fingerprint };
+        // The fingerprint only matters with a key: without one no body is hashed at all.
+        const idempotency =
+          idempotencyKey === undefined
+            ? undefined
+            : {
+                key: idempotencyKey,
+                fingerprint: (req as WithFingerprint)[FINGERPRINT] ?? bodyFingerprint(Buffer.alloc(0)),
+              };
         const published = await publisher.publish(checked.value, idempotency, now(), bytes);
         endTimer();
         if (!published.ok) {
