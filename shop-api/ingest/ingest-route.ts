@@ -1,4 +1,4 @@
-import express, { type RequestHandler, type Router } from 'express';
+import express, { type RequestHandler, type Response, type Router } from 'express';
 import { MaxAppendSizeExceededError } from '@eventstore/db-client';
 import type { Histogram } from 'prom-client';
 import { principalOf, requireScope } from '../../lib/auth/authenticate';
@@ -45,6 +45,19 @@ function tooLarge(max: number): ReturnType<typeof problem> {
     `The message would be stored as an event larger than the store takes (${max} bytes, MAX_EVENT_BYTES); nothing was stored.`,
     { limit: 'MAX_EVENT_BYTES', max },
   );
+}
+
+/**
+ * The 202 as `res.status().location().json()` sends it, written directly: the requestId is a UUID, so the
+ * Location needs no encoding and the body no JSON escaping beyond what JSON.stringify does.
+ */
+function sendAccepted(res: Response, requestId: string): void {
+  const body = JSON.stringify({ requestId });
+  res.statusCode = 202;
+  res.setHeader('Location', `${INGEST_PATH}/requests/${requestId}`);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** Step 1: validate the routing fields, store the raw message, answer 202 with its requestId. */
@@ -126,7 +139,7 @@ export function ingestRoute({
           },
           'shop data accepted',
         );
-        res.status(202).location(`${INGEST_PATH}/requests/${requestId}`).json({ requestId });
+        sendAccepted(res, requestId);
       } catch (error) {
         if (error instanceof MaxAppendSizeExceededError) {
           return sendProblem(res, tooLarge(error.maxAppendSize));
