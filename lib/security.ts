@@ -92,7 +92,9 @@ export function cors(origins: readonly string[]): RequestHandler {
   const allowed = new Set(origins);
   return (req, res, next) => {
     const origin = req.get('origin');
-    res.vary('Origin');
+    // What res.vary('Origin') does, without parsing a Vary header that is not there yet.
+    if (res.getHeader('Vary') === undefined) res.setHeader('Vary', 'Origin');
+    else res.vary('Origin');
     if (origin === undefined || !allowed.has(origin)) return next();
     res.set('Access-Control-Allow-Origin', origin);
     res.set('Access-Control-Expose-Headers', 'Location, Retry-After, WWW-Authenticate');
