@@ -10,7 +10,7 @@ import { problem, sendProblem } from './problem';
  * the job of whatever terminates it in front, so no upgrade-insecure-requests.
  */
 export function securityHeaders(): RequestHandler {
-  return helmet({
+  const middleware = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -29,6 +29,59 @@ export function securityHeaders(): RequestHandler {
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
   });
+  const edits = recordedHeaderEdits(middleware);
+  if (edits === undefined) return middleware;
+  return (_req, res, next) => {
+    for (const edit of edits) {
+      if (edit.value === undefined) res.removeHeader(edit.name);
+      else res.setHeader(edit.name, edit.value);
+    }
+    next();
+  };
+}
+
+interface HeaderEdit {
+  readonly name: string;
+  /** Undefined: the header is removed. */
+  readonly value?: string;
+}
+
+/**
+ * What helmet does to an answer, recorded once: with these options (no function directives, no nonces) every
+ * answer gets the same headers, so each request replays them instead of going through helmet's dozen
+ * middlewares. Undefined (helmet then runs per request) if helmet ever reads the request or calls back later.
+ */
+function recordedHeaderEdits(middleware: RequestHandler): readonly HeaderEdit[] | undefined {
+  const edits: HeaderEdit[] = [];
+  const res = {
+    setHeader(name: string, value: unknown) {
+      edits.push({ name, value: String(value) });
+    },
+    removeHeader(name: string) {
+      edits.push({ name });
+    },
+  };
+  const req = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('helmet read the request');
+      },
+    },
+  );
+  let done = false;
+  try {
+    middleware(
+      req as Parameters<RequestHandler>[0],
+      res as unknown as Parameters<RequestHandler>[1],
+      (error?: unknown) => {
+        done = error === undefined;
+      },
+    );
+  } catch {
+    return undefined;
+  }
+  return done ? edits : undefined;
 }
 
 /**
@@ -39,7 +92,9 @@ export function cors(origins: readonly string[]): RequestHandler {
   const allowed = new Set(origins);
   return (req, res, next) => {
     const origin = req.get('origin');
-    res.vary('Origin');
+    // What res.vary('Origin') does, without parsing a Vary header that is not there yet.
+    if (res.getHeader('Vary') === undefined) res.setHeader('Vary', 'Origin');
+    else res.vary('Origin');
     if (origin === undefined || !allowed.has(origin)) return next();
     res.set('Access-Control-Allow-Origin', origin);
     res.set('Access-Control-Expose-Headers', 'Location, Retry-After, WWW-Authenticate');

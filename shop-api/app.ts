@@ -45,6 +45,8 @@ export interface ShopApiPorts {
   readonly ingestRateLimit?: RateLimitSettings;
   /** Origins allowed to call the API from a browser (CORS); none by default. */
   readonly corsOrigins?: readonly string[];
+  /** False when this process started no tracing: no (no-op) server span per request. On unless told. */
+  readonly tracing?: boolean;
 }
 
 export const DEFAULT_MAX_REQUEST_WAIT_SECONDS = 30;
@@ -74,7 +76,7 @@ export function createShopApi(ports: ShopApiPorts): Express {
   app.use(opsRoutes(ports.registry, ports.checks, { ready: admin, metrics: ports.metricsOpen ? [] : admin }));
   app.use('/shop/api', cors(ports.corsOrigins ?? []), signedIn);
   // After the ops routes: probes and scrapes are not traced.
-  app.use(httpTracing());
+  if (ports.tracing ?? true) app.use(httpTracing());
   const ingestLatency = histogram(
     ports.registry,
     'shop_ingest_duration_seconds',

@@ -11,7 +11,7 @@ import { mongoKeyStore } from '../lib/personal-data/key-store';
 import { startTracing } from '../lib/tracing';
 import { createShopApi } from './app';
 import { keepInputFor } from './ingest/input-retention';
-import { eventStoreInputPublisher } from './ingest/input-publisher';
+import { DEFAULT_APPEND_BATCH_LIMITS, eventStoreInputPublisher } from './ingest/input-publisher';
 import { mongoReadStore } from './queries/read-store';
 
 const SERVICE = 'shop-api';
@@ -28,7 +28,9 @@ runService(SERVICE, async () => {
   const keys = mongoKeyStore(mongo.client.db(config.keysDatabase), config.masterKey);
   const retention = keepInputFor(eventStore, config.inputStream, config.inputMaxAgeSeconds, logger);
   const app = createShopApi({
-    publisher: eventStoreInputPublisher(eventStore, config.inputStream),
+    publisher: eventStoreInputPublisher(eventStore, config.inputStream, DEFAULT_APPEND_BATCH_LIMITS, {
+      traced: tracing !== undefined,
+    }),
     logger,
     registry,
     maxBodyBytes: config.maxBodyBytes,
@@ -55,6 +57,7 @@ runService(SERVICE, async () => {
     maxEventBytes: config.maxEventBytes,
     ingestRateLimit: { limit: config.ingestRateLimit, windowMs: config.ingestRateWindowMs },
     corsOrigins: config.corsOrigins ?? [],
+    tracing: tracing !== undefined,
   });
   const http = await listen(app, config.shopApiPort, config.host, 'PORT', {
     headersTimeoutMs: config.headersTimeoutMs,

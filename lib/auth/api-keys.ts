@@ -74,13 +74,33 @@ export const apiKeysSchema = z.string().transform((spec, context) => {
   return z.NEVER;
 });
 
+interface ConfiguredKey {
+  readonly sha256: Buffer;
+  readonly principal: Principal;
+}
+
+/** Each configured key's hash as bytes and its principal, made once per key list rather than per request. */
+const configured = new WeakMap<readonly ApiKey[], readonly ConfiguredKey[]>();
+
+function configuredKeys(keys: readonly ApiKey[]): readonly ConfiguredKey[] {
+  let entries = configured.get(keys);
+  if (entries === undefined) {
+    entries = keys.map((key) => ({
+      sha256: Buffer.from(key.sha256, 'hex'),
+      principal: { kind: 'api-key', name: key.name, scopes: new Set(key.scopes) },
+    }));
+    configured.set(keys, entries);
+  }
+  return entries;
+}
+
 /** The principal a presented key stands for; compares every configured hash in constant time. */
 export function apiKeyPrincipal(keys: readonly ApiKey[], token: string): Principal | undefined {
   if (!API_KEY_PATTERN.test(token)) return undefined;
-  const presented = Buffer.from(hashApiKey(token), 'hex');
-  let found: ApiKey | undefined;
-  for (const key of keys) {
-    if (timingSafeEqual(presented, Buffer.from(key.sha256, 'hex')) && !found) found = key;
+  const presented = createHash('sha256').update(token, 'utf8').digest();
+  let found: ConfiguredKey | undefined;
+  for (const key of configuredKeys(keys)) {
+    if (timingSafeEqual(presented, key.sha256) && !found) found = key;
   }
-  return found && { kind: 'api-key', name: found.name, scopes: new Set(found.scopes) };
+  return found && { ...found.principal };
 }

@@ -171,10 +171,19 @@ export function coalescingAppender(
     });
 }
 
+export interface PublisherOptions {
+  /**
+   * False when this process started no tracing: the OpenTelemetry API is then a no-op, so the span and the trace
+   * context of each append are skipped rather than made and thrown away. On unless told.
+   */
+  readonly traced?: boolean;
+}
+
 export function eventStoreInputPublisher(
   client: EventStoreDBClient,
   inputStream: string,
   limits: AppendBatchLimits = DEFAULT_APPEND_BATCH_LIMITS,
+  { traced = true }: PublisherOptions = {},
 ): InputPublisher {
   // Expected revision `any`: the input stream is a log of arrivals, nothing guards on its revision.
   const append = coalescingAppender(
@@ -198,16 +207,20 @@ export function eventStoreInputPublisher(
         receivedAt: receivedAt.toISOString(),
         $correlationId: requestId,
       };
+      const appendWith = (stored: Record<string, unknown>) =>
+        append(
+          { id: requestId, type: SHOP_DATA_RECEIVED, data: data.payload, metadata: stored },
+          payloadBytes + Buffer.byteLength(JSON.stringify(stored)),
+        );
+      if (!traced) {
+        await appendWith({ ...metadata });
+        return { ok: true, requestId, metadata };
+      }
       // A span per request, so its event carries the request's own trace context whichever batch it goes in.
       const attributes = { 'messaging.destination.name': inputStream };
-      await inSpan(`append ${inputStream}`, { kind: SpanKind.PRODUCER, attributes }, () => {
-        const stored = withTraceContext({ ...metadata });
-        const bytes = payloadBytes + Buffer.byteLength(JSON.stringify(stored));
-        return append(
-          { id: requestId, type: SHOP_DATA_RECEIVED, data: data.payload, metadata: stored },
-          bytes,
-        );
-      });
+      await inSpan(`append ${inputStream}`, { kind: SpanKind.PRODUCER, attributes }, () =>
+        appendWith(withTraceContext({ ...metadata })),
+      );
       return { ok: true, requestId, metadata };
     },
   };

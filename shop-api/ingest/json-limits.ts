@@ -36,43 +36,72 @@ function childPath(path: string, key: string | number): string {
   return next.length > MAX_PATH_LENGTH ? `${next.slice(0, MAX_PATH_LENGTH)}…` : next;
 }
 
+/** A value still to check: where it sits is kept as its parent and key, spelled out only for a breach. */
+interface Pending {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent: Pending | undefined;
+  readonly key: string | number;
+}
+
+/** The `$.lines[3].sku` of a pending value, built step by step from the root as `childPath` bounds it. */
+function pathOf(item: Pending): string {
+  const keys: (string | number)[] = [];
+  for (let at: Pending | undefined = item; at?.parent !== undefined; at = at.parent) keys.push(at.key);
+  let path = '$';
+  for (let index = keys.length - 1; index >= 0; index--)
+    path = childPath(path, keys[index] as string | number);
+  return path;
+}
+
 /** The first limit the value breaks, or undefined when it keeps them all. */
 export function checkJsonLimits(value: unknown, limits: JsonLimits): LimitBreach | undefined {
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '$' }];
+  const stack: Pending[] = [{ value, depth: 0, parent: undefined, key: '$' }];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
-    const { value: current, depth, path } = item;
+    const { value: current, depth } = item;
     if (typeof current === 'string') {
       if (current.length > limits.maxStringLength) {
-        return breach('MAX_JSON_STRING_LENGTH', limits.maxStringLength, path, 'a string longer than');
+        return breach('MAX_JSON_STRING_LENGTH', limits.maxStringLength, pathOf(item), 'a string longer than');
       }
       // a key is a string too, checked with its object below
       continue;
     }
     if (typeof current !== 'object' || current === null) continue;
     if (depth + 1 > limits.maxDepth) {
-      return breach('MAX_JSON_DEPTH', limits.maxDepth, path, 'nesting deeper than');
+      return breach('MAX_JSON_DEPTH', limits.maxDepth, pathOf(item), 'nesting deeper than');
     }
     if (Array.isArray(current)) {
       if (current.length > limits.maxArrayLength) {
-        return breach('MAX_JSON_ARRAY_LENGTH', limits.maxArrayLength, path, 'an array longer than');
+        return breach('MAX_JSON_ARRAY_LENGTH', limits.maxArrayLength, pathOf(item), 'an array longer than');
       }
-      current.forEach((element, index) =>
-        stack.push({ value: element, depth: depth + 1, path: childPath(path, index) }),
-      );
+      for (let index = 0; index < current.length; index++) {
+        stack.push({ value: current[index] as unknown, depth: depth + 1, parent: item, key: index });
+      }
       continue;
     }
     const keys = Object.keys(current);
     if (keys.length > limits.maxObjectKeys) {
-      return breach('MAX_JSON_OBJECT_KEYS', limits.maxObjectKeys, path, 'an object with more fields than');
+      return breach(
+        'MAX_JSON_OBJECT_KEYS',
+        limits.maxObjectKeys,
+        pathOf(item),
+        'an object with more fields than',
+      );
     }
     for (const key of keys) {
       if (key.length > limits.maxStringLength) {
-        return breach('MAX_JSON_STRING_LENGTH', limits.maxStringLength, path, 'a field name longer than');
+        return breach(
+          'MAX_JSON_STRING_LENGTH',
+          limits.maxStringLength,
+          pathOf(item),
+          'a field name longer than',
+        );
       }
       stack.push({
         value: (current as Record<string, unknown>)[key],
         depth: depth + 1,
-        path: childPath(path, key),
+        parent: item,
+        key,
       });
     }
   }
