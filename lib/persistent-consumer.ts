@@ -12,6 +12,7 @@ import {
   type PersistentSubscriptionToStreamSettings,
 } from '@eventstore/db-client';
 import { toStoredEvent, type StoredEvent } from './eventstore';
+import { deliveryHistory, type DeliveryHistory } from './first-deliveries';
 import type { Logger } from './logger';
 
 /**
@@ -39,7 +40,8 @@ export interface PersistentConsumerOptions {
    * them in flight, so the client's buffer is concurrency + this; past it, a delayed retry waits in its slot.
    */
   readonly maxDeferred?: number;
-  readonly handle: (event: StoredEvent, retryCount: number) => Promise<Settlement>;
+  /** `firstDelivery`: the group cannot have delivered this message before (see `deliveryHistory`). */
+  readonly handle: (event: StoredEvent, retryCount: number, firstDelivery: boolean) => Promise<Settlement>;
 }
 
 export interface PersistentConsumer {
@@ -167,12 +169,12 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
     return ack;
   };
 
-  async function settle(sub: Subscription, resolved: Resolved) {
+  async function settle(sub: Subscription, resolved: Resolved, deliveries: DeliveryHistory) {
     const event = toStoredEvent(resolved);
     let settlement: Settlement;
     try {
       settlement = event
-        ? await options.handle(event, resolved.retryCount)
+        ? await options.handle(event, resolved.retryCount, deliveries.isFirstDelivery(resolved))
         : { action: 'skip', reason: 'no event' };
     } catch (error) {
       log.warn({ err: error, eventId: resolved.event?.id }, 'handler failed; message will be retried');
@@ -195,11 +197,12 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
         }
         const sub = subscribe();
         current = sub;
+        const deliveries = deliveryHistory(options.client, options.source, sub);
         for await (const resolved of sub) {
           // Once stopping, leave new messages unsettled: the server redelivers them to another consumer.
           if (stopped) continue;
           inFlight++;
-          const work = settle(sub, resolved as Resolved)
+          const work = settle(sub, resolved as Resolved, deliveries)
             .catch((error: unknown) =>
               log.warn({ err: error }, 'could not settle message; the server will redeliver'),
             )

@@ -61,17 +61,25 @@ export function createInputHandler(deps: InputHandlerDeps) {
   const firstSeen = new Map<string, string>();
 
   // The trace of the request that stored the message goes on here: its decision, appends and outcome.
-  return async function handle(event: StoredEvent, retryCount: number): Promise<Settlement> {
+  return async function handle(
+    event: StoredEvent,
+    retryCount: number,
+    firstDelivery = false,
+  ): Promise<Settlement> {
     if (event.type !== SHOP_DATA_RECEIVED) return { action: 'ack' };
     const span = {
       kind: SpanKind.CONSUMER,
       parent: traceContextOf(event.metadata),
       attributes: { 'messaging.message.id': event.eventId, 'shop.retry_count': retryCount },
     };
-    return inSpan(`process ${SHOP_DATA_RECEIVED}`, span, () => handleOne(event, retryCount));
+    return inSpan(`process ${SHOP_DATA_RECEIVED}`, span, () => handleOne(event, retryCount, firstDelivery));
   };
 
-  async function handleOne(event: StoredEvent, retryCount: number): Promise<Settlement> {
+  async function handleOne(
+    event: StoredEvent,
+    retryCount: number,
+    firstDelivery: boolean,
+  ): Promise<Settlement> {
     const end = latency.startTimer();
     const requestId = text(event.metadata.$correlationId) ?? event.eventId;
     // A copy the admin appended to replay one parked message is that message: same identity, same outcome ids.
@@ -135,8 +143,10 @@ export function createInputHandler(deps: InputHandlerDeps) {
 
     try {
       // A settled request is final: a redelivery, a replayed parked copy or a message an operator skipped is
-      // acknowledged without being decided again (a rule that rejected it then might pass now).
-      history = await deps.outcomes.history(requestId);
+      // acknowledged without being decided again (a rule that rejected it then might pass now). A message the
+      // group delivers for the first time has no past to look up, unless it is an operator's replayed copy.
+      const unseen = firstDelivery && text(event.metadata.replayOf) === undefined;
+      history = unseen ? [] : await deps.outcomes.history(requestId);
       const earlier = settledOutcome(history, inputEventId);
       if (earlier) {
         messages.inc({ outcome: 'already-settled' });

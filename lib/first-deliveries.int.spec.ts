@@ -1,0 +1,118 @@
+import { jsonEvent, START, type EventStoreDBClient } from '@eventstore/db-client';
+import {
+  startPersistentTestServer,
+  type PersistentTestServer,
+} from '../devstack/eventstore/persistent/test-server';
+import { eventually } from './eventually';
+import { createLogger } from './logger';
+import { startPersistentConsumer, type PersistentConsumer, type Settlement } from './persistent-consumer';
+
+const silent = createLogger('test', { level: 'silent' });
+const work = (name: string) => jsonEvent({ type: 'Work', data: { name } });
+
+/** What the consumer was told of each delivery: `<name>#<retryCount>:<first|seen>`. */
+type Deliveries = string[];
+
+describe('which deliveries are first deliveries', () => {
+  let server: PersistentTestServer;
+  let client: EventStoreDBClient;
+  let consumer: PersistentConsumer | undefined;
+  beforeAll(async () => {
+    server = await startPersistentTestServer();
+    client = server.client;
+  });
+  afterEach(() => consumer?.stop());
+  afterAll(() => server.close());
+
+  function consume(
+    stream: string,
+    decide: (name: string, retryCount: number) => Settlement | Promise<Settlement> = () => ({
+      action: 'ack',
+    }),
+    settings = {},
+  ): Deliveries {
+    const deliveries: Deliveries = [];
+    consumer = startPersistentConsumer({
+      client,
+      source: { stream },
+      group: 'g',
+      logger: silent,
+      settings: { startFrom: START, messageTimeout: 10_000, ...settings },
+      concurrency: 4,
+      handle: async (event, retryCount, first) => {
+        const { name } = event.data as { name: string };
+        deliveries.push(`${name}#${retryCount}:${first ? 'first' : 'seen'}`);
+        return decide(name, retryCount);
+      },
+    });
+    return deliveries;
+  }
+
+  /** Appends probes until one is told it is a first delivery: the consumer then knows where its source ended. */
+  async function untilHeadKnown(stream: string, deliveries: Deliveries): Promise<void> {
+    for (let i = 0; i < 50; i++) {
+      await client.appendToStream(stream, [work(`probe-${i}`)]);
+      const told = await eventually(() => deliveries.find((d) => d.startsWith(`probe-${i}#`)), 10_000);
+      if (told.endsWith(':first')) return;
+    }
+    throw new Error('the consumer never learned where its source ended');
+  }
+
+  it('counts what was in the stream before the consumer joined as possibly seen, what came after as first', async () => {
+    await client.appendToStream('fd-join', [work('old-0'), work('old-1')]);
+    const deliveries = consume('fd-join');
+    await untilHeadKnown('fd-join', deliveries);
+    await client.appendToStream('fd-join', [work('new-0'), work('new-1')]);
+    await eventually(() => (deliveries.length >= 5 ? true : undefined));
+    expect(deliveries.filter((d) => d.startsWith('old'))).toEqual(['old-0#0:seen', 'old-1#0:seen']);
+    expect(deliveries.filter((d) => d.startsWith('new'))).toEqual(['new-0#0:first', 'new-1#0:first']);
+  });
+
+  it('counts a retried message and a replayed parked one as possibly seen', async () => {
+    let replayed = false;
+    const deliveries = consume('fd-retry', (name, retryCount) => {
+      if (name === 'retried' && retryCount === 0) return { action: 'retry', reason: 'not yet' };
+      if (name === 'parked' && !replayed) return { action: 'park', reason: 'broken' };
+      return { action: 'ack' };
+    });
+    await untilHeadKnown('fd-retry', deliveries);
+    await client.appendToStream('fd-retry', [work('retried'), work('parked')]);
+    await eventually(async () => {
+      const { stats } = await client.getPersistentSubscriptionToStreamInfo('fd-retry', 'g');
+      return stats.parkedMessageCount === 1n && deliveries.includes('retried#1:seen') ? true : undefined;
+    });
+    replayed = true;
+    await client.replayParkedMessagesToStream('fd-retry', 'g');
+    await eventually(() =>
+      deliveries.filter((d) => d.startsWith('parked')).length === 2 ? true : undefined,
+    );
+    expect(deliveries.filter((d) => !d.startsWith('probe'))).toEqual([
+      'retried#0:first',
+      'parked#0:first',
+      'retried#1:seen',
+      'parked#0:seen',
+    ]);
+  });
+
+  it('counts what a restarted group delivers again from its checkpoint as possibly seen', async () => {
+    // The group cannot checkpoint past a message still being handled: a restart delivers it again, retry count 0.
+    let restarted: () => void = () => undefined;
+    const restart = new Promise<void>((resolve) => (restarted = resolve));
+    const deliveries = consume('fd-restart', async (name) => {
+      if (name === 'held' && !deliveries.includes('held#0:seen')) await restart;
+      return { action: 'ack' };
+    });
+    await untilHeadKnown('fd-restart', deliveries);
+    await client.appendToStream('fd-restart', [work('held')]);
+    await eventually(() => (deliveries.includes('held#0:first') ? true : undefined));
+    // Changing a setting restarts the group on the server: its consumers are dropped and rejoin.
+    const { settings } = await client.getPersistentSubscriptionToStreamInfo('fd-restart', 'g');
+    await client.updatePersistentSubscriptionToStream('fd-restart', 'g', {
+      ...settings,
+      messageTimeout: 20_000,
+    });
+    await eventually(() => (deliveries.includes('held#0:seen') ? true : undefined), 15_000);
+    restarted();
+    expect(deliveries.filter((d) => d.startsWith('held'))).toEqual(['held#0:first', 'held#0:seen']);
+  });
+});
