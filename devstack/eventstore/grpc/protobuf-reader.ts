@@ -17,16 +17,28 @@ const { jspb } = protobuf as unknown as { jspb: { BinaryDecoder: new (bytes: Uin
 
 export class MalformedRequestError extends Error {}
 
+/** Node's Buffer methods behind `toString`, without its argument checks (this reader checks the bounds). */
+type SlicingBuffer = Buffer & {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+};
+
 export const NEGATIVE_LENGTH = 'a field claims a negative length';
 
 export class ProtobufReader {
   field = 0;
   wireType = 0;
+  /** The same bytes, for Buffer's native string slicing. */
+  private readonly text: SlicingBuffer;
   constructor(
     readonly bytes: Uint8Array,
     public at = 0,
     public end = bytes.length,
-  ) {}
+  ) {
+    this.text = (
+      Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    ) as SlicingBuffer;
+  }
 
   /** The next field's tag, or false at the message's end (or at an end-group tag, which ends it too). */
   next(): boolean {
@@ -123,24 +135,34 @@ export class ProtobufReader {
 
   string(): string {
     const end = this.delimitedEnd();
-    const view = this.bytes.subarray(this.at, end);
-    if (isUtf8(view)) {
+    const start = this.at;
+    const text = this.asciiOrUtf8(start, end);
+    if (text !== undefined) {
       this.at = end;
-      return utf8.decode(view);
+      return text;
     }
     // google-protobuf's own decoder makes something of it, and may read past the string's end (a truncated
     // multi-byte sequence): parsing then goes on from where it stopped, as it did.
     const decoder = new jspb.BinaryDecoder(this.bytes);
-    decoder.setCursor(this.at);
-    const text = decoder.readString(view.length);
+    decoder.setCursor(start);
+    const lenient = decoder.readString(end - start);
     this.at = decoder.getCursor();
-    return text;
+    return lenient;
+  }
+
+  /** The text of valid UTF-8, undefined otherwise; ASCII (ids, types, names) without a validating pass. */
+  private asciiOrUtf8(start: number, end: number): string | undefined {
+    const bytes = this.bytes;
+    let index = start;
+    while (index < end && bytes[index]! < 0x80) index++;
+    if (index === end) return this.text.latin1Slice(start, end);
+    return isUtf8(bytes.subarray(start, end)) ? this.text.utf8Slice(start, end) : undefined;
   }
 
   /** A reader over the nested message at the cursor; the cursor moves past it. */
   message(): ProtobufReader {
     const end = this.delimitedEnd();
-    const nested = new ProtobufReader(this.bytes, this.at, end);
+    const nested = new ProtobufReader(this.text, this.at, end);
     this.at = end;
     return nested;
   }
@@ -193,5 +215,3 @@ export class ProtobufReader {
     this.at += count;
   }
 }
-
-const utf8 = new TextDecoder('utf-8');
