@@ -6,20 +6,22 @@ import {
   Timeout,
   Unknown,
   WrongExpectedVersion,
-  type UUID,
 } from '@eventstore/db-client/generated/shared_pb';
 import { Status } from '@eventstore/db-client/generated/status_pb';
 import { Code } from '@eventstore/db-client/generated/code_pb';
-import { BatchAppendReq, BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
+import { BatchAppendResp } from '@eventstore/db-client/generated/streams_pb';
+import { StreamIdentifier } from '@eventstore/db-client/generated/shared_pb';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from '../../../lib/logger';
 import type { EventLog } from '../log/event-log';
 import type { AppendResult, ExpectedRevision, ProposedEvent } from '../log/types';
-import { streamIdentifier, streamNameOf, uuidString } from './convert';
+import { streamIdentifier, streamNameFromBytes } from './convert';
+import { EMPTY_BYTES, uuidMessage, uuidText, type DecodedUuid } from './shared-decoders';
+import type { DecodedBatchAppendOptions, DecodedBatchAppendRequest } from './batch-append-request';
 import { encodeBatchAppendSuccess } from './batch-append-success';
 import type { BatchAppendReply } from './streams-definition';
 
-type Call = ServerDuplexStream<BatchAppendReq, BatchAppendReply>;
+type Call = ServerDuplexStream<DecodedBatchAppendRequest, BatchAppendReply>;
 
 interface PendingBatch {
   readonly streamId: string;
@@ -38,12 +40,10 @@ const DETAIL_TYPE = {
   unknown: 'event_store.client.Unknown',
 } as const;
 
-function expectedOf(options: BatchAppendReq.Options): ExpectedRevision | undefined {
-  if (options.hasAny()) return 'any';
-  if (options.hasNoStream()) return 'no_stream';
-  if (options.hasStreamExists()) return 'stream_exists';
-  const text = options.getStreamPosition();
-  return options.hasStreamPosition() && /^\d+$/.test(text) ? Number(text) : undefined;
+function expectedOf(options: DecodedBatchAppendOptions): ExpectedRevision | undefined {
+  const expected = options.expected;
+  if (expected?.kind !== 'revision') return expected?.kind;
+  return /^\d+$/.test(expected.value) ? Number(expected.value) : undefined;
 }
 
 /** The client always unpacks `details`, so a status without a specific detail carries `Unknown`. */
@@ -79,11 +79,6 @@ function timeoutStatus(): Status {
   });
 }
 
-function deadlineOf(options: BatchAppendReq.Options | undefined): number | undefined {
-  const timestamp = options?.getDeadline();
-  return timestamp ? timestamp.toDate().getTime() : undefined;
-}
-
 function failureResponse(result: Exclude<AppendResult, { ok: true }>): BatchAppendResp {
   const response = new BatchAppendResp();
   if (result.reason === 'stream-deleted') {
@@ -109,20 +104,22 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
     const endIfDone = (): void => {
       if (clientDone && inFlight === 0 && !call.writableEnded) call.end();
     };
-    const reply = (correlation: UUID | undefined) => new BatchAppendResp().setCorrelationId(correlation);
-    call.on('data', (request: BatchAppendReq) => {
-      const correlationId = uuidString(request.getCorrelationId());
-      if (!correlationId) return;
+    const reply = (correlation: DecodedUuid) =>
+      new BatchAppendResp().setCorrelationId(uuidMessage(correlation));
+    call.on('data', (request: DecodedBatchAppendRequest) => {
+      const correlation = request.correlationId;
+      const correlationId = uuidText(correlation);
+      if (!correlation || !correlationId) return;
       let batch = pending.get(correlationId);
-      const options = request.getOptions();
+      const options = request.options;
       if (!batch) {
-        const streamId = streamNameOf(options?.getStreamIdentifier());
+        const streamId = streamNameFromBytes(options?.streamName);
         const expected = options && expectedOf(options);
         if (!streamId || expected === undefined) {
           // The client reads the stream name of every error reply.
-          const identifier = options?.getStreamIdentifier() ?? streamIdentifier('');
+          const identifier = new StreamIdentifier().setStreamName(options?.streamName ?? EMPTY_BYTES);
           call.write(
-            reply(request.getCorrelationId())
+            reply(correlation)
               .setStreamIdentifier(identifier)
               .setError(
                 errorStatus(Code.INVALID_ARGUMENT, 'a stream name and expected revision are required'),
@@ -130,28 +127,26 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
           );
           return;
         }
-        batch = { streamId, expected, events: [], deadline: deadlineOf(options), size: 0 };
+        batch = { streamId, expected, events: [], deadline: options?.deadline, size: 0 };
         pending.set(correlationId, batch);
       }
-      for (const message of request.getProposedMessagesList()) {
-        const metadata = message.getMetadataMap();
-        const data = message.getData_asU8();
-        const custom = message.getCustomMetadata_asU8();
-        batch.size += data.byteLength + custom.byteLength;
+      for (const message of request.proposedMessages) {
+        const { data, customMetadata } = message;
+        batch.size += data.byteLength + customMetadata.byteLength;
         batch.events.push({
-          id: uuidString(message.getId()) ?? '',
-          type: metadata.get('type') ?? '',
-          contentType: metadata.get('content-type') ?? 'application/octet-stream',
+          id: uuidText(message.id) ?? '',
+          type: message.type,
+          contentType: message.contentType ?? 'application/octet-stream',
           data,
-          metadata: custom,
+          metadata: customMetadata,
         });
       }
-      if (!request.getIsFinal()) return;
+      if (!request.isFinal) return;
       pending.delete(correlationId);
       const { streamId, expected, events, size, deadline } = batch;
       // Built only for a failure: a success is encoded by hand.
       const failed = (error: Status) =>
-        reply(request.getCorrelationId()).setStreamIdentifier(streamIdentifier(streamId)).setError(error);
+        reply(correlation).setStreamIdentifier(streamIdentifier(streamId)).setError(error);
       if (size > maxAppendSize) {
         const detail = new MaximumAppendSizeExceeded().setMaxappendsize(maxAppendSize);
         call.write(
@@ -186,14 +181,15 @@ export function createBatchAppendHandler(log: EventLog, maxAppendSize: number, l
         remainingMs === Infinity ? undefined : setTimeout(() => answer(failed(timeoutStatus())), remainingMs);
       log.append(streamId, expected, events).then(
         (result) => {
-          const correlation = request.getCorrelationId();
-          if (result.ok && correlation) {
+          if (result.ok) {
             return answer(
               encodeBatchAppendSuccess(correlation, streamId, result.currentRevision, result.position),
             );
           }
-          const built = result.ok ? new BatchAppendResp() : failureResponse(result);
-          answer(built.setCorrelationId(correlation).setStreamIdentifier(streamIdentifier(streamId)));
+          const built = failureResponse(result);
+          answer(
+            built.setCorrelationId(uuidMessage(correlation)).setStreamIdentifier(streamIdentifier(streamId)),
+          );
         },
         (error: unknown) => {
           logger.error({ err: error }, 'batch append failed');

@@ -1,4 +1,4 @@
-import type { UUID } from '@eventstore/db-client/generated/shared_pb';
+import { uuidMessage, type DecodedUuid } from './shared-decoders';
 import { FieldWriter, lengthDelimitedSize, varintFieldSize } from './field-writer';
 
 /**
@@ -20,16 +20,16 @@ const FIELD = {
 } as const;
 
 /** The correlation id as the request carried it: a string UUID by hand, any other form re-serialized. */
-function correlationBytes(correlation: UUID): Uint8Array {
-  if (!correlation.hasString()) return correlation.serializeBinary();
-  const text = Buffer.from(correlation.getString(), 'utf8');
+function correlationBytes(correlation: DecodedUuid): Uint8Array {
+  if (correlation.kind !== 'string') return uuidMessage(correlation).serializeBinary();
+  const text = Buffer.from(correlation.value, 'utf8');
   const writer = new FieldWriter(Buffer.allocUnsafe(lengthDelimitedSize(FIELD.uuidString, text.length)));
   writer.bytes(FIELD.uuidString, text);
   return writer.buffer;
 }
 
 export function encodeBatchAppendSuccess(
-  correlation: UUID,
+  correlation: DecodedUuid,
   streamId: string,
   currentRevision: number,
   position: number,

@@ -80,10 +80,22 @@ export function boundedDeserializer(messageClass: GeneratedMessageClass): (buffe
   };
 }
 
-/** The definition with every request decoded by `boundedDeserializer` (methods carry their generated class). */
+const HAND_DECODERS = new WeakSet<(buffer: Buffer) => unknown>();
+
+/** Marks a request decoder written by hand (protobuf-reader.ts), which refuses such lengths itself. */
+export function handDecoded<T>(decode: (buffer: Buffer) => T): (buffer: Buffer) => T {
+  HAND_DECODERS.add(decode);
+  return decode;
+}
+
+/**
+ * The definition with every request decoded by `boundedDeserializer` (methods carry their generated class),
+ * except those already decoded by hand.
+ */
 export function withBoundedDecoding(definition: ServiceDefinition): ServiceDefinition {
   return Object.fromEntries(
     Object.entries(definition).map(([name, method]) => {
+      if (HAND_DECODERS.has(method.requestDeserialize)) return [name, method];
       const { requestType } = method as { requestType?: GeneratedMessageClass };
       if (!requestType) throw new Error(`method ${name} has no generated request class`);
       return [name, { ...method, requestDeserialize: boundedDeserializer(requestType) }];

@@ -3,9 +3,14 @@ import { StreamIdentifier, UUID } from '@eventstore/db-client/generated/shared_p
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function streamNameOf(identifier: StreamIdentifier | undefined): string | undefined {
-  if (!identifier) return undefined;
+  return streamNameFromBytes(identifier?.getStreamName_asU8());
+}
+
+/** A `stream_name` as text; undefined when absent or not UTF-8. */
+export function streamNameFromBytes(name: Uint8Array | undefined): string | undefined {
+  if (!name) return undefined;
   try {
-    return utf8.decode(identifier.getStreamName_asU8());
+    return utf8.decode(name);
   } catch {
     return undefined;
   }

@@ -1,9 +1,12 @@
-import { ReadReq } from '@eventstore/db-client/generated/streams_pb';
 import type { Direction, RecordedEvent } from '../log/types';
-import { streamNameOf } from './convert';
+import { streamNameFromBytes } from './convert';
+import type { DecodedFilter, DecodedReadRequest, DecodedReadTarget } from './read-request-decoder';
 
 /** Real EventStoreDB's window when the client asks for `count` (no explicit max search window). */
 export const DEFAULT_MAX_SEARCH_WINDOW = 32;
+
+/** `ReadReq.Options.ReadDirection.BACKWARDS`. */
+const READ_DIRECTION_BACKWARDS = 1;
 
 export interface EventFilter {
   /** Looks only at the stream and type, so it can run on the index before any body is read. */
@@ -34,12 +37,12 @@ function parseCount(text: string): number | undefined {
   return Math.min(Number(text), Number.MAX_SAFE_INTEGER);
 }
 
-function parseFilter(options: ReadReq.Options.FilterOptions): Parsed<EventFilter> {
-  const onStream = options.hasStreamIdentifier();
-  const expression = onStream ? options.getStreamIdentifier() : options.getEventType();
+function parseFilter(options: DecodedFilter): Parsed<EventFilter> {
+  const expression = options.expression;
   if (!expression) return { ok: false, problem: 'filter needs a stream identifier or event type expression' };
-  const prefixes = expression.getPrefixList();
-  const regexText = expression.getRegex();
+  const onStream = expression.on === 'stream';
+  const prefixes = expression.prefixes;
+  const regexText = expression.regex;
   let test: (value: string) => boolean;
   if (prefixes.length > 0) {
     test = (value) => prefixes.some((prefix) => value.startsWith(prefix));
@@ -52,8 +55,8 @@ function parseFilter(options: ReadReq.Options.FilterOptions): Parsed<EventFilter
     }
     test = (value) => regex.test(value);
   }
-  const window = options.hasMax() ? options.getMax() : DEFAULT_MAX_SEARCH_WINDOW;
-  const multiplier = Math.max(1, options.getCheckpointintervalmultiplier());
+  const window = options.max ?? DEFAULT_MAX_SEARCH_WINDOW;
+  const multiplier = Math.max(1, options.checkpointIntervalMultiplier);
   return {
     ok: true,
     value: {
@@ -63,42 +66,43 @@ function parseFilter(options: ReadReq.Options.FilterOptions): Parsed<EventFilter
   };
 }
 
-function parseStreamTarget(options: ReadReq.Options.StreamOptions): Parsed<ReadTarget> {
-  const streamId = streamNameOf(options.getStreamIdentifier());
+function parseStreamTarget(options: Extract<DecodedReadTarget, { kind: 'stream' }>): Parsed<ReadTarget> {
+  const streamId = streamNameFromBytes(options.streamName);
   if (!streamId) return { ok: false, problem: 'a stream name is required' };
-  if (options.hasStart()) return { ok: true, value: { kind: 'stream', streamId, from: 'start' } };
-  if (options.hasEnd()) return { ok: true, value: { kind: 'stream', streamId, from: 'end' } };
-  const revision = parseCount(options.getRevision());
+  const from = options.from;
+  if (from?.kind === 'start') return { ok: true, value: { kind: 'stream', streamId, from: 'start' } };
+  if (from?.kind === 'end') return { ok: true, value: { kind: 'stream', streamId, from: 'end' } };
+  const revision = parseCount(from?.kind === 'revision' ? from.value : '0');
   if (revision === undefined) return { ok: false, problem: 'invalid stream revision' };
   return { ok: true, value: { kind: 'stream', streamId, from: revision } };
 }
 
-function parseAllTarget(options: ReadReq.Options.AllOptions): Parsed<ReadTarget> {
-  if (options.hasStart()) return { ok: true, value: { kind: 'all', from: 'start' } };
-  if (options.hasEnd()) return { ok: true, value: { kind: 'all', from: 'end' } };
-  const position = options.getPosition();
-  const commit = position && parseCount(position.getCommitPosition());
+function parseAllTarget(options: Extract<DecodedReadTarget, { kind: 'all' }>): Parsed<ReadTarget> {
+  const from = options.from;
+  if (from?.kind === 'start') return { ok: true, value: { kind: 'all', from: 'start' } };
+  if (from?.kind === 'end') return { ok: true, value: { kind: 'all', from: 'end' } };
+  const commit = from?.kind === 'position' ? parseCount(from.commit) : undefined;
   if (commit === undefined) return { ok: false, problem: 'invalid $all position' };
   return { ok: true, value: { kind: 'all', from: commit } };
 }
 
-export function parseReadRequest(request: ReadReq): Parsed<ReadRequest> {
-  const options = request.getOptions();
+export function parseReadRequest(request: DecodedReadRequest): Parsed<ReadRequest> {
+  const options = request.options;
   if (!options) return { ok: false, problem: 'read options are required' };
-  const streamOptions = options.getStream();
-  const allOptions = options.getAll();
-  const target = streamOptions
-    ? parseStreamTarget(streamOptions)
-    : allOptions
-      ? parseAllTarget(allOptions)
-      : ({ ok: false, problem: 'read needs a stream or $all' } as const);
+  const target =
+    options.target?.kind === 'stream'
+      ? parseStreamTarget(options.target)
+      : options.target?.kind === 'all'
+        ? parseAllTarget(options.target)
+        : ({ ok: false, problem: 'read needs a stream or $all' } as const);
   if (!target.ok) return target;
-  const subscription = options.hasSubscription();
-  const maxCount = subscription ? undefined : parseCount(options.getCount());
+  const subscription = options.countOption?.kind === 'subscription';
+  const maxCount =
+    options.countOption?.kind === 'subscription' ? undefined : parseCount(options.countOption?.value ?? '0');
   if (!subscription && maxCount === undefined)
     return { ok: false, problem: 'a count or subscription is required' };
   let filter: EventFilter | undefined;
-  const filterOptions = options.getFilter();
+  const filterOptions = options.filter;
   if (filterOptions) {
     if (target.value.kind !== 'all') return { ok: false, problem: 'filters apply to $all only' };
     const parsed = parseFilter(filterOptions);
@@ -109,9 +113,8 @@ export function parseReadRequest(request: ReadReq): Parsed<ReadRequest> {
     ok: true,
     value: {
       target: target.value,
-      direction:
-        options.getReadDirection() === ReadReq.Options.ReadDirection.BACKWARDS ? 'backwards' : 'forwards',
-      resolveLinkTos: options.getResolveLinks(),
+      direction: options.readDirection === READ_DIRECTION_BACKWARDS ? 'backwards' : 'forwards',
+      resolveLinkTos: options.resolveLinks,
       maxCount,
       subscription,
       filter,

@@ -1,7 +1,6 @@
 import {
   DeleteReq,
   DeleteResp,
-  ReadReq,
   TombstoneReq,
   TombstoneResp,
 } from '@eventstore/db-client/generated/streams_pb';
@@ -23,6 +22,7 @@ import type { ReadReply } from './streams-definition';
 import { runCatchUpSubscription } from './catch-up-subscription';
 import { internalError, invalidArgument, streamDeletedError, wrongExpectedVersionError } from './errors';
 import { parseReadRequest, type ReadRequest } from './read-request';
+import type { DecodedReadRequest } from './read-request-decoder';
 
 const READ_PAGE_SIZE = 500;
 
@@ -35,7 +35,11 @@ export interface StreamsServiceOptions {
 /** The Streams methods this server implements. */
 export const STREAMS_METHODS = ['read', 'append', 'delete', 'tombstone', 'batchAppend'] as const;
 
-async function sendRead(call: ServerWritableStream<ReadReq, ReadReply>, log: EventLog, request: ReadRequest) {
+async function sendRead(
+  call: ServerWritableStream<DecodedReadRequest, ReadReply>,
+  log: EventLog,
+  request: ReadRequest,
+) {
   const target = request.target;
   let remaining = request.maxCount ?? 0;
   let events: readonly ResolvedEvent[];
@@ -116,7 +120,7 @@ export function createStreamsService({
   maxAppendSize,
 }: StreamsServiceOptions): UntypedServiceImplementation {
   return {
-    read(call: ServerWritableStream<ReadReq, ReadReply>): void {
+    read(call: ServerWritableStream<DecodedReadRequest, ReadReply>): void {
       const parsed = parseReadRequest(call.request);
       if (!parsed.ok) return failCall(call, invalidArgument(parsed.problem));
       if (parsed.value.subscription) return runCatchUpSubscription(call, log, parsed.value, logger);

@@ -1,7 +1,5 @@
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { ReadReq } from '@eventstore/db-client/generated/persistent_pb';
-import type { UUID } from '@eventstore/db-client/generated/shared_pb';
 import type { GroupRegistry } from './group-registry';
 import type { NackAction, SubscriptionGroup } from './subscription-group';
 import { confirmationOf, readEventOf, type UuidFormat } from './wire';
@@ -9,36 +7,29 @@ import type { PersistentReadReply } from './read-event-encoder';
 import { ALL_STREAM, subscriptionIdOf } from './names';
 import { usernameOf } from '../grpc/auth';
 import { maximumSubscribersReached, subscriptionDropped, subscriptionNotFound } from './errors';
+import type { DecodedPersistentReadRequest, DecodedReadOptions } from './read-request-decoder';
 
 /** The Read call: first message joins a group, later ones ack/nack; the call's end leaves the group. */
 
+/** `ReadReq.Nack.Action` by number. */
 const NACK_ACTIONS: Record<number, NackAction> = {
-  [ReadReq.Nack.Action.UNKNOWN]: 'unknown',
-  [ReadReq.Nack.Action.PARK]: 'park',
-  [ReadReq.Nack.Action.RETRY]: 'retry',
-  [ReadReq.Nack.Action.SKIP]: 'skip',
-  [ReadReq.Nack.Action.STOP]: 'stop',
+  0: 'unknown',
+  1: 'park',
+  2: 'retry',
+  3: 'skip',
+  4: 'stop',
 };
-
-function idOf(uuid: UUID): string {
-  if (!uuid.hasStructured()) return uuid.getString();
-  const structured = uuid.getStructured()!;
-  const most = BigInt.asUintN(64, BigInt(structured.getMostSignificantBits()));
-  const least = BigInt.asUintN(64, BigInt(structured.getLeastSignificantBits()));
-  const hex = most.toString(16).padStart(16, '0') + least.toString(16).padStart(16, '0');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 let nextConnection = 0;
 
 export function handleRead(
-  call: ServerDuplexStream<ReadReq, PersistentReadReply>,
+  call: ServerDuplexStream<DecodedPersistentReadRequest, PersistentReadReply>,
   registry: GroupRegistry,
   logger: Logger,
 ): void {
   let joined: { group: SubscriptionGroup; consumerId: string } | undefined;
   let ended = false;
-  const pending: ReadReq[] = [];
+  const pending: DecodedPersistentReadRequest[] = [];
   let starting = false;
 
   // grpc-js turns an 'error' on a server stream into the call's status, trailers included.
@@ -52,18 +43,18 @@ export function handleRead(
     if (joined) joined.group.detach(joined.consumerId);
   };
 
-  const join = async (options: ReadReq.Options): Promise<void> => {
-    const stream = options.hasAll()
+  const join = async (options: DecodedReadOptions): Promise<void> => {
+    const stream = options.all
       ? ALL_STREAM
-      : Buffer.from(options.getStreamIdentifier()?.getStreamName_asU8() ?? new Uint8Array()).toString('utf8');
-    const groupName = options.getGroupName();
+      : Buffer.from(options.streamName ?? new Uint8Array()).toString('utf8');
+    const groupName = options.groupName;
     const group = await registry.find(stream, groupName);
     if (ended) return;
     if (!group) return fail(subscriptionNotFound(stream, groupName));
     if (group.isFull()) return fail(maximumSubscribersReached(stream, groupName));
     await group.whenReady();
     if (ended) return;
-    const format: UuidFormat = options.getUuidOption()?.hasStructured() ? 'structured' : 'string';
+    const format: UuidFormat = options.structuredUuids ? 'structured' : 'string';
     const consumerId = `${++nextConnection}`;
     const isAll = stream === ALL_STREAM;
     call.write(confirmationOf(subscriptionIdOf(stream, groupName)));
@@ -72,7 +63,7 @@ export function handleRead(
       from: call.getPeer(),
       username: usernameOf(call.metadata),
       connectionName: String(call.metadata.get('connection-name')[0] ?? ''),
-      bufferSize: Math.max(options.getBufferSize(), 1),
+      bufferSize: Math.max(options.bufferSize, 1),
       send: (message) => {
         if (!ended) call.write(readEventOf(message, isAll, format));
       },
@@ -86,26 +77,25 @@ export function handleRead(
     for (const request of pending.splice(0)) handle(request);
   };
 
-  const handle = (request: ReadReq): void => {
+  const handle = (request: DecodedPersistentReadRequest): void => {
     if (!joined) return;
-    if (request.hasAck()) {
-      joined.group.ack(joined.consumerId, request.getAck()!.getIdsList().map(idOf));
-    } else if (request.hasNack()) {
-      const nack = request.getNack()!;
+    if (request.kind === 'ack') {
+      joined.group.ack(joined.consumerId, request.ids);
+    } else if (request.kind === 'nack') {
       joined.group.nack(
         joined.consumerId,
-        nack.getIdsList().map(idOf),
-        NACK_ACTIONS[nack.getAction()] ?? 'unknown',
-        nack.getReason(),
+        request.ids,
+        NACK_ACTIONS[request.action] ?? 'unknown',
+        request.reason,
       );
     }
   };
 
-  call.on('data', (request: ReadReq) => {
+  call.on('data', (request: DecodedPersistentReadRequest) => {
     if (ended) return;
-    if (!starting && request.hasOptions()) {
+    if (!starting && request.kind === 'options') {
       starting = true;
-      join(request.getOptions()!).catch((error: unknown) => {
+      join(request.options).catch((error: unknown) => {
         logger.error({ err: error }, 'persistent subscription read failed to start');
         if (!ended) fail(error instanceof Error ? error : new Error(String(error)));
       });

@@ -1,3 +1,5 @@
+import { handDecoded } from '../grpc/bounded-decoding';
+import { decodePersistentReadRequest } from './read-request-decoder';
 import { ReadResp } from '@eventstore/db-client/generated/persistent_pb';
 import { PersistentSubscriptionsService } from '@eventstore/db-client/generated/persistent_grpc_pb';
 import type { ServiceDefinition } from '@grpc/grpc-js';
@@ -66,8 +68,15 @@ function serializeReadReply(reply: PersistentReadReply): Buffer {
   return Buffer.isBuffer(reply) ? reply : Buffer.from(reply.serializeBinary());
 }
 
-/** The client's PersistentSubscriptions service definition, with Read also accepting pre-encoded replies. */
+/**
+ * The client's PersistentSubscriptions service definition, with Read also accepting pre-encoded replies and its
+ * requests decoded by hand (read-request-decoder.ts).
+ */
 export const PERSISTENT_SERVICE_DEFINITION: ServiceDefinition = {
   ...PersistentSubscriptionsService,
-  read: { ...PersistentSubscriptionsService.read, responseSerialize: serializeReadReply },
+  read: {
+    ...PersistentSubscriptionsService.read,
+    requestDeserialize: handDecoded(decodePersistentReadRequest),
+    responseSerialize: serializeReadReply,
+  },
 };
