@@ -1,6 +1,6 @@
-import { BSON, ObjectId, type Document } from 'bson';
+import { ObjectId, type Document } from 'bson';
 import { decodeDocument } from './bson-decode';
-import { encodeDocument } from './bson-encode';
+import { encodedSize, encodeDocument } from './bson-encode';
 
 /** A deep copy that keeps BSON types (ObjectId, Date, Decimal128, Binary...) as the wire would. */
 export function cloneDocument(doc: Document): Document {
@@ -125,5 +125,5 @@ export function sameDocument(a: Document, b: Document): boolean {
 }
 
 export function bsonSize(doc: Document): number {
-  return BSON.calculateObjectSize(doc);
+  return encodedSize(doc);
 }

@@ -48,7 +48,8 @@ export class ShapePlans {
     if (!chosen) return { kind: 'scan' };
     const { index, lookup } = chosen;
     if (lookup.kind === 'range') return lookup;
-    if (lookup.kind === 'in') return { kind: 'in', index, listAt: inListAt(simple, index.fields[0] as string) };
+    if (lookup.kind === 'in')
+      return { kind: 'in', index, listAt: inListAt(simple, index.fields[0] as string) };
     const valuePositions = index.fields
       .slice(0, lookup.fields)
       .map((field) => equalityOperandAt(simple, field));
@@ -99,7 +100,12 @@ export function matchPoint(
 ): { matches: Candidate[]; stats: ScanStats } {
   const prefix = plan.valuePositions.map((at) => simple.values[at]);
   const entries = plan.index.tree.equal(prefix);
-  const scan = new EntryScan(records, new SimpleMatcher(simple), limit, plan.index.multikey && entries.length > 1);
+  const scan = new EntryScan(
+    records,
+    new SimpleMatcher(simple),
+    limit,
+    plan.index.multikey && entries.length > 1,
+  );
   scan.add(entries);
   const bounds = new PointBounds(plan.index, [prefix]);
   return { matches: scan.matches, stats: new LookupScanStats(bounds, scan.keysExamined, scan.docsExamined) };
