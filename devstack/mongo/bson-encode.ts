@@ -208,7 +208,7 @@ function elementSize(name: string, value: unknown, depth: number): number {
   if ((value instanceof Long && value._bsontype === 'Long') || value instanceof Date) return head + 8;
   if (Array.isArray(value)) return head + itemsSize(value, depth + 1);
   if (!isPlainDocument(value) || '_bsontype' in value) throw NEEDS_BSON_SIZE;
-  return head + fieldsSize(value as Document, depth + 1);
+  return head + fieldsSize(value, depth + 1);
 }
 
 function fieldsSize(doc: Document, depth: number): number {
