@@ -1,17 +1,9 @@
 import { Binary, BSON, ObjectId, UUID, type Document } from 'bson';
-import {
-  DOUBLE,
-  STRING,
-  OBJECT,
-  ARRAY,
-  BINARY,
-  OBJECT_ID,
-  BOOLEAN,
-  DATE,
-  NULL,
-  INT32,
-  INT64,
-} from './bson-element-types';
+import * as ELEMENT_TYPES from './bson-element-types';
+
+// Local copies: tsx compiles each use of an imported constant to a getter call, which the switches over
+// element types would pay per value.
+const { DOUBLE, STRING, OBJECT, ARRAY, BINARY, OBJECT_ID, BOOLEAN, DATE, NULL, INT32, INT64 } = ELEMENT_TYPES;
 
 // Documents keep Int64 as numbers when they fit, like the shell does; cursor ids are answered as Long.
 const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;

@@ -1,16 +1,9 @@
 import { BSON, Long, ObjectId, type Document } from 'bson';
-import {
-  DOUBLE,
-  STRING,
-  OBJECT,
-  ARRAY,
-  OBJECT_ID,
-  BOOLEAN,
-  DATE,
-  NULL,
-  INT32,
-  INT64,
-} from './bson-element-types';
+import * as ELEMENT_TYPES from './bson-element-types';
+
+// Local copies: tsx compiles each use of an imported constant to a getter call, which the switches over
+// element types would pay per value.
+const { DOUBLE, STRING, OBJECT, ARRAY, OBJECT_ID, BOOLEAN, DATE, NULL, INT32, INT64 } = ELEMENT_TYPES;
 
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
@@ -180,4 +173,76 @@ export function encodeDocument(doc: Document, prefixBytes = 0): Buffer {
   const encoded = Buffer.allocUnsafe(prefixBytes + end);
   scratch.copy(encoded, prefixBytes, 0, end);
   return encoded;
+}
+
+/** Thrown inside the size walk for a value only bson can size (never escapes this module). */
+const NEEDS_BSON_SIZE = new NeedsGeneralEncoder();
+
+function textBytes(text: string): number {
+  for (let i = 0; i < text.length; i += 1)
+    if (text.charCodeAt(i) > 127) return Buffer.byteLength(text, 'utf8');
+  return text.length;
+}
+
+function elementSize(name: string, value: unknown, depth: number): number {
+  const head = 2 + textBytes(name);
+  switch (typeof value) {
+    case 'string':
+      return head + 5 + textBytes(value);
+    case 'number':
+      return (
+        head +
+        (Number.isSafeInteger(value) && value >= INT32_MIN && value <= INT32_MAX && !Object.is(value, -0)
+          ? 4
+          : 8)
+      );
+    case 'boolean':
+      return head + 1;
+    case 'object':
+      break;
+    default:
+      throw NEEDS_BSON_SIZE;
+  }
+  if (value === null) return head;
+  if (value instanceof ObjectId) return head + 12;
+  if ((value instanceof Long && value._bsontype === 'Long') || value instanceof Date) return head + 8;
+  if (Array.isArray(value)) return head + itemsSize(value, depth + 1);
+  if (!isPlainDocument(value) || '_bsontype' in value) throw NEEDS_BSON_SIZE;
+  return head + fieldsSize(value, depth + 1);
+}
+
+function fieldsSize(doc: Document, depth: number): number {
+  if (depth > MAX_DEPTH || typeof doc.toBSON === 'function') throw NEEDS_BSON_SIZE;
+  let size = 5;
+  for (const name of Object.keys(doc)) {
+    const value: unknown = doc[name];
+    if (value === undefined) continue;
+    if (hasToBSON(value)) throw NEEDS_BSON_SIZE;
+    size += elementSize(name, value, depth);
+  }
+  return size;
+}
+
+function itemsSize(items: readonly unknown[], depth: number): number {
+  if (depth > MAX_DEPTH) throw NEEDS_BSON_SIZE;
+  let size = 5;
+  for (let i = 0; i < items.length; i += 1) {
+    const value = items[i];
+    if (hasToBSON(value)) throw NEEDS_BSON_SIZE;
+    size += elementSize(String(i), value === undefined ? null : value, depth);
+  }
+  return size;
+}
+
+/**
+ * `BSON.calculateObjectSize(doc)` without bson's generic walk for the types `encodeDocument` writes itself;
+ * anything else is sized by bson.
+ */
+export function encodedSize(doc: Document): number {
+  try {
+    if (isPlainDocument(doc)) return fieldsSize(doc, 0);
+  } catch (error) {
+    if (error !== NEEDS_BSON_SIZE) throw error;
+  }
+  return BSON.calculateObjectSize(doc);
 }

@@ -13,8 +13,8 @@ import {
 } from './index-spec';
 import type { EvalOptions } from './mingo-context';
 import { chooseIndex } from './query-planner';
-import { matchPoint, PointPlans } from './point-lookup';
-import { matcherFor, simpleFilter } from './simple-match';
+import { matchInList, matchPoint, ShapePlans } from './point-lookup';
+import { matcherFor, simpleFilter, SimpleMatcher } from './simple-match';
 import { validateId, withIdFirst } from './stored-document';
 import { compileValidator, type DocumentValidator } from './validation';
 
@@ -48,7 +48,7 @@ export type CreateIndexOutcome = 'created' | 'exists';
 export class Collection {
   readonly records = new Map<number, Document>();
   readonly indexes = new Map<string, IndexState>();
-  private readonly pointPlans = new PointPlans(this.indexes);
+  private readonly shapePlans = new ShapePlans(this.indexes);
   private nextRid = 1;
   private currentOptions: Document;
   private validator: DocumentValidator | undefined;
@@ -220,11 +220,17 @@ export class Collection {
   ): { matches: Candidate[]; stats: ScanStats } {
     const collated = options?.collation?.strings !== undefined;
     const simple = collated ? undefined : simpleFilter(filter);
-    const point = simple && simple.fields.length > 0 ? this.pointPlans.planFor(simple, filter) : undefined;
-    if (simple && point) return matchPoint(this.records, point, simple, limit);
-    const test = matcherFor(filter, collated, options);
+    const plan = simple ? this.shapePlans.planFor(simple, filter) : undefined;
+    if (simple && plan?.kind === 'point') return matchPoint(this.records, plan, simple, limit);
+    if (simple && plan?.kind === 'in') return matchInList(this.records, plan, simple, limit);
+    let test: (doc: Document) => boolean;
+    if (simple) {
+      const matcher = new SimpleMatcher(simple);
+      test = (doc) => matcher.test(doc);
+    } else test = matcherFor(filter, collated, options);
     const matches: Candidate[] = [];
-    if (collated || !chooseIndex(filter, this.indexes.values())) {
+    const scan = plan ? plan.kind === 'scan' : collated || !chooseIndex(filter, this.indexes.values());
+    if (scan) {
       let docsExamined = 0;
       for (const [rid, doc] of this.records) {
         if (matches.length >= limit) break;
@@ -276,7 +282,7 @@ export class Collection {
       }
     }
     this.indexes.set(index.name, index);
-    this.pointPlans.clear();
+    this.shapePlans.clear();
     this.sink?.createIndex(this.ns, { ...describeIndex(index) });
     return 'created';
   }
@@ -284,7 +290,7 @@ export class Collection {
   /** collMod of an index option; journaled as the index's new definition. */
   setIndexOption(index: IndexState, option: 'hidden', value: unknown): void {
     index.options[option] = value;
-    this.pointPlans.clear();
+    this.shapePlans.clear();
     this.sink?.dropIndex(this.ns, index.name);
     this.sink?.createIndex(this.ns, describeIndex(index));
   }
@@ -293,7 +299,7 @@ export class Collection {
     if (name === ID_INDEX_NAME) throw commandError('InvalidOptions', 'cannot drop _id index');
     if (!this.indexes.delete(name))
       throw commandError('IndexNotFound', `index not found with name [${name}]`);
-    this.pointPlans.clear();
+    this.shapePlans.clear();
     this.sink?.dropIndex(this.ns, name);
   }
 

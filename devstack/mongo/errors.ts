@@ -67,7 +67,12 @@ export class MongoCommandError extends Error {
     message: string,
     readonly extra: Document = {},
   ) {
+    // A client's error is answered, never logged: capturing no stack saves nine tenths of its cost (a guarded
+    // upsert's duplicate key is an everyday outcome).
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.code = ERROR_CODES[codeName];
   }
 

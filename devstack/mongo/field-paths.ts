@@ -74,13 +74,19 @@ export function setPath(doc: Document, path: string, value: unknown): void {
   current[parts[parts.length - 1] as string] = value;
 }
 
+/** A document's own field: undefined when absent, never a property of the prototype (`constructor`). */
+export function ownField(doc: Record<string, unknown>, name: string): unknown {
+  const value = doc[name];
+  return value === undefined || Object.hasOwn(doc, name) ? value : undefined;
+}
+
 /**
  * The values a query predicate tests at a dotted path: arrays along the path are traversed, and an array at the
  * end is tested both as a whole and element by element, as MongoDB's matcher does. Missing is `undefined`.
  */
 export function matchValuesAt(doc: unknown, path: string): unknown[] {
   if (!path.includes('.') && isPlainObject(doc)) {
-    const value = doc[path];
+    const value = ownField(doc, path);
     return Array.isArray(value) ? [value, ...(value as unknown[])] : [value];
   }
   const out: unknown[] = [];
@@ -96,7 +102,7 @@ export function matchValuesAt(doc: unknown, path: string): unknown[] {
       for (const element of value as unknown[]) if (isPlainObject(element)) walk(element, parts, i);
       return;
     }
-    if (isPlainObject(value) && part in value) walk(value[part], parts, i + 1);
+    if (isPlainObject(value) && Object.hasOwn(value, part)) walk(value[part], parts, i + 1);
     else out.push(undefined);
   };
   walk(doc, path.split('.'), 0);

@@ -23,7 +23,8 @@ function stringsOf(options: Options): StringOrder {
   return typeof collation?.locale === 'string' ? parseCollation(collation, 'collation')?.strings : undefined;
 }
 
-function equals(value: unknown, operand: unknown, strings: StringOrder): boolean {
+/** `$eq`'s test of one value: same type bracket (null and missing alike) and equal in BSON's order. */
+export function equalsOperand(value: unknown, operand: unknown, strings: StringOrder): boolean {
   const cls = typeClass(operand);
   if (typeClass(value) !== cls) return false;
   if (cls === TYPE_CLASS.null) return true;
@@ -38,7 +39,7 @@ function inList(value: unknown, list: readonly unknown[], strings: StringOrder):
   for (const candidate of list) {
     if (isRegex(candidate)) {
       if (typeof value === 'string' && candidate.test(value)) return true;
-    } else if (equals(value, candidate, strings)) return true;
+    } else if (equalsOperand(value, candidate, strings)) return true;
   }
   return false;
 }
@@ -95,8 +96,8 @@ function requireArray(operand: unknown, op: string): readonly unknown[] {
 }
 
 export const queryOperators = {
-  $eq: fieldOperator(equals),
-  $ne: fieldOperator(equals, true),
+  $eq: fieldOperator(equalsOperand),
+  $ne: fieldOperator(equalsOperand, true),
   $gt: fieldOperator(range((c) => c > 0)),
   $gte: fieldOperator(range((c) => c >= 0)),
   $lt: fieldOperator(range((c) => c < 0)),

@@ -11,10 +11,17 @@ export interface Interval {
   readonly describe: string;
 }
 
+/**
+ * How a plan narrows: equalities on the leading `fields` index fields (one point interval), a `$in` list on the
+ * first field (one point per value), or a range.
+ */
+export type PlanLookup = { kind: 'point'; fields: number } | { kind: 'in' } | { kind: 'range' };
+
 export interface IndexPlan {
   readonly index: IndexState;
   readonly intervals: readonly Interval[];
   readonly boundsField: string;
+  readonly lookup: PlanLookup;
 }
 
 type Bound = { value: unknown; inclusive: boolean };
@@ -164,13 +171,20 @@ function planFor(
         ? rangeInterval(prefix, withoutUpperIfMultikey(index, next))
         : pointInterval(prefix);
     const score = prefix.length * 3 + (next ? 1 : 0) + (complete && index.unique ? 10 : 0);
-    return { plan: { index, intervals: [interval], boundsField: first }, score };
+    const lookup: PlanLookup =
+      next?.kind === 'range' ? { kind: 'range' } : { kind: 'point', fields: prefix.length };
+    return { plan: { index, intervals: [interval], boundsField: first, lookup }, score };
   }
   const inList = pick(conditions, first, 'in');
   if (inList?.kind === 'in' && !(index.sparse && inList.values.includes(null))) {
     const sorted = [...inList.values].sort(compareValues);
     return {
-      plan: { index, intervals: sorted.map((v) => pointInterval([v])), boundsField: first },
+      plan: {
+        index,
+        intervals: sorted.map((v) => pointInterval([v])),
+        boundsField: first,
+        lookup: { kind: 'in' },
+      },
       score: 2,
     };
   }
@@ -181,6 +195,7 @@ function planFor(
         index,
         intervals: [rangeInterval([], withoutUpperIfMultikey(index, range))],
         boundsField: first,
+        lookup: { kind: 'range' },
       },
       score: 1,
     };

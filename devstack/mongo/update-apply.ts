@@ -252,7 +252,9 @@ function applyReplacement(doc: Document, replacement: Document): UpdateOutcome {
       `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(replacement._id)}`,
     );
   }
-  const next = cloneDocument({ _id: (doc._id ?? replacement._id) as unknown, ...replacement });
+  // The replacement is the command's own, freshly decoded: it is stored as it is (as an insert stores its
+  // document), since stored documents are never changed in place.
+  const next: Document = { _id: (doc._id ?? replacement._id) as unknown, ...replacement };
   if (next._id === undefined) delete next._id;
   return { doc: next, modified: !sameDocument(doc, next) };
 }
@@ -269,7 +271,8 @@ function applyPipeline(doc: Document, pipeline: Document[], options: UpdateOptio
 
 /**
  * Applies an update (operators, replacement or pipeline) to a copy of `doc`; `doc` itself is untouched. A
- * caller that has classified the update already passes its `kind`.
+ * replacement document becomes part of the result (the caller gives up the update). A caller that has
+ * classified the update already passes its `kind`.
  */
 export function applyUpdate(
   doc: Document,
