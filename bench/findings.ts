@@ -8,11 +8,11 @@ import { FULL, QUICK, type Sizes } from './sizes';
 export const FINDINGS: Readonly<Record<string, Finding>> = {
   'ingest.ratioToBare': {
     limit:
-      'CPU, not the disk: the gateway validates the body, checks the bearer token and sends one gRPC append per batch of concurrent requests, and the devstack process decodes, encodes and group-commits it; gateway, devstack and autocannon share the 2 cores while the bare handler only does the HTTP part.',
-    nextStep:
-      'profile the gateway alone under the closed-loop load and cut per-request work (helmet, rate limiter, body reader).',
+      'CPU, not the disk: the gateway validates the body, checks the bearer token and sends one gRPC append per batch of concurrent requests, and the devstack process decodes and group-commits it; gateway, devstack and autocannon share the 2 cores while the bare handler only does the HTTP part.',
+    nextStep: 'see `e2e.cpuMsPerOrder.shop-api`.',
     profile: 'e2e',
   },
+
   'ingest.p99Ms': {
     limit:
       'bursts queue behind the group-committed write of the devstack process while the gateway runs near its closed-loop maximum.',
@@ -32,42 +32,49 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'e2e.ordersPerSec': {
     limit:
-      'CPU: four service processes plus autocannon share 2 cores, and every one is busy (see `e2e.cpuMsPerOrder.*`). Per placed order the pipeline now does one input append (coalesced), one persistent-subscription delivery and batched ack, one read of `request-<id>` (the settled check), one customer-key lookup in MongoDB (sealing personal data), one guarded append of `order-<id>` carrying the outcome (no separate outcome append, no read of the absent stream), one `$all` delivery to the synchronizers and their Mongo bulk writes. In the profiles most of each process’s time is the official clients’ per-call machinery (grpc-js call and HTTP/2 stream set-up, google-protobuf encode/decode, the Mongo driver’s command path), not our code.',
+      'CPU: four service processes plus autocannon share 2 cores and the pipeline spends 4.1 ms of CPU per order (`e2e.cpuMsPerOrder.pipeline`), so 500 orders/s would need all of both cores before the load generator gets any. Per placed order the pipeline now does one input append (coalesced), one persistent-subscription delivery and batched ack, one customer-key lookup (coalesced with the lookups of concurrent messages into one `find`), one guarded append of `order-<id>` carrying the outcome, one `$all` delivery to the synchronizers and their bulk writes (no read-back of documents they wrote, one checkpoint write per batch). The settled-check read of `request-<id>` is made only for a message the group may have delivered before. The short windows keep up with 500/s (`e2e.maxKeepingUpPerSec`); over 60 s the backlog grows.',
     nextStep:
-      'cut calls, not code: the remaining per-order reads are the settled check (a StreamNotFound read: error object, stack capture in stream destroy, AbortError ≈ 5% of a processor’s CPU) and the key lookup; a per-process key cache would need a forget broadcast to keep crypto-shredding exact.',
+      'the last 10%: cheaper socket writes in the devstack (its top self time is `writeBuffer`/`writeBuffers`, one write per gRPC frame and Mongo reply), the gateway’s per-request work (see `e2e.cpuMsPerOrder.shop-api`), then re-measure latency below saturation.',
     profile: 'e2e',
   },
+
   'e2e.maxKeepingUpPerSec': {
     limit: 'the same CPU bound as `e2e.ordersPerSec`: above this rate the backlog grows.',
     nextStep: 'as for `e2e.ordersPerSec`.',
     profile: 'e2e',
   },
+
   'e2e.cpuMsPerOrder.devstack': {
     limit:
-      'both embedded servers in one process: per order it serves about six EventStoreDB calls (grpc-js HTTP/2 streams and protobuf decoding dominate its profile; replies for deliveries, appends and StreamNotFound reads are now encoded by hand) and the Mongo key lookup and read-model bulk writes (BSON decoding and the update path).',
+      'both embedded servers in one process. Requests are now decoded by hand (BatchAppend about 3×, Read about 6× cheaper than google-protobuf) and the Mongo hot shapes run on compiled filters (guarded replacements and `_id $in` finds 2.2–2.7× cheaper); what is left in its profile is mostly socket writes (`writeBuffer` 11%, `writeBuffers` 4%: grpc-js and the Mongo connection write each frame and reply on its own) and BSON.',
     nextStep:
-      'hand-decode the hottest EventStoreDB requests (BatchAppend, Read); a mingo-free matcher for the synchronizers’ guarded replacements.',
+      'cork the Mongo connection’s replies per read and batch grpc-js frames where the server API allows; profile again.',
     profile: 'e2e',
   },
+
   'e2e.cpuMsPerOrder.processing-1': {
     limit:
-      'see `processing.ratioToEmmett`: the official clients’ per-call cost for the delivery, two reads, one append and a Mongo lookup.',
+      'the official clients’ per-call machinery for the delivery and ack, the append and the key lookup (grpc-js call set-up, google-protobuf decoding of deliveries, the Mongo driver’s command path); the read of `request-<id>` is gone for first deliveries.',
     nextStep: 'see `processing.ratioToEmmett`.',
     profile: 'e2e',
   },
+
   'e2e.cpuMsPerOrder.synchronizers': {
     limit:
-      'decoding the `$all` subscription through the official client (grpc-js, google-protobuf `ReadResp`, JSON parse of data and metadata ≈ 40% of its profile), then per batch and read model a lookup, a bulk write and a checkpoint write.',
+      'decoding the `$all` subscription through the official client (grpc-js, google-protobuf `ReadResp`, JSON parse of data and metadata), then per batch and read model one bulk write and one checkpoint write for all models; a live writer no longer reads back the documents it wrote.',
     nextStep:
-      'one bulk write for the checkpoints of all models per batch; keep live documents in memory between batches (like the rebuild writer) once a second live writer is ruled out.',
+      'larger batches under load (the subscription hands over what is buffered; a few ms of batching would trade latency for fewer writes).',
     profile: 'e2e',
   },
+
   'e2e.cpuMsPerOrder.shop-api': {
     limit:
-      'Express with helmet, the rate limiter, the bearer-token check, the JSON body reader and the gRPC append, per request.',
-    nextStep: 'profile the gateway alone under closed-loop load.',
+      'Express with the security headers (recorded once and replayed), the rate limiter (express-rate-limit: several awaits and a proxy-address parse per request), the bearer-token check, the body reader, the response write and the gRPC append (the official client serialises each event once to size the batch and again to send it).',
+    nextStep:
+      'a fixed-window rate limiter that sends the same headers (needs a spec of today’s limits first), and a process-wide “tracing is off” switch for `lib/tracing`.',
     profile: 'e2e',
   },
+
   'e2e.cpuMsPerOrder.pipeline': {
     limit: 'the sum of the four processes above.',
     nextStep: 'the per-process next steps.',
@@ -75,10 +82,11 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'processing.ratioToEmmett': {
     limit:
-      'the peer does one read and one append per order and nothing else; a processor also consumes a persistent subscription (delivery + ack), reads the request stream to keep settled requests final, and looks up the customer key to seal personal data. Since the last run the outcome rides on the domain event (one append less) and placing an order decides on the absent stream without reading it (one read less).',
+      'the peer does one read and one append per order and nothing else; a processor also consumes a persistent subscription (delivery + batched ack) and looks up the customer key to seal personal data. In this stage the input is pre-filled before the processor joins, so every message may have been delivered before (a group restarted from its checkpoint redelivers with retry count 0) and the settled check still reads `request-<id>`; in the e2e run, where orders arrive after the processor joined, that read is skipped.',
     nextStep:
-      'the settled-check read is the one left that the peer does not do; skipping it on a first delivery is unsafe (a group restarted from its checkpoint redelivers with retry count 0), so the next step is making that read cheaper, not dropping it.',
+      'bound what a group can have delivered before from the server’s own subscription stats (to be verified against a real EventStoreDB), so a backlog also skips the read.',
   },
+
   'scaling.ratio2to1': {
     limit:
       'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so two processors only add contention.',
@@ -98,22 +106,23 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'rebuild.ratioToRead': {
     limit:
-      'the rebuild reads the same `$all` as the raw read and adds projecting and the Mongo bulk writes into the same devstack process, which then serves both on the same cores.',
+      'the rebuild reads the same `$all` as the raw read and adds projecting and the Mongo bulk writes into the same devstack process, which then serves both on the same cores (this run’s load average was higher than the last; the rebuild path did not change).',
     nextStep:
       'profile the rebuild’s Mongo bulk-write path in the devstack (BSON decode of the batch, index maintenance).',
     profile: 'rebuild',
   },
+
   'devstack.appendEventsPerSec': {
-    limit:
-      'CPU per event in the embedded EventStoreDB (grpc-js HTTP/2 and protobuf decoding of the request), not fsync. Run against the old in-memory log on the same machine the same day, the on-disk log appends and reads at the same rates (20.4k vs 20.0k batched appends/s, 7.8k vs 7.7k `$all` reads/s): the drop between the two full runs was the machine, not the log.',
-    nextStep:
-      'hand-decode the BatchAppend and Read requests (about 12% of the server’s busy time in its profile).',
+    limit: 'CPU per event in the embedded EventStoreDB (grpc-js HTTP/2), not fsync.',
+    nextStep: 'socket writes: see `e2e.cpuMsPerOrder.devstack`.',
   },
+
   'devstack.mongoWireUpsertsPerSec': {
-    limit: 'BSON decoding of the command and the general update path of the embedded MongoDB.',
-    nextStep:
-      'a matcher for `{_id, _position: {$lt}}` replacements (the synchronizers’ shape) without mingo.',
+    limit:
+      'the bench’s `updateOne({key}, {$set, $setOnInsert}, {upsert})` was already on the equality fast path; its time is spread over OP_MSG/BSON decoding (~15%), reply encoding (~9%), GC (~8%) and socket writes (~6%), with no single hot spot left.',
+    nextStep: 'the OP_MSG/BSON decoder itself, and corked reply writes.',
   },
+
   'devstack.mongoWireUpsertCpuMicros': {
     limit: 'as for `devstack.mongoWireUpsertsPerSec`.',
     nextStep: 'as for `devstack.mongoWireUpsertsPerSec`.',
@@ -158,19 +167,18 @@ export function reportText(quick: boolean): ReportText {
     '  the fsync baseline is a loop of 128-byte write + fdatasync in the same temporary directory.',
   ].join('\n');
   const closingNote = [
-    'The pipeline is CPU-bound on these 2 shared cores: every process that matters is busy (7.4 ms of CPU per order',
-    'across the pipeline, `e2e.cpuMsPerOrder`, down from 9.0 ms in the run before), and no figure is limited by the',
-    'disk. Since that run a processor appends once per message (the outcome rides on the last domain event), places',
-    'an order without reading its absent stream, and the devstack writes no system-projection links (EventStoreDB’s',
-    'defaults; nothing reads `$ce-`/`$et-`) and encodes its hottest replies by hand: one processor drains 427 instead of',
-    '320 messages/s (0.48× the Emmett peer, was 0.35×) and the pipeline settles 239 instead of 195 orders/s. The',
-    'previous run’s low EventStoreDB rates were the machine: the old in-memory log and the on-disk one measured on the',
-    'same machine the same day append and read at the same rates. Snapshots cut the load of a 10,000-event stream',
-    '32×; the order fold itself is quadratic in distinct payments (evolve copies them each time).',
+    'The pipeline is CPU-bound on these 2 shared cores: 4.1 ms of CPU per order across the pipeline',
+    '(`e2e.cpuMsPerOrder`, down from 7.4 ms in the run before), and no figure is limited by the disk. Since that run',
+    'a processor skips the settled check’s read of `request-<id>` for a message the group delivers for the first time,',
+    'customer-key lookups of concurrent messages share one query, the synchronizers write the checkpoints of a batch',
+    'at once and do not read back documents they wrote, the devstack decodes its hottest gRPC requests by hand and',
+    'matches the hot Mongo filters without mingo, and the gateway does less per request. The pipeline settles 429',
+    'instead of 239 orders/s at 500/s offered and keeps up with 500/s in short windows (was 200/s); the devstack',
+    'appends 20.9k events/s (was 17.6k). One processor drains a pre-filled backlog at 0.56× the Emmett peer (was',
+    '0.48×): for a backlog older than its connection the settled check still reads, which the peer never does.',
     '',
-    'Next step (issue 19): the remaining per-order calls the peer does not make (the settled-check read, the',
-    'customer-key lookup), hand-decoded BatchAppend/Read requests in the devstack, one checkpoint write per batch in',
-    'the synchronizers, and a linear order fold; re-run `npm run bench`.',
+    'Next step (issue 19): corked socket writes in the devstack, the gateway’s rate limiter, the settled check for a',
+    'backlog that predates the processor, and a linear order fold; re-run `npm run bench`.',
   ].join('\n');
   return { method, closingNote };
 }
