@@ -9,11 +9,14 @@ import type { GroupSource } from './persistent-consumer';
 
 /** Where the group's source ends now: a stream's last revision (-1 when empty), or `$all`'s last commit position. */
 async function sourceHead(client: EventStoreDBClient, source: GroupSource): Promise<bigint> {
-  const options = { direction: BACKWARDS, fromRevision: END, fromPosition: END, maxCount: 1 } as const;
+  const last = { direction: BACKWARDS, maxCount: 1 } as const;
   let head = -1n;
   try {
     // Read to the end (one event) rather than leave the loop early: an abandoned read keeps its call open.
-    const read = 'stream' in source ? client.readStream(source.stream, options) : client.readAll(options);
+    const read =
+      'stream' in source
+        ? client.readStream(source.stream, { ...last, fromRevision: END })
+        : client.readAll({ ...last, fromPosition: END });
     for await (const resolved of read) {
       head = ('stream' in source ? resolved.event?.revision : resolved.event?.position?.commit) ?? head;
     }

@@ -83,7 +83,8 @@ export function createInputHandler(deps: InputHandlerDeps) {
     const end = latency.startTimer();
     const requestId = text(event.metadata.$correlationId) ?? event.eventId;
     // A copy the admin appended to replay one parked message is that message: same identity, same outcome ids.
-    const inputEventId = text(event.metadata.replayOf) ?? event.eventId;
+    const replayOf = text(event.metadata.replayOf);
+    const inputEventId = replayOf ?? event.eventId;
     const applies = text(event.metadata.applies) ?? '';
     const profile = text(event.metadata.profile) ?? '';
     // The child logger is made when a line is written: the common path (processed, at info level) writes none.
@@ -145,7 +146,7 @@ export function createInputHandler(deps: InputHandlerDeps) {
       // A settled request is final: a redelivery, a replayed parked copy or a message an operator skipped is
       // acknowledged without being decided again (a rule that rejected it then might pass now). A message the
       // group delivers for the first time has no past to look up, unless it is an operator's replayed copy.
-      const unseen = firstDelivery && text(event.metadata.replayOf) === undefined;
+      const unseen = firstDelivery && replayOf === undefined;
       history = unseen ? [] : await deps.outcomes.history(requestId);
       const earlier = settledOutcome(history, inputEventId);
       if (earlier) {

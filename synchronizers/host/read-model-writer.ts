@@ -109,15 +109,19 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
     return found;
   }
 
-  /** Ids of the documents whose write collided on _id (the store holds another version); other errors throw. */
-  async function bulkWrite(writes: AnyBulkWriteOperation<ReadModelDocument>[], ids: string[]) {
+  /** Writes each document with its operation; the ids whose write collided on _id (the store holds another version). */
+  async function writeEach(
+    docs: readonly ReadModelDocument[],
+    operation: (doc: ReadModelDocument) => AnyBulkWriteOperation<ReadModelDocument>,
+  ): Promise<Set<string>> {
     const collided = new Set<string>();
+    if (docs.length === 0) return collided;
     try {
-      await collection.bulkWrite(writes, { ordered: false });
+      await collection.bulkWrite(docs.map(operation), { ordered: false });
     } catch (error) {
       if (!onlyDuplicateKeys(error)) throw error;
       for (const e of writeErrorsOf(error)) {
-        const id = ids[e.index];
+        const id = docs[e.index]?._id;
         if (id !== undefined) collided.add(id);
       }
     }
@@ -144,7 +148,7 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
     if (result.poisoned.length > 0) return undefined;
     if (keys.some((key) => !known.has(key) && !result.changed.has(key))) return undefined;
     const docs = [...result.changed.values()];
-    const writes = docs.map((doc): AnyBulkWriteOperation<ReadModelDocument> => {
+    const collided = await writeEach(docs, (doc) => {
       const before = known.get(doc._id);
       return before
         ? {
@@ -156,13 +160,6 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
           }
         : { insertOne: { document: doc } };
     });
-    const collided =
-      writes.length === 0
-        ? new Set<string>()
-        : await bulkWrite(
-            writes,
-            docs.map((d) => d._id),
-          );
     for (const doc of docs) if (!collided.has(doc._id)) memory.remember(doc);
     if (collided.size === 0) return { applied: result.applied, poisoned: [] };
     memory.forget(collided);
@@ -198,17 +195,13 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
     }
     // The position in the filter keeps a slower writer (an old instance, a rebuild's switch-over) from
     // replacing a newer document; its upsert then collides on _id, which is the outcome wanted.
-    const writes: AnyBulkWriteOperation<ReadModelDocument>[] = docs.map((doc) => ({
+    const collided = await writeEach(docs, (doc) => ({
       replaceOne: {
         filter: { _id: doc._id, _position: { $lt: doc._position } },
         replacement: doc,
         upsert: true,
       },
     }));
-    const collided = await bulkWrite(
-      writes,
-      docs.map((doc) => doc._id),
-    );
     // What landed is what the store holds; a collided one is held in a newer version this writer has not seen.
     for (const doc of docs) {
       if (collided.has(doc._id)) recent?.forget([doc._id]);
