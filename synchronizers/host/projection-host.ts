@@ -5,6 +5,7 @@ import type { StoredEvent } from '../../lib/eventstore';
 import type { Logger } from '../../lib/logger';
 import { SpanKind, startSpan, traceContextOf } from '../../lib/tracing';
 import { canHandle, type Projection, type ProjectedEvent, type ReadModelDocument } from '../projection';
+import { checkpointCommitter } from './checkpoint-committer';
 import type { CheckpointStore } from './checkpoint-store';
 import { subscriptionFilter, toProjectedEvent } from './event-source';
 import type { PoisonLog } from './poison-log';
@@ -37,6 +38,8 @@ export interface ProjectionHostOptions {
   readonly poison: PoisonLog;
   readonly logger: Logger;
   readonly maxBatch?: number;
+  /** Checkpoints are stored at most this often (and at stop); a model's first one at once. */
+  readonly checkpointIntervalMs?: number;
   readonly onBatch?: (model: string, stats: BatchStats) => void;
   /** After each batch every model has applied: the events it held and the position reached. */
   readonly onHandled?: (stats: { events: number; position: AllPosition }) => void;
@@ -84,8 +87,11 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
     position: undefined,
   }));
   const filter = subscriptionFilter(options.models.map((m) => m.projection));
+  const committer = checkpointCommitter(checkpoints, log, options.checkpointIntervalMs);
 
   async function startFrom(): Promise<StartFrom> {
+    // What was pending is dropped, not stored: a model whose checkpoint vanished must start over.
+    committer.reset();
     await Promise.all(
       slots.map(async (slot) => {
         await ensureIndexes(db, slot.model.collection, slot.model.projection).catch((error: unknown) =>
@@ -129,13 +135,13 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
     const tail = { commit: last.position, prepare: last.preparePosition ?? last.position };
     const events = batch.flatMap((stored) => toProjectedEvent(stored) ?? []);
     const fed = await Promise.allSettled(slots.map((slot) => feed(slot, events, tail)));
-    // Models whose writes landed move their checkpoints in one write; a failed one keeps its own, and the
-    // runner retries the batch from the earliest (the others skip what they already applied).
+    // Models whose writes landed move their checkpoints together; a failed one keeps its own, and the runner
+    // retries the batch from the earliest stored (the others skip what they already applied).
     const moved = slots.flatMap((slot, i) => {
       const outcome = fed[i];
       return outcome?.status === 'fulfilled' ? [{ slot, stats: outcome.value }] : [];
     });
-    await checkpoints.saveAll(
+    await committer.moved(
       moved
         .filter(({ slot }) => (slot.position?.commit ?? -1) < tail.commit)
         .map(({ slot }) => ({ name: slot.model.checkpointId, position: tail })),
@@ -174,6 +180,16 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
       runner = start();
       follow(runner);
     },
-    stop: () => runner.stop(),
+    async stop() {
+      await runner.stop();
+      await committer
+        .flush()
+        .catch((error: unknown) =>
+          log.warn(
+            { err: error },
+            'could not store the last checkpoints; the next start replays from older ones',
+          ),
+        );
+    },
   };
 }

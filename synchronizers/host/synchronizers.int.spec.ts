@@ -137,12 +137,58 @@ describe('the synchronizer host', () => {
       await eventually(async () =>
         (await db.collection('orders').countDocuments()) === 13 ? true : undefined,
       );
-      const at = await checkpoint('orders');
+      // Checkpoints are stored within an interval of the batch that moved them.
+      const at = synchronizers.host.position('orders')?.commit;
       await eventually(async () =>
-        (await checkpoint('requests')) === at && (await checkpoint('sales_daily')) === at ? true : undefined,
+        (await checkpoint('orders')) === at &&
+        (await checkpoint('requests')) === at &&
+        (await checkpoint('sales_daily')) === at
+          ? true
+          : undefined,
       );
       expect(checkpointWrites.length).toBeGreaterThanOrEqual(2);
       expect(checkpointWrites.every((updates) => updates === readModels.length)).toBe(true);
+    } finally {
+      await synchronizers.stop();
+      await monitored.close();
+    }
+  });
+
+  it('stores the checkpoints of a busy subscription once per interval, and where it stands at stop', async () => {
+    await appendShopHistory(client, 3);
+    const monitored = new MongoClient(`${mongo.url}/shop`, { monitorCommands: true });
+    let checkpointWrites = 0;
+    monitored.on('commandStarted', (event) => {
+      if ((event.command as { update?: unknown }).update === 'checkpoints') checkpointWrites++;
+    });
+    const synchronizers = startSynchronizers({
+      client,
+      db: monitored.db(),
+      logger: silent,
+      registry: createMetricsRegistry('synchronizers'),
+      readyLagEvents: 0,
+      // Longer than the test: after the first checkpoints only the stop stores them again.
+      checkpointIntervalMs: 600_000,
+    });
+    try {
+      await ready(synchronizers);
+      await eventually(async () => ((await checkpoint('orders')) !== undefined ? true : undefined));
+      const first = await checkpoint('orders');
+      const writesBefore = checkpointWrites;
+      // One order at a time, each projected before the next: a batch each.
+      for (let i = 0; i < 8; i++) {
+        await appendShopHistory(client, 1, `busy-${i}`);
+        const id = `busy-${i}-0`;
+        await eventually(async () =>
+          (await db.collection<{ _id: string }>('orders').findOne({ _id: id })) ? true : undefined,
+        );
+      }
+      expect(checkpointWrites).toBe(writesBefore);
+      expect(await checkpoint('orders')).toBe(first);
+      const reached = synchronizers.host.position('orders')?.commit;
+      await synchronizers.stop();
+      expect(await checkpoint('orders')).toBe(reached);
+      expect(reached).toBeGreaterThan(first ?? 0);
     } finally {
       await synchronizers.stop();
       await monitored.close();
@@ -193,7 +239,8 @@ describe('the synchronizer host', () => {
     try {
       await ready(both);
       expect(await db.collection('sales_daily').countDocuments()).toBeGreaterThan(0);
-      expect(await checkpoint('sales_daily')).toBe(ordersAt);
+      // Stored within the checkpoint interval of the last catch-up batch.
+      await eventually(async () => ((await checkpoint('sales_daily')) === ordersAt ? true : undefined));
       expect(await db.collection('orders').find({}).sort({ _id: 1 }).toArray()).toEqual(ordersBefore);
       expect(await registry.metrics()).not.toMatch(
         /projection_events_applied_total\{[^}]*"orders"[^}]*\} [1-9]/,

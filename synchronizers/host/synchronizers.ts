@@ -22,6 +22,8 @@ export interface SynchronizersOptions {
   /** How often to check that each model's data still exists (and rebuild the ones that are gone). */
   readonly lossCheckMs?: number;
   readonly maxBatch?: number;
+  /** How often at most the checkpoints are stored while events flow (default 200 ms); always at stop. */
+  readonly checkpointIntervalMs?: number;
 }
 
 export const DEFAULT_LOSS_CHECK_MS = 5000;
@@ -61,6 +63,7 @@ export function startSynchronizers(options: SynchronizersOptions): Synchronizers
     poison: mongoPoisonLog(db),
     logger: options.logger,
     maxBatch: options.maxBatch,
+    checkpointIntervalMs: options.checkpointIntervalMs,
     onBatch: (model, stats) => {
       applied.inc({ read_model: model }, stats.applied);
       if (stats.poisoned > 0) poisoned.inc({ read_model: model }, stats.poisoned);
