@@ -37,6 +37,46 @@ describe('insert and find', () => {
     expect((await people().findOne({ 'address.zip': 'N1' }))?.name).toBe('Cy');
   });
 
+  it('answers top-level projections as it answers the same projection with a path into a missing field', async () => {
+    // The added path selects nothing, but takes the projection off the top-level fast path.
+    const general = (projection: Record<string, number | boolean>, value: 0 | 1) => ({
+      ...projection,
+      'absent.field': value,
+    });
+    const inclusions: Record<string, number | boolean>[] = [
+      { name: 1 },
+      { city: true, name: 1 },
+      { _id: 0, age: 1 },
+      { _id: 1 },
+      { missing: 1 },
+    ];
+    for (const projection of inclusions) {
+      const fast = await people()
+        .find({}, { projection, sort: { _id: 1 } })
+        .toArray();
+      expect(fast).toEqual(
+        await people()
+          .find({}, { projection: general(projection, 1), sort: { _id: 1 } })
+          .toArray(),
+      );
+      expect(fast.length).toBeGreaterThan(0);
+    }
+    for (const projection of [{ name: 0 }, { _id: 0 }, { _id: false, city: 0 }] as Record<
+      string,
+      number | boolean
+    >[]) {
+      const fast = await people()
+        .find({}, { projection, sort: { _id: 1 } })
+        .toArray();
+      expect(fast).toEqual(
+        await people()
+          .find({}, { projection: general(projection, 0), sort: { _id: 1 } })
+          .toArray(),
+      );
+    }
+    expect(await people().findOne({ _id: 3 as never }, { projection: { _id: 1 } })).toEqual({ _id: 3 });
+  });
+
   it('keeps the stored field order in projections', async () => {
     const doc = await people().findOne({ _id: 3 as never }, { projection: { city: 1, name: 1 } });
     expect(Object.keys(doc!)).toEqual(['_id', 'name', 'city']);

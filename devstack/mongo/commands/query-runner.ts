@@ -32,12 +32,52 @@ function inDocumentOrder(original: Document, projected: Document): Document {
   return ordered;
 }
 
+const isPlainField = (key: string) => key !== '' && !key.includes('.') && !key.startsWith('$');
+
+/**
+ * A projection that only names top-level fields with 1/true (or only with 0/false, `_id` either way) is a pick or
+ * an omit of keys: done here rather than through mingo, which builds a query and a cursor for every document.
+ */
+function topLevelProjection(projection: Document): ((doc: Document) => Document) | undefined {
+  const entries = Object.entries(projection);
+  if (
+    !entries.every(
+      ([key, value]) =>
+        isPlainField(key) && (value === 1 || value === true || value === 0 || value === false),
+    )
+  )
+    return undefined;
+  const shown = (value: unknown) => value === 1 || value === true;
+  const others = entries.filter(([key]) => key !== '_id');
+  const idShown = projection._id === undefined || shown(projection._id);
+  const onlyId = others.length === 0 && projection._id !== undefined && shown(projection._id);
+  if (onlyId || (others.length > 0 && others.every(([, value]) => shown(value)))) {
+    const keep = new Set(others.map(([key]) => key));
+    if (idShown) keep.add('_id');
+    return (doc) => {
+      const picked: Document = {};
+      for (const key of Object.keys(doc)) if (keep.has(key)) picked[key] = doc[key] as unknown;
+      return picked;
+    };
+  }
+  if (others.some(([, value]) => shown(value))) return undefined;
+  const drop = new Set(others.map(([key]) => key));
+  if (!idShown) drop.add('_id');
+  return (doc) => {
+    const kept: Document = {};
+    for (const key of Object.keys(doc)) if (!drop.has(key)) kept[key] = doc[key] as unknown;
+    return kept;
+  };
+}
+
 export function project(
   docs: Document[],
   projection: Document | undefined,
   options?: EvalOptions,
 ): Document[] {
   if (!projection || Object.keys(projection).length === 0) return docs;
+  const fast = topLevelProjection(projection);
+  if (fast) return docs.map(fast);
   try {
     const query = newQuery({}, options);
     return docs.map((doc) => {
