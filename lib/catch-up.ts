@@ -32,6 +32,12 @@ export interface CatchUpOptions {
   readonly filter?: CatchUpFilter;
   readonly resolveLinkTos?: boolean;
   readonly maxBatch?: number;
+  /**
+   * While events arrive back to back (the last batch was handled less than this long ago), a batch waits up to
+   * this long from its first event for more before it is handed over: fewer, larger writes under load, and no
+   * wait for an event that arrives alone. 0 (the default) hands over whatever is buffered at once.
+   */
+  readonly lingerMs?: number;
   /** Handles events in `$all` order; a batch is done only when this resolves. */
   readonly handle: (events: readonly StoredEvent[]) => Promise<void>;
   /**
@@ -74,12 +80,30 @@ function toFilter(filter: CatchUpFilter | undefined, onCheckpoint: CatchUpOption
   return undefined;
 }
 
+/** True when `next` settles within `ms`. */
+async function arrivesWithin(next: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([
+      next.then(
+        () => true,
+        () => true,
+      ),
+      elapsed,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * The one catch-up subscription runner: subscribes to `$all`, hands events over in batches in order, never
  * handles two batches at once, and resubscribes from the last handled position after any error.
  */
 export function startCatchUp(options: CatchUpOptions): CatchUp {
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const lingerMs = options.lingerMs ?? 0;
   const log = options.logger.child({ subscription: options.name });
   let stopped = false;
   let caughtUp = false;
@@ -127,16 +151,42 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
   async function pump(sub: AllStreamSubscription): Promise<void> {
     const batch: StoredEvent[] = [];
     const iterator = sub[Symbol.asyncIterator]();
+    let ahead: ReturnType<typeof iterator.next> | undefined;
+    let aheadArrived = false;
+    let batchStarted = 0;
+    let lastFlushed = Number.NEGATIVE_INFINITY;
     for (;;) {
-      if (serverCaughtUp && sub.readableLength === 0) markLive();
-      waiting = true;
-      const next = await iterator.next().finally(() => (waiting = false));
+      // Checked before asking for the next event, which takes it out of the buffer (as one that came while the
+      // batch lingered already has).
+      if (!aheadArrived && batch.length === 0 && serverCaughtUp && sub.readableLength === 0) markLive();
+      // An event asked for while the batch lingered is the next one, whether or not it came in time.
+      const asked = ahead ?? iterator.next();
+      ahead = undefined;
+      aheadArrived = false;
+      waiting = batch.length === 0;
+      const next = await asked.finally(() => (waiting = false));
       if (next.done || stopped) break;
       const stored = toStoredEvent(next.value);
-      if (stored) batch.push(stored);
+      if (stored) {
+        if (batch.length === 0) batchStarted = performance.now();
+        batch.push(stored);
+      }
       // Flush when full, or when nothing more is buffered, so live events are handled at once.
       if (batch.length >= maxBatch || sub.readableLength === 0) {
-        if (batch.length > 0) await flush(batch.splice(0, batch.length));
+        if (batch.length === 0) continue;
+        const wait = batchStarted + lingerMs - performance.now();
+        if (batch.length < maxBatch && wait > 0 && batchStarted - lastFlushed < lingerMs) {
+          const asking = iterator.next();
+          ahead = asking;
+          aheadArrived = false;
+          asking.then(
+            () => ahead === asking && (aheadArrived = true),
+            () => undefined,
+          );
+          if (await arrivesWithin(asking, wait)) continue;
+        }
+        await flush(batch.splice(0, batch.length));
+        lastFlushed = performance.now();
       }
     }
     if (batch.length > 0) await flush(batch);

@@ -38,6 +38,8 @@ export interface ProjectionHostOptions {
   readonly poison: PoisonLog;
   readonly logger: Logger;
   readonly maxBatch?: number;
+  /** See `CatchUpOptions.lingerMs`. */
+  readonly lingerMs?: number;
   /** Checkpoints are stored at most this often (and at stop); a model's first one at once. */
   readonly checkpointIntervalMs?: number;
   readonly onBatch?: (model: string, stats: BatchStats) => void;
@@ -161,6 +163,7 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
       name: options.name,
       logger: options.logger,
       maxBatch: options.maxBatch,
+      lingerMs: options.lingerMs,
       filter,
       startFrom,
       handle,

@@ -185,8 +185,8 @@ describe('the synchronizer host', () => {
       }
       expect(checkpointWrites).toBe(writesBefore);
       expect(await checkpoint('orders')).toBe(first);
-      const reached = synchronizers.host.position('orders')?.commit;
       await synchronizers.stop();
+      const reached = synchronizers.host.position('orders')?.commit;
       expect(await checkpoint('orders')).toBe(reached);
       expect(reached).toBeGreaterThan(first ?? 0);
     } finally {

@@ -22,11 +22,15 @@ export interface SynchronizersOptions {
   /** How often to check that each model's data still exists (and rebuild the ones that are gone). */
   readonly lossCheckMs?: number;
   readonly maxBatch?: number;
+  /** How long a batch may wait for more events while they arrive back to back (default 5 ms). */
+  readonly lingerMs?: number;
   /** How often at most the checkpoints are stored while events flow (default 200 ms); always at stop. */
   readonly checkpointIntervalMs?: number;
 }
 
 export const DEFAULT_LOSS_CHECK_MS = 5000;
+/** A few ms under load turn a write per model per event or two into one per several events. */
+export const DEFAULT_LINGER_MS = 5;
 
 export interface Synchronizers {
   readonly models: readonly string[];
@@ -63,6 +67,7 @@ export function startSynchronizers(options: SynchronizersOptions): Synchronizers
     poison: mongoPoisonLog(db),
     logger: options.logger,
     maxBatch: options.maxBatch,
+    lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
     checkpointIntervalMs: options.checkpointIntervalMs,
     onBatch: (model, stats) => {
       applied.inc({ read_model: model }, stats.applied);

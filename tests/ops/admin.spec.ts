@@ -156,6 +156,11 @@ describe('npm run admin', () => {
       expect(clean.stdout).toMatch(/^orders matches its history: \d+ documents? checked/);
       expect(clean.code).toBe(0);
 
+      // Tampered only once the live synchronizer has applied every event: a later event of this order would
+      // otherwise rewrite the document from what the synchronizer remembers.
+      await eventually(async () =>
+        (await pipeline.synchronizers?.lag('orders'))?.events === 0 ? true : undefined,
+      );
       await pipeline.db
         .collection('orders')
         .updateOne({ _id: ORDER as never }, { $set: { status: 'Cancelled' } });
