@@ -1,10 +1,10 @@
 import { MongoClient } from 'mongodb';
-import { postLoad } from './load';
+import { offerAtSteadyRate } from './open-loop';
 import { INGEST_PATH, orderPayload } from './payloads';
 import { sleep } from './processes';
 import { percentile } from './stats';
 
-/** Enough that the offered rate holds while answers slow down (autocannon never has more in flight). */
+/** Enough that the offered rate holds while answers slow down (never more in flight). */
 const E2E_CONNECTIONS = 200;
 const POLL_INTERVAL_MS = 10;
 
@@ -113,12 +113,11 @@ export async function offerOrders(options: WindowOptions): Promise<WindowFigures
     visibility,
     () => loadDone && (visibility.outstanding === 0 || performance.now() > drainDeadline),
   );
-  await postLoad({
+  await offerAtSteadyRate({
     url: `${options.apiUrl}${INGEST_PATH}`,
-    body: orderPayload('unused'),
     connections: E2E_CONNECTIONS,
     seconds: options.seconds,
-    overallRate: options.rate,
+    rate: options.rate,
     nextBody: () => {
       const id = `${options.idPrefix}-${++sequence}`;
       visibility.sent(id, performance.now());
