@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import {
   jsonEvent,
@@ -41,7 +41,7 @@ export interface InputPublisher {
 }
 
 export function bodyFingerprint(raw: Buffer): string {
-  return createHash('sha256').update(raw).digest('hex');
+  return hash('sha256', raw, 'hex');
 }
 
 /**
