@@ -88,18 +88,16 @@ export function createShopApi(ports: ShopApiPorts): Express {
     'Time to store one POSTed shop message durably in the event store',
   );
   const accepted = acceptedRequests();
-  app.use(
-    ingestRoute({
-      publisher: ports.publisher,
-      logger: ports.logger,
-      maxBodyBytes: ports.maxBodyBytes,
-      ingestLatency,
-      accepted,
-      limits: ports.jsonLimits,
-      maxEventBytes: ports.maxEventBytes,
-      rateLimit: perPrincipalRateLimit(ports.ingestRateLimit ?? DEFAULT_INGEST_RATE_LIMIT),
-    }),
-  );
+  ingestRoute(app, {
+    publisher: ports.publisher,
+    logger: ports.logger,
+    maxBodyBytes: ports.maxBodyBytes,
+    ingestLatency,
+    accepted,
+    limits: ports.jsonLimits,
+    maxEventBytes: ports.maxEventBytes,
+    rateLimit: perPrincipalRateLimit(ports.ingestRateLimit ?? DEFAULT_INGEST_RATE_LIMIT),
+  });
   if (ports.personalData) {
     app.use('/shop/api/v1/customers', requireScope('shop:admin'));
     app.use(forgetRoute(ports.personalData.keys, ports.personalData.client, ports.logger));

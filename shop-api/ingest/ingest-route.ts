@@ -1,4 +1,4 @@
-import express, { type RequestHandler, type Response, type Router } from 'express';
+import type { IRouter, RequestHandler, Response } from 'express';
 import { MaxAppendSizeExceededError } from '@eventstore/db-client';
 import type { Histogram } from 'prom-client';
 import { principalOf, requireScope } from '../../lib/auth/authenticate';
@@ -61,20 +61,24 @@ function sendAccepted(res: Response, requestId: string): void {
   res.end(body);
 }
 
-/** Step 1: validate the routing fields, store the raw message, answer 202 with its requestId. */
-export function ingestRoute({
-  publisher,
-  logger,
-  maxBodyBytes,
-  ingestLatency,
-  accepted,
-  now = () => new Date(),
-  limits = DEFAULT_JSON_LIMITS,
-  maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
-  rateLimit = (_req, _res, next) => next(),
-}: IngestDeps): Router {
-  const router = express.Router();
-
+/**
+ * Step 1: validate the routing fields, store the raw message, answer 202 with its requestId. The route goes on
+ * `router` itself (the app's, in the gateway) rather than in a router of its own that each request would enter.
+ */
+export function ingestRoute(
+  router: IRouter,
+  {
+    publisher,
+    logger,
+    maxBodyBytes,
+    ingestLatency,
+    accepted,
+    now = () => new Date(),
+    limits = DEFAULT_JSON_LIMITS,
+    maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+    rateLimit = (_req, _res, next) => next(),
+  }: IngestDeps,
+): void {
   const accept: RequestHandler = async (req, res) => {
     const idempotencyKey = req.get('Idempotency-Key');
     if (
@@ -161,5 +165,4 @@ export function ingestRoute({
       problem(405, 'method-not-allowed', `${req.method} is not allowed here; POST shop data.`),
     );
   });
-  return router;
 }
