@@ -19,21 +19,23 @@ export type ReadinessCheck = () => Promise<Check>;
  * passes on (an error, 'route', 'router'), skipping the handlers after it.
  */
 export function inSeries(handlers: readonly RequestHandler[]): RequestHandler {
-  return handlers.reduceRight<RequestHandler>(
-    (rest, handler) => (req, res, next) => {
+  return (req, res, next) => {
+    let index = 0;
+    const step = (passed?: unknown): void => {
+      if (passed) return next(passed);
+      const handler = handlers[index++];
+      if (handler === undefined) return next();
       try {
-        const returned: unknown = handler(req, res, (passed?: unknown) =>
-          passed ? next(passed) : rest(req, res, next),
-        );
+        const returned: unknown = handler(req, res, step);
         if (returned instanceof Promise) {
           returned.then(undefined, (error: unknown) => next(error || new Error('Rejected promise')));
         }
       } catch (error) {
         next(error);
       }
-    },
-    (_req, _res, next) => next(),
-  );
+    };
+    step();
+  };
 }
 
 /** Counts requests by route and status and times them; the route is the pattern, never the raw URL. */
