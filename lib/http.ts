@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import { createServer, STATUS_CODES, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
@@ -12,6 +12,31 @@ export interface Check {
   readonly detail?: string;
 }
 export type ReadinessCheck = () => Promise<Check>;
+
+/**
+ * Handlers run one after another as one router layer: the router walks a layer per handler, each a dispatch per
+ * request. As in the router, a handler's throw or rejected promise goes to `next`, and so does anything a handler
+ * passes on (an error, 'route', 'router'), skipping the handlers after it.
+ */
+export function inSeries(handlers: readonly RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let index = 0;
+    const step = (passed?: unknown): void => {
+      if (passed) return next(passed);
+      const handler = handlers[index++];
+      if (handler === undefined) return next();
+      try {
+        const returned: unknown = handler(req, res, step);
+        if (returned instanceof Promise) {
+          returned.then(undefined, (error: unknown) => next(error || new Error('Rejected promise')));
+        }
+      } catch (error) {
+        next(error);
+      }
+    };
+    step();
+  };
+}
 
 /** Counts requests by route and status and times them; the route is the pattern, never the raw URL. */
 export function httpMetrics(registry: Registry): RequestHandler {
@@ -42,12 +67,18 @@ export interface OpsGuards {
   readonly metrics: readonly RequestHandler[];
 }
 
-/** `/health` (the process answers), `/ready` (every dependency check passes) and `/metrics`. */
+/** What the ops routes answer: GET, HEAD as GET, OPTIONS with the router's Allow. */
+const OPS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * `/health` (the process answers), `/ready` (every dependency check passes) and `/metrics`. A request in any other
+ * method passes by without entering the router, which it would only leave unanswered (a turn of the loop later).
+ */
 export function opsRoutes(
   registry: Registry,
   checks: Record<string, ReadinessCheck>,
   guards: OpsGuards,
-): Router {
+): RequestHandler {
   const router = express.Router();
   router.get('/health', (_req, res) => void res.json({ status: 'ok' }));
   router.get('/ready', ...guards.ready, async (_req, res) => {
@@ -63,7 +94,7 @@ export function opsRoutes(
   router.get('/metrics', ...guards.metrics, async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
-  return router;
+  return (req, res, next) => (OPS_METHODS.has(req.method) ? router(req, res, next) : next());
 }
 
 /** In-flight requests get this long once close() began: well within a close step's bound (CLOSE_STEP_TIMEOUT_MS). */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Registry } from 'prom-client';
 import { authenticate, requireScope, type Authenticator } from '../lib/auth/authenticate';
 import { histogram } from '../lib/metrics';
-import { httpMetrics, opsRoutes, type ReadinessCheck } from '../lib/http';
+import { httpMetrics, inSeries, opsRoutes, type ReadinessCheck } from '../lib/http';
 import type { KeyStore } from '../lib/personal-data/key-store';
 import type { Logger } from '../lib/logger';
 import { httpTracing } from '../lib/tracing';
@@ -69,12 +69,17 @@ export function createShopApi(ports: ShopApiPorts): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(securityHeaders());
-  app.use(httpMetrics(ports.registry));
   const signedIn = authenticate(ports.authenticator, ports.logger);
   const admin = [signedIn, requireScope('shop:admin')];
-  app.use(opsRoutes(ports.registry, ports.checks, { ready: admin, metrics: ports.metricsOpen ? [] : admin }));
-  app.use('/shop/api', cors(ports.corsOrigins ?? []), signedIn);
+  // Each in one layer: the router walks (and dispatches) a layer per handler, for every request.
+  app.use(
+    inSeries([
+      securityHeaders(),
+      httpMetrics(ports.registry),
+      opsRoutes(ports.registry, ports.checks, { ready: admin, metrics: ports.metricsOpen ? [] : admin }),
+    ]),
+  );
+  app.use('/shop/api', inSeries([cors(ports.corsOrigins ?? []), signedIn]));
   // After the ops routes: probes and scrapes are not traced.
   if (ports.tracing ?? true) app.use(httpTracing());
   const ingestLatency = histogram(
@@ -83,18 +88,16 @@ export function createShopApi(ports: ShopApiPorts): Express {
     'Time to store one POSTed shop message durably in the event store',
   );
   const accepted = acceptedRequests();
-  app.use(
-    ingestRoute({
-      publisher: ports.publisher,
-      logger: ports.logger,
-      maxBodyBytes: ports.maxBodyBytes,
-      ingestLatency,
-      accepted,
-      limits: ports.jsonLimits,
-      maxEventBytes: ports.maxEventBytes,
-      rateLimit: perPrincipalRateLimit(ports.ingestRateLimit ?? DEFAULT_INGEST_RATE_LIMIT),
-    }),
-  );
+  ingestRoute(app, {
+    publisher: ports.publisher,
+    logger: ports.logger,
+    maxBodyBytes: ports.maxBodyBytes,
+    ingestLatency,
+    accepted,
+    limits: ports.jsonLimits,
+    maxEventBytes: ports.maxEventBytes,
+    rateLimit: perPrincipalRateLimit(ports.ingestRateLimit ?? DEFAULT_INGEST_RATE_LIMIT),
+  });
   if (ports.personalData) {
     app.use('/shop/api/v1/customers', requireScope('shop:admin'));
     app.use(forgetRoute(ports.personalData.keys, ports.personalData.client, ports.logger));

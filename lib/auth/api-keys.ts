@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { isScope, type Principal, type Scope } from './scopes';
 
@@ -26,7 +26,7 @@ export function generateApiKey(): string {
 }
 
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** One API_KEYS entry for a key: what a deployment puts in its configuration. */
@@ -97,7 +97,8 @@ function configuredKeys(keys: readonly ApiKey[]): readonly ConfiguredKey[] {
 /** The principal a presented key stands for; compares every configured hash in constant time. */
 export function apiKeyPrincipal(keys: readonly ApiKey[], token: string): Principal | undefined {
   if (!API_KEY_PATTERN.test(token)) return undefined;
-  const presented = createHash('sha256').update(token, 'utf8').digest();
+  // One-shot: no Hash object per request.
+  const presented = hash('sha256', token, 'buffer');
   let found: ConfiguredKey | undefined;
   for (const key of configuredKeys(keys)) {
     if (timingSafeEqual(presented, key.sha256) && !found) found = key;

@@ -16,26 +16,30 @@ export type AuthResult =
   | { readonly ok: true; readonly principal: Principal }
   | { readonly ok: false; readonly status: 401 | 503; readonly detail: string };
 
-/** Turns a bearer token into the principal it stands for: an API key by its hash, a JWT by its issuer's keys. */
+/**
+ * Turns a bearer token into the principal it stands for: an API key by its hash, at once (no promise, no turn of
+ * the microtask queue per request), a JWT by its issuer's keys, which may have to be fetched.
+ */
 export interface Authenticator {
-  authenticate(token: string): Promise<AuthResult>;
+  authenticate(token: string): AuthResult | Promise<AuthResult>;
 }
 
 export function createAuthenticator(config: AuthConfig): Authenticator {
   const verifyJwt = config.oidc && oidcVerifier(config.oidc);
+  const jwtResult = async (verify: NonNullable<typeof verifyJwt>, token: string): Promise<AuthResult> => {
+    const checked = await verify(token);
+    if (checked.ok) return checked;
+    return { ok: false, status: checked.reason === 'invalid-token' ? 401 : 503, detail: checked.detail };
+  };
   return {
-    async authenticate(token) {
+    authenticate(token) {
       if (looksLikeApiKey(token)) {
         const principal = apiKeyPrincipal(config.apiKeys, token);
         return principal
           ? { ok: true, principal }
           : { ok: false, status: 401, detail: 'The API key is not valid.' };
       }
-      if (verifyJwt && JWT_SHAPE.test(token)) {
-        const checked = await verifyJwt(token);
-        if (checked.ok) return checked;
-        return { ok: false, status: checked.reason === 'invalid-token' ? 401 : 503, detail: checked.detail };
-      }
+      if (verifyJwt && JWT_SHAPE.test(token)) return jwtResult(verifyJwt, token);
       return {
         ok: false,
         status: 401,
@@ -82,21 +86,21 @@ export function authenticate(authenticator: Authenticator, logger: Logger): Requ
         problem(401, 'invalid-authorization', 'The Authorization header is not "Bearer <token>".'),
       );
     }
-    authenticator.authenticate(token).then(
-      (result) => {
-        if (result.ok) {
-          res.locals[PRINCIPAL] = result.principal;
-          return next();
-        }
-        if (result.status === 503) {
-          logger.warn('token issuer unreachable; request refused');
-          return sendProblem(res, problem(503, 'issuer-unavailable', result.detail));
-        }
-        res.set('WWW-Authenticate', challenge('invalid_token'));
-        sendProblem(res, problem(401, 'invalid-token', result.detail));
-      },
-      (error: unknown) => next(error),
-    );
+    const settle = (result: AuthResult): void => {
+      if (result.ok) {
+        res.locals[PRINCIPAL] = result.principal;
+        return next();
+      }
+      if (result.status === 503) {
+        logger.warn('token issuer unreachable; request refused');
+        return sendProblem(res, problem(503, 'issuer-unavailable', result.detail));
+      }
+      res.set('WWW-Authenticate', challenge('invalid_token'));
+      sendProblem(res, problem(401, 'invalid-token', result.detail));
+    };
+    const result = authenticator.authenticate(token);
+    if (result instanceof Promise) result.then(settle, (error: unknown) => next(error));
+    else settle(result);
   };
 }
 

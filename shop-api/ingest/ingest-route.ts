@@ -1,10 +1,11 @@
-import express, { type RequestHandler, type Response, type Router } from 'express';
+import type { IRouter, RequestHandler, Response } from 'express';
 import { MaxAppendSizeExceededError } from '@eventstore/db-client';
 import type { Histogram } from 'prom-client';
 import { principalOf, requireScope } from '../../lib/auth/authenticate';
 import type { Logger } from '../../lib/logger';
 import { problem, sendProblem } from '../../lib/problem';
 import { isUnavailable } from '../../lib/eventstore';
+import { inSeries } from '../../lib/http';
 import type { AcceptedRequests } from '../requests/accepted-requests';
 import { FINGERPRINT, jsonBodyReader, type WithFingerprint } from './body-reader';
 import { bodyFingerprint, type InputPublisher } from './input-publisher';
@@ -60,102 +61,102 @@ function sendAccepted(res: Response, requestId: string): void {
   res.end(body);
 }
 
-/** Step 1: validate the routing fields, store the raw message, answer 202 with its requestId. */
-export function ingestRoute({
-  publisher,
-  logger,
-  maxBodyBytes,
-  ingestLatency,
-  accepted,
-  now = () => new Date(),
-  limits = DEFAULT_JSON_LIMITS,
-  maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
-  rateLimit = (_req, _res, next) => next(),
-}: IngestDeps): Router {
-  const router = express.Router();
-
+/**
+ * Step 1: validate the routing fields, store the raw message, answer 202 with its requestId. The route goes on
+ * `router` itself (the app's, in the gateway) rather than in a router of its own that each request would enter.
+ */
+export function ingestRoute(
+  router: IRouter,
+  {
+    publisher,
+    logger,
+    maxBodyBytes,
+    ingestLatency,
+    accepted,
+    now = () => new Date(),
+    limits = DEFAULT_JSON_LIMITS,
+    maxEventBytes = DEFAULT_MAX_EVENT_BYTES,
+    rateLimit = (_req, _res, next) => next(),
+  }: IngestDeps,
+): void {
+  const accept: RequestHandler = async (req, res) => {
+    const idempotencyKey = req.get('Idempotency-Key');
+    if (
+      idempotencyKey !== undefined &&
+      (idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey))
+    ) {
+      return sendProblem(
+        res,
+        problem(
+          400,
+          'invalid-idempotency-key',
+          `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters.`,
+        ),
+      );
+    }
+    const checked = readShopData(req.body);
+    if (!checked.ok) {
+      return sendProblem(res, problem(400, 'invalid-shop-data', checked.detail, { errors: checked.errors }));
+    }
+    // The stored event's size, so a message the store would refuse is a 413 before anything is claimed.
+    const bytes = payloadBytes(checked.value);
+    if (bytes + METADATA_BYTES > maxEventBytes) return sendProblem(res, tooLarge(maxEventBytes));
+    const endTimer = ingestLatency.startTimer();
+    try {
+      // The fingerprint only matters with a key: without one no body is hashed at all.
+      const idempotency =
+        idempotencyKey === undefined
+          ? undefined
+          : {
+              key: idempotencyKey,
+              fingerprint: (req as WithFingerprint)[FINGERPRINT] ?? bodyFingerprint(Buffer.alloc(0)),
+            };
+      const published = await publisher.publish(checked.value, idempotency, now(), bytes);
+      endTimer();
+      if (!published.ok) {
+        logger.info({ correlationId: published.requestId }, 'idempotency key reused with another body');
+        return sendProblem(
+          res,
+          problem(
+            422,
+            'idempotency-key-reused',
+            `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used for a request with a different body; nothing was stored.`,
+            { idempotencyKey, requestId: published.requestId },
+          ),
+        );
+      }
+      const { requestId } = published;
+      accepted.remember(requestId, published.metadata);
+      logger.info(
+        {
+          correlationId: requestId,
+          applies: checked.value.applies,
+          profile: checked.value.profile,
+          principal: principalOf(res)?.name,
+        },
+        'shop data accepted',
+      );
+      sendAccepted(res, requestId);
+    } catch (error) {
+      if (error instanceof MaxAppendSizeExceededError) {
+        return sendProblem(res, tooLarge(error.maxAppendSize));
+      }
+      if (!isUnavailable(error)) throw error;
+      logger.warn({ err: error }, 'event store unavailable; shop data not stored');
+      sendProblem(
+        res,
+        problem(
+          503,
+          'store-unavailable',
+          'The event store is unreachable: the data was NOT stored. Retry later.',
+        ),
+      );
+    }
+  };
+  // One route layer for the whole chain: the router would walk (and dispatch) a layer per handler.
   router.post(
     INGEST_PATH,
-    requireScope('shop:ingest'),
-    rateLimit,
-    ...jsonBodyReader(maxBodyBytes, limits),
-    async (req, res) => {
-      const idempotencyKey = req.get('Idempotency-Key');
-      if (
-        idempotencyKey !== undefined &&
-        (idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH || !IDEMPOTENCY_KEY_PATTERN.test(idempotencyKey))
-      ) {
-        return sendProblem(
-          res,
-          problem(
-            400,
-            'invalid-idempotency-key',
-            `Idempotency-Key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} visible ASCII characters.`,
-          ),
-        );
-      }
-      const checked = readShopData(req.body);
-      if (!checked.ok) {
-        return sendProblem(
-          res,
-          problem(400, 'invalid-shop-data', checked.detail, { errors: checked.errors }),
-        );
-      }
-      // The stored event's size, so a message the store would refuse is a 413 before anything is claimed.
-      const bytes = payloadBytes(checked.value);
-      if (bytes + METADATA_BYTES > maxEventBytes) return sendProblem(res, tooLarge(maxEventBytes));
-      const endTimer = ingestLatency.startTimer();
-      try {
-        // The fingerprint only matters with a key: without one no body is hashed at all.
-        const idempotency =
-          idempotencyKey === undefined
-            ? undefined
-            : {
-                key: idempotencyKey,
-                fingerprint: (req as WithFingerprint)[FINGERPRINT] ?? bodyFingerprint(Buffer.alloc(0)),
-              };
-        const published = await publisher.publish(checked.value, idempotency, now(), bytes);
-        endTimer();
-        if (!published.ok) {
-          logger.info({ correlationId: published.requestId }, 'idempotency key reused with another body');
-          return sendProblem(
-            res,
-            problem(
-              422,
-              'idempotency-key-reused',
-              `Idempotency-Key ${JSON.stringify(idempotencyKey)} was already used for a request with a different body; nothing was stored.`,
-              { idempotencyKey, requestId: published.requestId },
-            ),
-          );
-        }
-        const { requestId } = published;
-        accepted.remember(requestId, published.metadata);
-        logger.info(
-          {
-            correlationId: requestId,
-            applies: checked.value.applies,
-            profile: checked.value.profile,
-            principal: principalOf(res)?.name,
-          },
-          'shop data accepted',
-        );
-        sendAccepted(res, requestId);
-      } catch (error) {
-        if (error instanceof MaxAppendSizeExceededError) {
-          return sendProblem(res, tooLarge(error.maxAppendSize));
-        }
-        if (!isUnavailable(error)) throw error;
-        logger.warn({ err: error }, 'event store unavailable; shop data not stored');
-        sendProblem(
-          res,
-          problem(
-            503,
-            'store-unavailable',
-            'The event store is unreachable: the data was NOT stored. Retry later.',
-          ),
-        );
-      }
-    },
+    inSeries([requireScope('shop:ingest'), rateLimit, ...jsonBodyReader(maxBodyBytes, limits), accept]),
   );
   router.all(INGEST_PATH, (req, res) => {
     res.set('Allow', 'POST');
@@ -164,5 +165,4 @@ export function ingestRoute({
       problem(405, 'method-not-allowed', `${req.method} is not allowed here; POST shop data.`),
     );
   });
-  return router;
 }

@@ -1,12 +1,14 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { v4 as uuidv4, v5 as uuidv5 } from 'uuid';
 import {
+  jsonEvent,
   NO_STREAM,
   StreamNotFoundError,
   WrongExpectedVersionError,
+  type EventData,
   type EventStoreDBClient,
 } from '@eventstore/db-client';
-import { appendEvents, isUnavailable, toJsonEvent, type NewEvent } from '../../lib/eventstore';
+import { appendEvents, isUnavailable } from '../../lib/eventstore';
 import { inSpan, SpanKind, withTraceContext } from '../../lib/tracing';
 import { SHOP_DATA_RECEIVED, type ShopDataReceivedMetadata } from '../../contracts/events/requests';
 import type { ShopData } from './shop-data';
@@ -39,7 +41,7 @@ export interface InputPublisher {
 }
 
 export function bodyFingerprint(raw: Buffer): string {
-  return createHash('sha256').update(raw).digest('hex');
+  return hash('sha256', raw, 'hex');
 }
 
 /**
@@ -111,8 +113,8 @@ export interface AppendBatchLimits {
 
 export const DEFAULT_APPEND_BATCH_LIMITS: AppendBatchLimits = { maxEvents: 200, maxBytes: 512 * 1024 };
 
-interface QueuedAppend {
-  readonly event: NewEvent;
+interface QueuedAppend<E> {
+  readonly event: E;
   readonly bytes: number;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
@@ -125,14 +127,14 @@ interface QueuedAppend {
  * be one event's (too large, refused), its events are appended one by one; when the store is unreachable or the
  * outcome unknown (deadline), every caller in the batch gets that error, as each alone would have.
  */
-export function coalescingAppender(
-  appendBatch: (events: readonly NewEvent[]) => Promise<unknown>,
+export function coalescingAppender<E>(
+  appendBatch: (events: E[]) => Promise<unknown>,
   limits: AppendBatchLimits = DEFAULT_APPEND_BATCH_LIMITS,
-): (event: NewEvent, bytes: number) => Promise<void> {
-  const queue: QueuedAppend[] = [];
+): (event: E, bytes: number) => Promise<void> {
+  const queue: QueuedAppend<E>[] = [];
   let writing = false;
 
-  const takeBatch = (): QueuedAppend[] => {
+  const takeBatch = (): QueuedAppend<E>[] => {
     let count = 0;
     let bytes = 0;
     for (const next of queue) {
@@ -143,7 +145,7 @@ export function coalescingAppender(
     return queue.splice(0, count);
   };
 
-  const write = async (batch: readonly QueuedAppend[]): Promise<void> => {
+  const write = async (batch: readonly QueuedAppend<E>[]): Promise<void> => {
     try {
       await appendBatch(batch.map((queued) => queued.event));
       for (const queued of batch) queued.resolve();
@@ -179,6 +181,8 @@ export interface PublisherOptions {
   readonly traced?: boolean;
 }
 
+const UTF8 = new TextEncoder();
+
 export function eventStoreInputPublisher(
   client: EventStoreDBClient,
   inputStream: string,
@@ -186,9 +190,9 @@ export function eventStoreInputPublisher(
   { traced = true }: PublisherOptions = {},
 ): InputPublisher {
   // Expected revision `any`: the input stream is a log of arrivals, nothing guards on its revision.
-  const append = coalescingAppender(
+  const append = coalescingAppender<EventData>(
     (events) =>
-      client.appendToStream(inputStream, events.map(toJsonEvent), {
+      client.appendToStream(inputStream, events, {
         expectedRevision: 'any',
         deadline: APPEND_DEADLINE_MS,
       }),
@@ -207,13 +211,17 @@ export function eventStoreInputPublisher(
         receivedAt: receivedAt.toISOString(),
         $correlationId: requestId,
       };
-      const appendWith = (stored: Record<string, unknown>) =>
-        append(
-          { id: requestId, type: SHOP_DATA_RECEIVED, data: data.payload, metadata: stored },
-          payloadBytes + Buffer.byteLength(JSON.stringify(stored)),
+      const appendWith = (stored: Record<string, unknown>) => {
+        // The same JSON bytes the client would store, serialized once: measured here, and handed to the client as
+        // bytes so it neither serializes the metadata again nor round-trips it through base64.
+        const encoded = UTF8.encode(JSON.stringify(stored));
+        return append(
+          jsonEvent({ id: requestId, type: SHOP_DATA_RECEIVED, data: data.payload, metadata: encoded }),
+          payloadBytes + encoded.length,
         );
+      };
       if (!traced) {
-        await appendWith({ ...metadata });
+        await appendWith(metadata);
         return { ok: true, requestId, metadata };
       }
       // A span per request, so its event carries the request's own trace context whichever batch it goes in.
