@@ -12,8 +12,8 @@ import {
 
 export const E2E_RATE = 500;
 /**
- * `npm start` runs two, but at a2abfca..f3f93b8 two processor processes that join the group before messages
- * arrive settle only the first live message between them (see BENCHMARKS.md), so the e2e run uses one.
+ * `npm start` runs two, but on 2 cores a second processor process adds CPU per order (each pays its own client
+ * machinery) and no throughput (see `scaling.ratio2to1`), so the e2e run uses one.
  */
 export const E2E_PROCESSORS = 1;
 /** The offered rates tried, lowest first, for the highest one the pipeline keeps up with. */
