@@ -4,6 +4,7 @@ import {
   START,
   END,
   type AllStreamSubscription,
+  type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { toStoredEvent, type StoredEvent } from './eventstore';
@@ -58,6 +59,8 @@ export interface CatchUp {
 export const DEFAULT_MAX_BATCH = 500;
 const RESUBSCRIBE_DELAY_MS = 1000;
 const CHECKPOINT_INTERVAL = 1;
+/** How long a short batch of history waits for more events while the server has not caught up. */
+const HISTORY_LINGER_MS = 50;
 
 function toReadPosition(from: StartFrom) {
   if (from === 'start') return START;
@@ -80,26 +83,9 @@ function toFilter(filter: CatchUpFilter | undefined, onCheckpoint: CatchUpOption
   return undefined;
 }
 
-/** True when `next` settles within `ms`. */
-async function arrivesWithin(next: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const elapsed = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([
-      next.then(
-        () => true,
-        () => true,
-      ),
-      elapsed,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * The one catch-up subscription runner: subscribes to `$all`, hands events over in batches in order, never
- * handles two batches at once, and resubscribes from the last handled position after any error.
+ * handles two batches at once (it reads on meanwhile), and resubscribes from the last handled position after any error.
  */
 export function startCatchUp(options: CatchUpOptions): CatchUp {
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
@@ -107,8 +93,6 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
   const log = options.logger.child({ subscription: options.name });
   let stopped = false;
   let caughtUp = false;
-  let serverCaughtUp = false;
-  let waiting = false;
   let last: AllPosition | undefined;
   let subscription: AllStreamSubscription | undefined;
   let markCaughtUp: () => void = () => undefined;
@@ -126,16 +110,6 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
         filter: toFilter(options.filter, options.onCheckpoint),
       });
       subscription = sub;
-      // The server's "caught up" can arrive while earlier events still wait in the client's buffer: it counts
-      // only once everything before it has been handled, i.e. when the pump waits on an empty buffer.
-      sub.on('caughtUp', () => {
-        serverCaughtUp = true;
-        if (waiting && sub.readableLength === 0) markLive();
-      });
-      sub.on('fellBehind', () => {
-        serverCaughtUp = false;
-        caughtUp = false;
-      });
       try {
         await pump(sub);
       } catch (error) {
@@ -148,53 +122,121 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
     }
   }
 
+  /**
+   * Reads on while a batch is handled, up to `maxBatch` events ahead. While the server is still sending history
+   * a batch fills up to `maxBatch` (or waits `HISTORY_LINGER_MS` for more), so a long history goes in few big
+   * writes; once it is live, what is buffered is handled at once, or after `lingerMs` while events arrive back to
+   * back. Settles once nothing is being handled.
+   */
   async function pump(sub: AllStreamSubscription): Promise<void> {
-    const batch: StoredEvent[] = [];
-    const iterator = sub[Symbol.asyncIterator]();
-    let ahead: ReturnType<typeof iterator.next> | undefined;
-    let aheadArrived = false;
+    const readAhead: StoredEvent[] = [];
+    let serverCaughtUp = false;
+    let waiting = false;
+    let lingered = false;
     let batchStarted = 0;
     let lastFlushed = Number.NEGATIVE_INFINITY;
-    for (;;) {
-      // Checked before asking for the next event, which takes it out of the buffer (as one that came while the
-      // batch lingered already has).
-      if (!aheadArrived && batch.length === 0 && serverCaughtUp && sub.readableLength === 0) markLive();
-      // An event asked for while the batch lingered is the next one, whether or not it came in time.
-      const asked = ahead ?? iterator.next();
-      ahead = undefined;
-      aheadArrived = false;
-      waiting = batch.length === 0;
-      const next = await asked.finally(() => (waiting = false));
-      if (next.done || stopped) break;
-      const stored = toStoredEvent(next.value);
-      if (stored) {
-        if (batch.length === 0) batchStarted = performance.now();
-        batch.push(stored);
-      }
-      // Flush when full, or when nothing more is buffered, so live events are handled at once.
-      if (batch.length >= maxBatch || sub.readableLength === 0) {
-        if (batch.length === 0) continue;
-        const wait = batchStarted + lingerMs - performance.now();
-        if (batch.length < maxBatch && wait > 0 && batchStarted - lastFlushed < lingerMs) {
-          const asking = iterator.next();
-          ahead = asking;
-          aheadArrived = false;
-          asking.then(
-            () => ahead === asking && (aheadArrived = true),
-            () => undefined,
-          );
-          if (await arrivesWithin(asking, wait)) continue;
+    let ended = false;
+    let handling = false;
+    let handlerDone = false;
+    let failure: { error: unknown } | undefined;
+    let wakeHandler = () => undefined as void;
+    let wakeReader = () => undefined as void;
+
+    /** How long a live batch may still wait for more (0: hand it over now). */
+    const liveLinger = () =>
+      batchStarted - lastFlushed < lingerMs ? Math.max(0, batchStarted + lingerMs - performance.now()) : 0;
+    const ready = () =>
+      readAhead.length >= maxBatch ||
+      (readAhead.length > 0 && (ended || (waiting && (lingered || (serverCaughtUp && liveLinger() === 0)))));
+    // The server's "caught up" can arrive while earlier events still wait in the client's buffer: it counts
+    // only once everything before it has been handled and the reader waits on the server.
+    const markLiveIfIdle = () => {
+      if (!serverCaughtUp || !waiting || handling || readAhead.length > 0) return;
+      caughtUp = true;
+      markCaughtUp();
+    };
+    sub.on('caughtUp', () => {
+      serverCaughtUp = true;
+      markLiveIfIdle();
+      wakeHandler();
+    });
+    sub.on('fellBehind', () => {
+      serverCaughtUp = false;
+      caughtUp = false;
+    });
+
+    async function handleBatches(): Promise<void> {
+      for (;;) {
+        while (!ready() && !ended) await new Promise<void>((resolve) => (wakeHandler = resolve));
+        if (readAhead.length === 0 || stopped) return;
+        const batch = readAhead.splice(0, maxBatch);
+        wakeReader();
+        handling = true;
+        try {
+          await flush(batch);
+        } finally {
+          handling = false;
+          lastFlushed = performance.now();
         }
-        await flush(batch.splice(0, batch.length));
-        lastFlushed = performance.now();
+        markLiveIfIdle();
       }
     }
-    if (batch.length > 0) await flush(batch);
-  }
 
-  function markLive(): void {
-    caughtUp = true;
-    markCaughtUp();
+    async function readAll(): Promise<void> {
+      const iterator = sub[Symbol.asyncIterator]() as AsyncIterator<ResolvedEvent>;
+      while (!handlerDone) {
+        if (readAhead.length >= maxBatch) {
+          await new Promise<void>((resolve) => (wakeReader = resolve));
+          continue;
+        }
+        waiting = sub.readableLength === 0;
+        let linger: NodeJS.Timeout | undefined;
+        if (waiting) {
+          markLiveIfIdle();
+          wakeHandler();
+          const wait = readAhead.length === 0 ? 0 : serverCaughtUp ? liveLinger() : HISTORY_LINGER_MS;
+          if (wait > 0) {
+            linger = setTimeout(() => {
+              lingered = true;
+              wakeHandler();
+            }, wait);
+          }
+        }
+        const next = await iterator.next().finally(() => {
+          clearTimeout(linger);
+          waiting = false;
+          lingered = false;
+        });
+        if (next.done || stopped) break;
+        const stored = toStoredEvent(next.value);
+        if (stored && readAhead.push(stored) === 1) batchStarted = performance.now();
+        if (readAhead.length >= maxBatch) wakeHandler();
+      }
+    }
+
+    const handler = handleBatches()
+      .catch((error: unknown) => {
+        failure = { error };
+      })
+      .finally(() => {
+        // Nothing more is handled (a failed batch, or a stop): the read ends at once, even on a quiet server.
+        handlerDone = true;
+        wakeReader();
+        if (!ended) sub.destroy();
+      });
+    let readFailure: { error: unknown } | undefined;
+    try {
+      await readAll();
+    } catch (error) {
+      readFailure = { error };
+    } finally {
+      ended = true;
+      wakeHandler();
+      await handler;
+    }
+    // A failed batch is what ended the read, if one did.
+    if (failure) throw failure.error;
+    if (readFailure) throw readFailure.error;
   }
 
   async function flush(events: StoredEvent[]): Promise<void> {

@@ -13,7 +13,8 @@ import { eventually } from '../lib/eventually';
 import { startServiceProcess } from './support/service-process';
 
 const silent = createLogger('test', { level: 'silent' });
-const ORDERS = 150;
+// Over 2,000 events: a catch-up of several full batches (500), so a kill can land mid-run.
+const ORDERS = 700;
 
 async function snapshot(db: Db, collection: string) {
   return db.collection(collection).find({}).sort({ _id: 1 }).toArray();
