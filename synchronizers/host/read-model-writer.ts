@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Db } from 'mongodb';
 import {
   documentKeys,
@@ -61,6 +62,8 @@ export interface WriterOptions {
 /** Documents a rebuild keeps to avoid reading back; a live writer needs fewer (its updates follow soon after). */
 const REBUILD_MEMORY = 100_000;
 const LIVE_MEMORY = 20_000;
+/** Operations per bulk write of a rebuild (see `writeInTurns`). */
+const FRESH_WRITE_CHUNK = 250;
 
 /** What a fresh writer knows: every id it wrote, and the documents it wrote most recently. */
 class WrittenDocuments {
@@ -182,6 +185,21 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
 
   return { write: apply, forgetRemembered: () => recent?.clear() };
 
+  /**
+   * A rebuild's big bulk write, in chunks one event-loop turn apart: the subscription's next events are read
+   * between them, and the server answers each chunk in a short turn, serving the read in between.
+   */
+  async function writeInTurns(writes: readonly AnyBulkWriteOperation<ReadModelDocument>[]): Promise<void> {
+    const sent: Promise<unknown>[] = [];
+    for (let from = 0; from < writes.length; from += FRESH_WRITE_CHUNK) {
+      if (from > 0) await nextTurn();
+      sent.push(collection.bulkWrite(writes.slice(from, from + FRESH_WRITE_CHUNK), { ordered: false }));
+    }
+    // Every chunk has settled before a failure is reported, so a retried batch never races one still in flight.
+    const failed = (await Promise.allSettled(sent)).find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
   async function write(docs: readonly ReadModelDocument[]): Promise<void> {
     if (written) {
       const fresh = docs.filter((doc) => !written.has(doc._id));
@@ -190,7 +208,7 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
         ...fresh.map((document) => ({ insertOne: { document } })),
         ...replaced.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc } })),
       ];
-      await collection.bulkWrite(writes, { ordered: false });
+      await writeInTurns(writes);
       return;
     }
     // The position in the filter keeps a slower writer (an old instance, a rebuild's switch-over) from
