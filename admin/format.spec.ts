@@ -105,7 +105,7 @@ describe('admin output', () => {
       4,
       { isTTY: true, write: (t) => void written.push(t) },
       createLogger('t', { level: 'silent' }),
-      clock,
+      { clock },
     );
     now = 1000;
     terminal.update(2);
@@ -123,7 +123,7 @@ describe('admin output', () => {
       4,
       { isTTY: false, write: (t) => void written.push(t) },
       logger,
-      clock,
+      { clock },
     );
     logged.update(4);
     logged.finish();
@@ -138,6 +138,16 @@ describe('admin output', () => {
     const line = progressLine('rebuild orders', 'log position', figures(250, 1000, 5000));
     expect(line).toBe('rebuild orders: 250/1000 log position (25%), 50.0/s, ETA 15 s');
     expect(figures(0, 10, 0).etaSeconds).toBeUndefined();
+  });
+
+  it("shows a rebuild's events done and their rate, with the share of the log done and the ETA", () => {
+    const line = progressLine('rebuild orders', 'log', figures(250, 1000, 5000, 40_000), 'events');
+    expect(line).toBe('rebuild orders: 40000 events, 8000.0/s, 25% of the log, ETA 15 s');
+    const lines: string[] = [];
+    const logger = createLogger('admin', { destination: { write: (l: string) => void lines.push(l) } });
+    const sink = { isTTY: false, write: () => undefined };
+    startProgress('rebuild orders', 'log', 1000, sink, logger, { counted: 'events' }).update(250, 40_000);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ done: 250, counted: 40_000, countedUnit: 'events' });
   });
 
   it('shows the processors\' max retry count, not the group\'s server-side limit, as "max retry count"', () => {

@@ -22,7 +22,7 @@ export interface ProjectionContext {
   readonly db: Db;
   readonly logger: Logger;
   /** Shows long work's progress: done / total, rate, ETA. */
-  readonly progress?: (label: string, unit: string, total: number) => Progress;
+  readonly progress?: (label: string, unit: string, total: number, counted?: string) => Progress;
 }
 
 /** The commit position of the last event in `$all`: how far a rebuild has to go. */
@@ -47,13 +47,19 @@ async function withProgress(
 ) {
   const options = { client: context.client, db: context.db, logger: context.logger, projections };
   if (!context.progress) return { options, finish: () => undefined };
+  // Events done and their rate; the share done and the ETA follow the log position.
   const progress = context.progress(
     `${verb} ${projections.map((p) => p.name).join(', ')}`,
-    'log position',
+    'log',
     await endOfAll(context.client),
+    'events',
   );
   return {
-    options: { ...options, onProgress: ({ position }: { position: number }) => progress.update(position) },
+    options: {
+      ...options,
+      onProgress: ({ position, events }: { position: number; events: number }) =>
+        progress.update(position, events),
+    },
     finish: () => progress.finish(),
   };
 }

@@ -55,8 +55,8 @@ function execute(
     stream: process.stderr,
   });
   const sink = { isTTY: output.errIsTTY ?? false, write: (text: string) => output.err(text) };
-  const progress = (label: string, unit: string, total: number) =>
-    startProgress(label, unit, total, sink, logger);
+  const progress = (label: string, unit: string, total: number, counted?: string) =>
+    startProgress(label, unit, total, sink, logger, { counted });
   const projections = () => ({
     client: connections.eventStore(),
     db: connections.mongo(),

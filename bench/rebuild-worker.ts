@@ -1,5 +1,5 @@
 // Rebuilds every read model into scratch collections from the whole history, with `projectIntoScratch` (one subscription feeds them all),
-// printing a progress line each second and one result line at the end; run by bench/rebuild.ts as its own
+// logging progress and printing its figures each second, and one result line at the end; run by bench/rebuild.ts as its own
 // process (env ESDB_CONNECTION_STRING, MONGO_URL).
 import { BACKWARDS, END } from '@eventstore/db-client';
 import { loadConfig } from '../lib/config';
@@ -36,11 +36,15 @@ async function main(): Promise<void> {
       const rate = seconds > 0 ? events / seconds : 0;
       const eta = done > 0 ? (seconds * (1 - done)) / done : undefined;
       const progress: RebuildProgress = { seconds, done };
-      // One line a person can read (events done, rate, ETA), then the figures the bench parses.
-      process.stderr.write(
-        `rebuild: ${events} events, ${Math.round(rate)}/s, ${Math.round(done * 100)}% of the log, ETA ${
-          eta === undefined ? '?' : `${Math.ceil(eta)} s`
-        }\n`,
+      // A log line (events done, rate, ETA; shown at LOG_LEVEL=info), then the figures the bench parses.
+      logger.info(
+        {
+          events,
+          eventsPerSec: Math.round(rate),
+          done,
+          etaSeconds: eta === undefined ? undefined : Math.ceil(eta),
+        },
+        'rebuild in progress',
       );
       process.stdout.write(`${JSON.stringify({ progress })}\n`);
     };
