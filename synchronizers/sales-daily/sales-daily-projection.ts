@@ -61,6 +61,19 @@ function salesEffectOf(event: ProjectedEvent): SalesEffect | undefined {
 }
 
 /**
+ * An event's effect, worked out once per event object (events are never changed): a batch is keyed before it
+ * is applied, and parsing the event is most of the cost.
+ */
+const effects = new WeakMap<ProjectedEvent, SalesEffect | undefined>();
+
+function effectOf(event: ProjectedEvent): SalesEffect | undefined {
+  if (effects.has(event)) return effects.get(event);
+  const effect = salesEffectOf(event);
+  effects.set(event, effect);
+  return effect;
+}
+
+/**
  * Sales per UTC day and currency. These are increments, which are replay-safe only through the per-document
  * `_position` guard in `projectBatch`: each event lands on exactly one document, so "this document has seen every
  * event up to its `_position`" holds per document even when a runner dies after writing only some documents of
@@ -70,11 +83,11 @@ export const salesDailyProjection: Projection<SalesDayDocument> = {
   name: SALES_DAILY_COLLECTION,
   eventTypes: SALES_DAILY_EVENT_TYPES,
   keysOf(event) {
-    const effect = salesEffectOf(event);
+    const effect = effectOf(event);
     return effect ? [salesDayId(effect.day, effect.currency)] : [];
   },
   apply(doc, event) {
-    const effect = salesEffectOf(event);
+    const effect = effectOf(event);
     if (!effect) return doc;
     return effect.add(doc ?? emptySalesDay(effect.day, effect.currency));
   },
