@@ -58,6 +58,39 @@ describe('the catch-up runner', () => {
     expect(lingering.batches).toBeLessThan(EVENTS / 4);
   });
 
+  it('hands over a live event that arrived just before the batch ahead of it was done, within the linger', async () => {
+    const seen: string[] = [];
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const runner = startCatchUp({
+      client,
+      name: 'test',
+      logger: silent,
+      lingerMs: 1_000,
+      filter: { streamNamePrefixes: ['late-'] },
+      startFrom: () => Promise.resolve('start'),
+      handle: async (events: readonly StoredEvent[]) => {
+        for (const event of events) seen.push((event.data as { n: string }).n);
+        // The first batch is held until the second event is in: it then ends less than the linger after it.
+        if (seen[0] === 'a' && seen.length === 1) await released;
+      },
+    });
+    try {
+      await runner.caughtUp;
+      await client.appendToStream('late-1', jsonEvent({ type: 'Tick', data: { n: 'a' } }));
+      await eventually(() => (seen.length === 1 ? true : undefined));
+      await client.appendToStream('late-1', jsonEvent({ type: 'Tick', data: { n: 'b' } }));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      release();
+      // Nothing else arrives: the linger alone must hand it over.
+      await eventually(() => (seen.length === 2 ? true : undefined), 5_000);
+      expect(seen).toEqual(['a', 'b']);
+    } finally {
+      release();
+      await runner.stop();
+    }
+  });
+
   it('hands each live event over at once by default', async () => {
     const immediate = await handOver(0);
     expect(immediate.ids).toEqual(Array.from({ length: EVENTS }, (_, i) => String(i)));

@@ -167,9 +167,25 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
 
     async function handleBatches(): Promise<void> {
       for (;;) {
-        while (!ready() && !ended) await new Promise<void>((resolve) => (wakeHandler = resolve));
+        while (!ready() && !ended) {
+          // A live batch that became "busy" only when the batch ahead of it ended: the reader set no timer for
+          // it, so the linger is timed here, or it would wait for the next event however long that takes.
+          const linger = waiting && serverCaughtUp && readAhead.length > 0 ? liveLinger() : 0;
+          let timer: NodeJS.Timeout | undefined;
+          await new Promise<void>((resolve) => {
+            wakeHandler = resolve;
+            if (linger > 0) {
+              timer = setTimeout(() => {
+                lingered = true;
+                resolve();
+              }, linger);
+            }
+          });
+          clearTimeout(timer);
+        }
         if (readAhead.length === 0 || stopped) return;
         const batch = readAhead.splice(0, maxBatch);
+        lingered = false;
         wakeReader();
         handling = true;
         try {
