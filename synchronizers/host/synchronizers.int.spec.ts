@@ -115,9 +115,8 @@ describe('the synchronizer host', () => {
     }
   });
 
-  it('moves the checkpoints of every model a batch moved in one write', async () => {
-    await appendShopHistory(client, 12);
-    // The driver reports every command it sends: count the writes that reach the checkpoints.
+  /** Synchronizers on a client that reports every command it sends: the updates of each checkpoint write. */
+  function startCountingCheckpointWrites(checkpointIntervalMs?: number) {
     const monitored = new MongoClient(`${mongo.url}/shop`, { monitorCommands: true });
     const checkpointWrites: number[] = [];
     monitored.on('commandStarted', (event) => {
@@ -130,7 +129,14 @@ describe('the synchronizer host', () => {
       logger: silent,
       registry: createMetricsRegistry('synchronizers'),
       readyLagEvents: 0,
+      checkpointIntervalMs,
     });
+    return { synchronizers, monitored, checkpointWrites };
+  }
+
+  it('moves the checkpoints of every model a batch moved in one write', async () => {
+    await appendShopHistory(client, 12);
+    const { synchronizers, monitored, checkpointWrites } = startCountingCheckpointWrites();
     try {
       await ready(synchronizers);
       await appendShopHistory(client, 1, 'live');
@@ -156,25 +162,13 @@ describe('the synchronizer host', () => {
 
   it('stores the checkpoints of a busy subscription once per interval, and where it stands at stop', async () => {
     await appendShopHistory(client, 3);
-    const monitored = new MongoClient(`${mongo.url}/shop`, { monitorCommands: true });
-    let checkpointWrites = 0;
-    monitored.on('commandStarted', (event) => {
-      if ((event.command as { update?: unknown }).update === 'checkpoints') checkpointWrites++;
-    });
-    const synchronizers = startSynchronizers({
-      client,
-      db: monitored.db(),
-      logger: silent,
-      registry: createMetricsRegistry('synchronizers'),
-      readyLagEvents: 0,
-      // Longer than the test: after the first checkpoints only the stop stores them again.
-      checkpointIntervalMs: 600_000,
-    });
+    // Longer than the test: after the first checkpoints only the stop stores them again.
+    const { synchronizers, monitored, checkpointWrites } = startCountingCheckpointWrites(600_000);
     try {
       await ready(synchronizers);
       await eventually(async () => ((await checkpoint('orders')) !== undefined ? true : undefined));
       const first = await checkpoint('orders');
-      const writesBefore = checkpointWrites;
+      const writesBefore = checkpointWrites.length;
       // One order at a time, each projected before the next: a batch each.
       for (let i = 0; i < 8; i++) {
         await appendShopHistory(client, 1, `busy-${i}`);
@@ -183,7 +177,7 @@ describe('the synchronizer host', () => {
           (await db.collection<{ _id: string }>('orders').findOne({ _id: id })) ? true : undefined,
         );
       }
-      expect(checkpointWrites).toBe(writesBefore);
+      expect(checkpointWrites.length).toBe(writesBefore);
       expect(await checkpoint('orders')).toBe(first);
       await synchronizers.stop();
       const reached = synchronizers.host.position('orders')?.commit;
