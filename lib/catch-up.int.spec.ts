@@ -94,7 +94,8 @@ describe('the catch-up runner', () => {
   it('hands each live event over at once by default', async () => {
     const immediate = await handOver(0);
     expect(immediate.ids).toEqual(Array.from({ length: EVENTS }, (_, i) => String(i)));
-    expect(immediate.batches).toBeGreaterThan(EVENTS / 2);
+    // Events that happen to arrive in one chunk share a batch; lingering makes that a handful in all.
+    expect(immediate.batches).toBeGreaterThan(EVENTS / 4);
   });
 });
 
