@@ -4,6 +4,7 @@ import {
   type AppendExpectedRevision,
   type ResolvedEvent,
   type MetadataType,
+  type StreamingRead,
 } from '@eventstore/db-client';
 import { DeadlineExceededError, StreamNotFoundError, UnavailableError } from '@eventstore/db-client';
 import type { Check } from './http';
@@ -87,26 +88,43 @@ export function toStoredEvent(resolved: ResolvedEvent): StoredEvent | undefined 
   };
 }
 
-/** True for the errors that mean "the store could not be reached", as opposed to a refused request. */
+/**
+ * Every item of a read, mapped (undefined drops one); a stream that does not exist reads as empty. Listens to the
+ * read instead of iterating it: leaving a `for await` on the error of a missing stream makes Node create and
+ * format an `AbortError` for every such read, a cost paid on each new aggregate.
+ */
+export function collectRead<T>(
+  read: StreamingRead<ResolvedEvent>,
+  map: (resolved: ResolvedEvent) => T | undefined,
+): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const items: T[] = [];
+    read.on('data', (resolved: ResolvedEvent) => {
+      try {
+        const item = map(resolved);
+        if (item !== undefined) items.push(item);
+      } catch (error) {
+        read.removeAllListeners('data');
+        // The rest of the read is of no use: the call is ended rather than read to its end.
+        void read.cancel().catch(() => undefined);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+    read.on('error', (error: Error) => (error instanceof StreamNotFoundError ? resolve([]) : reject(error)));
+    read.once('end', () => resolve(items));
+  });
+}
+
 /** A stream's events as the read options select them; a stream that does not exist reads as empty. */
-export async function readStreamOrEmpty(
+export function readStreamOrEmpty(
   client: EventStoreDBClient,
   stream: string,
   options?: Parameters<EventStoreDBClient['readStream']>[1],
 ): Promise<StoredEvent[]> {
-  const events: StoredEvent[] = [];
-  try {
-    for await (const resolved of client.readStream(stream, options)) {
-      const stored = toStoredEvent(resolved);
-      if (stored) events.push(stored);
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-  return events;
+  return collectRead(client.readStream(stream, options), toStoredEvent);
 }
 
+/** True for the errors that mean "the store could not be reached", as opposed to a refused request. */
 export function isUnavailable(error: unknown): boolean {
   if (error instanceof UnavailableError || error instanceof DeadlineExceededError) return true;
   const code = (error as { code?: unknown } | null)?.code;

@@ -1,4 +1,5 @@
-import { FORWARDS, START, StreamNotFoundError, type EventStoreDBClient } from '@eventstore/db-client';
+import { FORWARDS, START, type EventStoreDBClient } from '@eventstore/db-client';
+import { collectRead } from '../../lib/eventstore';
 import { REQUEST_STREAM_PREFIX } from '../../contracts/events/requests';
 
 /** One outcome recorded on `request-<requestId>`, as read back. */
@@ -12,33 +13,31 @@ export interface RecordedOutcome {
 /** A request stream holds a handful of outcomes; this bounds a read of one gone wrong. */
 const MAX_OUTCOMES = 1000;
 
-export async function readRequestHistory(
+export function readRequestHistory(
   client: EventStoreDBClient,
   requestId: string,
   deadline?: number,
 ): Promise<RecordedOutcome[]> {
-  const outcomes: RecordedOutcome[] = [];
-  try {
-    for await (const { event } of client.readStream(REQUEST_STREAM_PREFIX + requestId, {
-      direction: FORWARDS,
-      fromRevision: START,
-      maxCount: MAX_OUTCOMES,
-      deadline,
-    })) {
-      if (!event) continue;
-      const data = event.data;
-      outcomes.push({
-        type: event.type,
-        data: typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as never) : {},
-        created: event.created,
-        revision: event.revision,
-      });
-    }
-  } catch (error) {
-    if (error instanceof StreamNotFoundError) return [];
-    throw error;
-  }
-  return outcomes;
+  const read = client.readStream(REQUEST_STREAM_PREFIX + requestId, {
+    direction: FORWARDS,
+    fromRevision: START,
+    maxCount: MAX_OUTCOMES,
+    deadline,
+  });
+  return collectRead<RecordedOutcome>(read, ({ event }) => {
+    if (!event) return undefined;
+    const data = event.data;
+    return {
+      type: event.type,
+      data: isRecord(data) ? data : {},
+      created: event.created,
+      revision: event.revision,
+    };
+  });
+}
+
+function isRecord(data: unknown): data is Record<string, unknown> {
+  return typeof data === 'object' && data !== null && !Array.isArray(data) && !(data instanceof Uint8Array);
 }
 
 const SETTLED_TYPES = new Set(['ShopDataProcessed', 'ShopDataRejected']);
