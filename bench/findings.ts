@@ -168,8 +168,9 @@ export function reportText(quick: boolean): ReportText {
     '- processing: input stream pre-filled with `web/v1` order placements; the rate is timed from 10% done to the end',
     '  (or the end of the window), on a fresh store for 1 and for 2 processor processes.',
     '- rebuild: a history of placed → paid → shipped → delivered orders written straight into the embedded',
-    "  EventStoreDB's data directory, then all read models rebuilt at once (as `projectIntoScratch` does) by a",
-    '  separate process reading over gRPC from the devstack process.',
+    "  EventStoreDB's data directory; the baseline reads that history from `$all` once (`bench/read-all-worker.ts`,",
+    '  a process of its own, at most 60 s), then all read models are rebuilt at once (as `projectIntoScratch` does)',
+    '  by a separate process reading over gRPC from the same devstack process.',
     '- devstack: `bench/devstack-eventstore.ts` and `bench/devstack-mongo.ts` (servers and client in one process);',
     '  the fsync baseline is a loop of 128-byte write + fdatasync in the same temporary directory.',
   ].join('\n');

@@ -56,15 +56,6 @@ async function rerender(): Promise<void> {
   log('re-rendered BENCHMARKS.md and bench/results/latest.json from the last results');
 }
 
-/** Rebuild rate ÷ the raw `$all` read rate the devstack stage measured in the same run. */
-function ratioToRead(
-  rebuildPerSec: number,
-  devstack: Record<string, number> | undefined,
-): number | undefined {
-  const read = devstack?.readAllEventsPerSec;
-  return read === undefined || read <= 0 ? undefined : rebuildPerSec / read;
-}
-
 async function main(): Promise<void> {
   if (process.argv.includes('--report-only')) return rerender();
   const quick = process.argv.includes('--quick');
@@ -129,7 +120,10 @@ async function main(): Promise<void> {
         ratio2to1Pinned: scaling.pinned.ratio2to1,
       }),
     },
-    rebuild: rebuild && { ...rebuild, ratioToRead: ratioToRead(rebuild.eventsPerSec, devstack) },
+    rebuild: rebuild && {
+      ...rebuild,
+      ratioToRead: rebuild.readEventsPerSec > 0 ? rebuild.eventsPerSec / rebuild.readEventsPerSec : undefined,
+    },
     devstack,
     profiles: profiles && { e2e: profiles.e2e, rebuild: profiles.rebuild },
     errors,

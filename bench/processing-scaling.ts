@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
+import { connectEventStore, readStreamOrEmpty } from '../lib/eventstore';
+import { startedMarkStream } from '../lib/first-deliveries';
 import { prefillInput } from './input-prefill';
 import { sleep } from './processes';
 import { sizesFor } from './sizes';
@@ -49,6 +51,26 @@ async function processedSoFar(processors: readonly ServiceHandle[]): Promise<num
   return counts.reduce((a, b) => a + b, 0);
 }
 
+/**
+ * The backlog scenario: processing was deployed (a processor joined the group while the input was empty), then
+ * stopped while the input filled. Waits until the processor has put the input's started mark in place.
+ */
+export async function deployThenStop(env: Parameters<typeof startProcessing>[1]): Promise<void> {
+  const processor = await startProcessing('processing-deploy', env);
+  const client = connectEventStore(env.devstack.esdbUrl);
+  try {
+    const deadline = performance.now() + START_TIMEOUT_MS;
+    const mark = startedMarkStream(env.inputStream ?? INPUT_STREAM);
+    while ((await readStreamOrEmpty(client, mark)).length === 0) {
+      if (performance.now() > deadline) throw new Error(`no ${mark} after ${START_TIMEOUT_MS} ms`);
+      await sleep(POLL_MS);
+    }
+  } finally {
+    await processor.proc.stop();
+    await client.dispose();
+  }
+}
+
 /** Input messages per second that `processes` processor processes settle from a pre-filled input stream. */
 async function throughputWith(
   processes: number,
@@ -60,8 +82,9 @@ async function throughputWith(
   try {
     if (pinned) await pin(devstack.proc.pid, pinned.devstack);
     const run = `${processes}p${Date.now().toString(36)}`;
-    await prefillInput(devstack.esdbUrl, INPUT_STREAM, messages, run);
     const env = { devstack, inputStream: INPUT_STREAM, group: GROUP };
+    await deployThenStop(env);
+    await prefillInput(devstack.esdbUrl, INPUT_STREAM, messages, run);
     const processors = await Promise.all(
       Array.from({ length: processes }, (_, i) => startProcessing(`processing-${i + 1}`, env)),
     );

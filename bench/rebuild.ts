@@ -10,6 +10,8 @@ import { startDevstack, type ProfileOption } from './stack';
 const BIG_HEAP = ['--max-old-space-size=8192'];
 const HISTORY_TIMEOUT_MS = 900_000;
 const POLL_MS = 250;
+/** The baseline read's rate settles within seconds; reading all of a long history would only add minutes. */
+const READ_LIMIT_MS = 60_000;
 
 export interface RebuildFigures {
   readonly events: number;
@@ -21,6 +23,8 @@ export interface RebuildFigures {
   readonly completed: boolean;
   readonly historySeconds: number;
   readonly perModel: Record<string, { events: number; documents: number; seconds: number }>;
+  /** The baseline: the same history read from `$all` by a process of its own, same devstack process. */
+  readonly readEventsPerSec: number;
   readonly peakRssMiB: Record<string, number>;
 }
 
@@ -30,8 +34,9 @@ interface WorkerResult {
 }
 
 /**
- * Rebuilds all read models (each into a scratch collection, all at once, in a rebuild process) from a history of
- * domain events served by the embedded EventStoreDB process, into the embedded MongoDB of the same process.
+ * Reads the history once as the baseline, then rebuilds all read models (each into a scratch collection, all at
+ * once, in a rebuild process) from that history served by the embedded EventStoreDB process, into the embedded
+ * MongoDB of the same process.
  */
 export async function benchRebuild(
   opts: { quick: boolean; events?: number } & ProfileOption,
@@ -56,6 +61,14 @@ export async function benchRebuild(
   const historySeconds = (performance.now() - historyStarted) / 1000;
   const devstack = await startDevstack({ dir, cpuProfDir: opts.cpuProfDir });
   try {
+    const reader = spawnNode('read-all', {
+      script: 'bench/read-all-worker.ts',
+      env: { ESDB_CONNECTION_STRING: devstack.esdbUrl, LIMIT_MS: String(Math.min(limitMs, READ_LIMIT_MS)) },
+    });
+    const { eventsPerSec: readEventsPerSec } = await jsonResultOf<{ eventsPerSec: number }>(
+      reader,
+      limitMs + HISTORY_TIMEOUT_MS,
+    );
     const worker = spawnNode('rebuild', {
       script: 'bench/rebuild-worker.ts',
       env: { ESDB_CONNECTION_STRING: devstack.esdbUrl, MONGO_URL: devstack.mongoUrl },
@@ -85,6 +98,7 @@ export async function benchRebuild(
         historySeconds,
         perModel: {},
         peakRssMiB,
+        readEventsPerSec,
       };
     }
     const result = await jsonResultOf<WorkerResult>(worker, 0);
@@ -97,6 +111,7 @@ export async function benchRebuild(
       historySeconds,
       perModel: result.perModel,
       peakRssMiB,
+      readEventsPerSec,
     };
   } finally {
     await devstack.close();

@@ -104,7 +104,7 @@ export const TARGETS: readonly Target[] = [
   },
   {
     key: 'rebuild.ratioToRead',
-    what: 'rebuild rate ÷ raw `$all` read rate of the embedded EventStoreDB, same run',
+    what: 'rebuild rate ÷ a raw `$all` read of the same history (own process, same devstack), same run',
     kind: 'min',
     threshold: 0.8,
     unit: '×',

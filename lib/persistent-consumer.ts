@@ -40,6 +40,11 @@ export interface PersistentConsumerOptions {
    * them in flight, so the client's buffer is concurrency + this; past it, a delayed retry waits in its slot.
    */
   readonly maxDeferred?: number;
+  /**
+   * How far past the message being started the stream's started mark is raised (default 1,000 revisions): one
+   * append per that many messages (see `deliveryHistory`).
+   */
+  readonly startedLease?: bigint;
   /** `firstDelivery`: the group cannot have delivered this message before (see `deliveryHistory`). */
   readonly handle: (event: StoredEvent, retryCount: number, firstDelivery: boolean) => Promise<Settlement>;
 }
@@ -174,7 +179,7 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
     let settlement: Settlement;
     try {
       settlement = event
-        ? await options.handle(event, resolved.retryCount, deliveries.isFirstDelivery(resolved))
+        ? await options.handle(event, resolved.retryCount, await deliveries.starting(resolved))
         : { action: 'skip', reason: 'no event' };
     } catch (error) {
       log.warn({ err: error, eventId: resolved.event?.id }, 'handler failed; message will be retried');
@@ -197,7 +202,7 @@ export function startPersistentConsumer(options: PersistentConsumerOptions): Per
         }
         const sub = subscribe();
         current = sub;
-        const deliveries = deliveryHistory(options.client, options.source, sub);
+        const deliveries = deliveryHistory(options.client, options.source, sub, options.startedLease);
         for await (const resolved of sub) {
           // Once stopping, leave new messages unsettled: the server redelivers them to another consumer.
           if (stopped) continue;
