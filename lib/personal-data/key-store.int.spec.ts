@@ -47,6 +47,8 @@ describe('the customer key store', () => {
 
   it('never hands out a key once it is forgotten: the next order gets a new one', async () => {
     const first = await keys.keyFor('c-1');
+    // Looked up (and so unwrapped) before it is forgotten, as a processor does for every order.
+    expect((await keys.keyFor('c-1')).kid).toBe(first.kid);
     expect(await keys.forget('c-1', new Date())).toEqual({ outcome: 'forgotten', kid: first.kid });
     expect(await keys.find('c-1')).toBeUndefined();
     const next = await keys.keyFor('c-1');

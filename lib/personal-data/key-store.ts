@@ -37,6 +37,8 @@ const DUPLICATE_KEY = 11000;
  */
 /** Lookups asked for in one turn of the event loop share one query; each is still answered by a fresh read. */
 const MAX_LOOKUPS_PER_QUERY = 100;
+/** Keys kept unwrapped, so each order of a customer does not decrypt the same data key again. */
+const MAX_UNWRAPPED = 1000;
 
 function keyLookups(keys: Collection<KeyDocument>): DataLoader<string, KeyDocument | null> {
   return new DataLoader(
@@ -57,8 +59,19 @@ export function mongoKeyStore(db: Db, masterKey: Buffer | undefined): KeyStore {
     if (!masterKey) throw new Error('this key store was opened without the master key: it can only forget');
     return masterKey;
   };
-  const open = (doc: KeyDocument | null): CustomerKey | undefined =>
-    doc?.wrapped ? { kid: doc.kid, key: unwrapKey(doc.wrapped, master(), doc.kid) } : undefined;
+  // Unwrapped keys by what the store held: a forgotten key reads as null and so is never found here.
+  const unwrapped = new Map<string, CustomerKey>();
+  const open = (doc: KeyDocument | null): CustomerKey | undefined => {
+    if (!doc?.wrapped) return undefined;
+    const held = `${doc.kid} ${doc.wrapped}`;
+    let key = unwrapped.get(held);
+    if (!key) {
+      if (unwrapped.size >= MAX_UNWRAPPED) unwrapped.clear();
+      key = { kid: doc.kid, key: unwrapKey(doc.wrapped, master(), doc.kid) };
+      unwrapped.set(held, key);
+    }
+    return key;
+  };
 
   return {
     async keyFor(customerId) {
