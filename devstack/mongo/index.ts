@@ -17,6 +17,8 @@ export interface MongoServerOptions {
   readonly host?: string;
   /** Directory for the snapshot and journal; undefined keeps data in memory only. */
   readonly dbPath?: string;
+  /** Journal size past which a new snapshot is written in the background (default 64 MiB). */
+  readonly journalCompactBytes?: number;
   readonly logger?: Logger;
 }
 
@@ -39,7 +41,9 @@ export async function startMongo(options: MongoServerOptions = {}): Promise<Mong
   const sockets = new Set<Socket>();
   let connectionIds = 0;
   let port = 0;
-  const persistence = options.dbPath ? new Persistence(options.dbPath, catalog, logger) : undefined;
+  const persistence = options.dbPath
+    ? new Persistence(options.dbPath, catalog, logger, options.journalCompactBytes)
+    : undefined;
   if (persistence) {
     const recovered = persistence.recover();
     logger.info({ dbPath: options.dbPath, ...recovered }, 'devstack mongo recovered data');

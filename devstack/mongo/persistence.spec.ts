@@ -106,6 +106,43 @@ describe('persistence with dbPath', () => {
     });
   });
 
+  it('writes snapshots in the background: commands are answered meanwhile, and a crash then loses nothing', async () => {
+    const dbPath = tempDir();
+    const server = await startMongo({ port: 0, dbPath, journalCompactBytes: 64 * 1024 });
+    const client = new MongoClient(server.url);
+    const orders = client.db('shop').collection('orders');
+    const crash = tempDir();
+    let acknowledged = 0;
+    try {
+      // One insert at a time until one is answered while a snapshot is still being written.
+      while (acknowledged < 20_000) {
+        await orders.insertOne({ _id: `o-${acknowledged}` as never, note: 'x'.repeat(500) });
+        acknowledged++;
+        const files = readdirSync(dbPath);
+        if (files.some((file) => file.endsWith('.tmp'))) {
+          // The process dies here: what is on disk now is all a restart has.
+          for (const file of files) copyFileSync(join(dbPath, file), join(crash, file));
+          break;
+        }
+      }
+      await orders.insertOne({ _id: 'after' as never });
+    } finally {
+      await client.close();
+      await server.close();
+    }
+    expect(acknowledged).toBeLessThan(20_000);
+    await withServer(crash, async (recovered) => {
+      const ids = await recovered.db('shop').collection('orders').distinct('_id');
+      expect(ids).toHaveLength(acknowledged);
+    });
+    await withServer(dbPath, async (reopened) => {
+      expect(await reopened.db('shop').collection('orders').countDocuments()).toBe(acknowledged + 1);
+    });
+    expect(
+      readdirSync(dbPath).filter((file) => file.startsWith('journal-') || file.endsWith('.tmp')),
+    ).toHaveLength(1);
+  });
+
   it('refuses a dbPath another running server holds, and frees it on close', async () => {
     const dbPath = tempDir();
     const first = await startMongo({ port: 0, dbPath });

@@ -8,22 +8,20 @@ import {
   rmSync,
   writeSync,
   writeFileSync,
-  fsyncSync,
   readdirSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { BSON, type Document } from 'bson';
 import type { Logger } from 'pino';
 import type { Catalog, CatalogSink } from './catalog';
+import { captureCatalog, writeSnapshotInTurns, writeSnapshotNow } from './snapshot-file';
 
 const SNAPSHOT_FILE = 'snapshot.bson';
 const LOCK_FILE = 'mongod.lock';
 const JOURNAL_PREFIX = 'journal-';
 const JOURNAL_SUFFIX = '.bson';
-const FORMAT_VERSION = 1;
 // Past this size the journal is folded into a new snapshot.
 const COMPACT_JOURNAL_BYTES = 64 * 1024 * 1024;
-const SNAPSHOT_WRITE_CHUNK = 1024 * 1024;
 const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
 
 type JournalEntry =
@@ -63,6 +61,10 @@ function* readDocuments(bytes: Buffer): Generator<Document> {
 
 function journalName(generation: number): string {
   return `${JOURNAL_PREFIX}${generation}${JOURNAL_SUFFIX}`;
+}
+
+function journalGeneration(file: string): number {
+  return Number(file.slice(JOURNAL_PREFIX.length, -JOURNAL_SUFFIX.length));
 }
 
 function applyEntry(catalog: Catalog, entry: JournalEntry): void {
@@ -115,11 +117,14 @@ export class Persistence implements CatalogSink {
   private journalBytes = 0;
   private generation = 0;
   private changedSinceSnapshot = false;
+  private background: { cancel(): void } | undefined;
 
   constructor(
     private readonly dir: string,
     private readonly catalog: Catalog,
     private readonly logger: Logger,
+    /** Past this size the journal is folded into a new snapshot. */
+    private readonly compactAfterBytes = COMPACT_JOURNAL_BYTES,
   ) {}
 
   /** Like mongod's mongod.lock: a second server on the same directory would interleave journals. */
@@ -140,6 +145,11 @@ export class Persistence implements CatalogSink {
     this.lock();
     let documents = 0;
     let journalEntries = 0;
+    // A snapshot still being written when the process died is incomplete; its journals are all there.
+    for (const file of readdirSync(this.dir)) {
+      if (file.startsWith(`${SNAPSHOT_FILE}.`) && file.endsWith('.tmp'))
+        rmSync(join(this.dir, file), { force: true });
+    }
     const snapshotPath = join(this.dir, SNAPSHOT_FILE);
     if (existsSync(snapshotPath)) {
       for (const record of readDocuments(readFileSync(snapshotPath))) {
@@ -156,8 +166,10 @@ export class Persistence implements CatalogSink {
         }
       }
     }
-    const journalPath = join(this.dir, journalName(this.generation));
-    if (existsSync(journalPath)) {
+    // The snapshot's own journal, then any started after it while a newer snapshot was being written.
+    for (let generation = this.generation; ; generation++) {
+      const journalPath = join(this.dir, journalName(generation));
+      if (!existsSync(journalPath)) break;
       for (const entry of readDocuments(readFileSync(journalPath))) {
         try {
           applyEntry(this.catalog, entry as JournalEntry);
@@ -166,46 +178,67 @@ export class Persistence implements CatalogSink {
           this.logger.warn({ err: error, op: entry.o }, 'skipping journal entry that no longer applies');
         }
       }
+      this.generation = generation;
     }
     this.compact();
     this.catalog.attachSink(this);
     return { documents, journalEntries };
   }
 
-  /** Writes a new snapshot atomically (temp file + rename) and switches to an empty journal. */
+  /** Writes a new snapshot atomically (temp file + rename) and switches to an empty journal, all at once. */
   compact(): void {
-    this.flush();
-    const next = this.generation + 1;
-    const tmp = join(this.dir, `${SNAPSHOT_FILE}.tmp`);
-    const fd = openSync(tmp, 'w');
-    let chunk: Uint8Array[] = [];
-    let chunkBytes = 0;
-    const write = (record: Document): void => {
-      const bytes = BSON.serialize(record);
-      chunk.push(bytes);
-      chunkBytes += bytes.length;
-      if (chunkBytes >= SNAPSHOT_WRITE_CHUNK) {
-        writeSync(fd, Buffer.concat(chunk));
-        chunk = [];
-        chunkBytes = 0;
-      }
-    };
-    write({ t: 'header', version: FORMAT_VERSION, generation: next });
-    for (const collection of this.catalog.allCollections()) {
-      write({ t: 'coll', ns: collection.ns, opts: collection.options, indexes: collection.listIndexes() });
-      for (const doc of collection.records.values()) write({ t: 'doc', ns: collection.ns, d: doc });
-    }
-    if (chunk.length > 0) writeSync(fd, Buffer.concat(chunk));
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, join(this.dir, SNAPSHOT_FILE));
+    this.writePending();
+    this.background?.cancel();
+    const next = this.switchJournal();
+    const tmp = this.snapshotTmp(next);
+    writeSnapshotNow(tmp, next, captureCatalog(this.catalog));
+    this.installSnapshot(tmp, next);
+  }
+
+  /**
+   * Starts the next journal now and writes the snapshot of the state at this point in the background; until it
+   * is in place, recovery replays the old snapshot and both journals.
+   */
+  private compactInBackground(): void {
+    const next = this.switchJournal();
+    const captured = captureCatalog(this.catalog);
+    const tmp = this.snapshotTmp(next);
+    let cancelled = false;
+    const job = { cancel: () => (cancelled = true) };
+    this.background = job;
+    writeSnapshotInTurns(tmp, next, captured, () => cancelled)
+      .then((written) => {
+        if (written && !cancelled) this.installSnapshot(tmp, next);
+        else rmSync(tmp, { force: true });
+      })
+      .catch((error: unknown) => {
+        rmSync(tmp, { force: true });
+        this.logger.warn({ err: error }, 'could not write a snapshot; the journals still hold every change');
+      })
+      .finally(() => {
+        if (this.background === job) this.background = undefined;
+      });
+  }
+
+  /** Changes from here on go to a new journal; returns its generation. */
+  private switchJournal(): number {
     if (this.journalFd !== undefined) closeSync(this.journalFd);
-    this.generation = next;
-    this.journalFd = openSync(join(this.dir, journalName(next)), 'a');
+    this.generation += 1;
+    this.journalFd = openSync(join(this.dir, journalName(this.generation)), 'a');
     this.journalBytes = 0;
-    this.changedSinceSnapshot = false;
+    return this.generation;
+  }
+
+  private snapshotTmp(generation: number): string {
+    return join(this.dir, `${SNAPSHOT_FILE}.${generation}.tmp`);
+  }
+
+  /** The snapshot of `generation` replaces the old one; the journals it holds are no longer needed. */
+  private installSnapshot(tmp: string, generation: number): void {
+    renameSync(tmp, join(this.dir, SNAPSHOT_FILE));
+    if (generation === this.generation && this.journalBytes === 0) this.changedSinceSnapshot = false;
     for (const file of readdirSync(this.dir)) {
-      if (file.startsWith(JOURNAL_PREFIX) && file !== journalName(next))
+      if (file.startsWith(JOURNAL_PREFIX) && journalGeneration(file) < generation)
         rmSync(join(this.dir, file), { force: true });
     }
   }
@@ -217,17 +250,22 @@ export class Persistence implements CatalogSink {
 
   /** Writes the changes of the command just run; called before its reply is sent. */
   flush(): void {
+    this.writePending();
+    if (this.journalBytes > this.compactAfterBytes && this.background === undefined)
+      this.compactInBackground();
+  }
+
+  private writePending(): void {
     if (this.pending.length === 0 || this.journalFd === undefined) return;
     const bytes = Buffer.concat(this.pending);
     this.pending = [];
     writeSync(this.journalFd, bytes);
     this.journalBytes += bytes.length;
-    if (this.journalBytes > COMPACT_JOURNAL_BYTES) this.compact();
   }
 
   close(): void {
     // An unchanged data set keeps its snapshot: closing a large, idle server stays quick.
-    if (this.changedSinceSnapshot) this.compact();
+    if (this.changedSinceSnapshot || this.background) this.compact();
     if (this.journalFd !== undefined) closeSync(this.journalFd);
     this.journalFd = undefined;
     rmSync(join(this.dir, LOCK_FILE), { force: true });
@@ -235,6 +273,7 @@ export class Persistence implements CatalogSink {
 
   /** Releases the directory without a final snapshot (start-up failed after recovery). */
   abandon(): void {
+    this.background?.cancel();
     if (this.journalFd !== undefined) closeSync(this.journalFd);
     this.journalFd = undefined;
     rmSync(join(this.dir, LOCK_FILE), { force: true });
