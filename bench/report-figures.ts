@@ -78,6 +78,12 @@ function figureRows(r: BenchResults): string[][] {
       '',
     ],
     [
+      '`e2e.coldStart.p50Ms` / `e2e.coldStart.p99Ms` (the warm-up: 500/s to services just started, not counted)',
+      `${figure(r, 'e2e.coldStart.p50Ms', 'ms')} / ${figure(r, 'e2e.coldStart.p99Ms', 'ms')}`,
+      `max ${figure(r, 'e2e.coldStart.maxMs', 'ms')}; visible ${figure(r, 'e2e.coldStart.visible')} of ${figure(r, 'e2e.coldStart.sent')}`,
+      '',
+    ],
+    [
       '`e2e.ordersPerSec`',
       figure(r, 'e2e.ordersPerSec', '/s'),
       `offered ${figure(r, 'e2e.offeredRate', '/s')}; visible ${figure(r, 'e2e.visible')} of ${figure(r, 'e2e.sent')} sent`,
