@@ -147,9 +147,10 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
       const outcome = fed[i];
       return outcome?.status === 'fulfilled' ? [{ slot, stats: outcome.value }] : [];
     });
+    // A rebuild's model holds documents it has not written yet: its checkpoint is stored once they are, at stop.
     await committer.moved(
       moved
-        .filter(({ slot }) => (slot.position?.commit ?? -1) < tail.commit)
+        .filter(({ slot }) => !slot.model.fresh && (slot.position?.commit ?? -1) < tail.commit)
         .map(({ slot }) => ({ name: slot.model.checkpointId, position: tail })),
     );
     for (const { slot, stats } of moved) {
@@ -189,6 +190,11 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
     },
     async stop() {
       await runner.stop();
+      const fresh = slots.filter((slot) => slot.model.fresh && slot.position !== undefined);
+      await Promise.all(fresh.map((slot) => slot.write.flush()));
+      await committer.moved(
+        fresh.map((slot) => ({ name: slot.model.checkpointId, position: slot.position! })),
+      );
       await committer
         .flush()
         .catch((error: unknown) =>

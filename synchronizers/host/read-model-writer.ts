@@ -8,6 +8,7 @@ import {
   type ProjectedEvent,
   type ReadModelDocument,
 } from '../projection';
+import { HeldDocuments } from './held-documents';
 import { RecentDocuments } from './recent-documents';
 
 const DUPLICATE_KEY = 11000;
@@ -46,6 +47,8 @@ export interface ReadModelWriter {
    * (re)subscription, which follows a failed batch or a read model whose data is gone.
    */
   forgetRemembered(): void;
+  /** Writes what a rebuild's writer still holds; its checkpoint may be stored only after this. */
+  flush(): Promise<void>;
 }
 
 export interface WriterOptions {
@@ -54,48 +57,28 @@ export interface WriterOptions {
   readonly collection: string;
   /**
    * The collection starts empty and this writer is its only writer (a rebuild into a scratch collection): it
-   * remembers what it wrote instead of reading it back, so a batch looks up only documents it wrote long ago.
+   * holds what it changes and writes it later, in bulk (see `REBUILD_HELD`), and remembers what it wrote instead
+   * of reading it back, so a batch looks up only documents it wrote long ago. Nothing it holds is in the store
+   * until `flush`.
    */
   readonly fresh?: boolean;
 }
 
-/** Documents a rebuild keeps to avoid reading back; a live writer needs fewer (its updates follow soon after). */
-const REBUILD_MEMORY = 100_000;
+/** Documents a live writer keeps to avoid reading back (its updates follow soon after). */
 const LIVE_MEMORY = 20_000;
-/** Operations per bulk write of a rebuild (see `writeInTurns`). */
+/**
+ * A rebuild holds the documents it changes and writes those changed longest ago once it holds more than this, so
+ * a document changed by several events of the history is written about once, not once per batch it appears in.
+ */
+const REBUILD_HELD = 50_000;
+const REBUILD_WRITE_OUT = 10_000;
+/** Operations per bulk write of a rebuild (see `inTurns`). */
 const FRESH_WRITE_CHUNK = 250;
-
-/** What a fresh writer knows: every id it wrote, and the documents it wrote most recently. */
-class WrittenDocuments {
-  private readonly ids = new Set<string>();
-  private readonly recent = new RecentDocuments(REBUILD_MEMORY);
-
-  has(id: string): boolean {
-    return this.ids.has(id);
-  }
-
-  remember(doc: ReadModelDocument): void {
-    this.ids.add(doc._id);
-    this.recent.remember(doc);
-  }
-
-  /** The documents it holds for these ids, and the ids it wrote but no longer holds. */
-  lookup(keys: readonly string[]): { found: Map<string, ReadModelDocument>; forgotten: string[] } {
-    const found = new Map<string, ReadModelDocument>();
-    const forgotten: string[] = [];
-    for (const key of keys) {
-      const doc = this.recent.get(key);
-      if (doc) found.set(key, doc);
-      else if (this.ids.has(key)) forgotten.push(key);
-    }
-    return { found, forgotten };
-  }
-}
 
 export function readModelWriter(options: WriterOptions): ReadModelWriter {
   const { projection } = options;
   const collection = options.db.collection<ReadModelDocument>(options.collection);
-  const written = options.fresh ? new WrittenDocuments() : undefined;
+  const written = options.fresh ? new HeldDocuments() : undefined;
   // A live writer remembers what it wrote, so the next batch need not read it back (see `fromMemory`).
   const recent = options.fresh ? undefined : new RecentDocuments(LIVE_MEMORY);
 
@@ -178,22 +161,57 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
     const docs = keys.length === 0 ? new Map<string, ReadModelDocument>() : await load(keys);
     const result = projectBatch(projection, docs, events);
     const changed = [...result.changed.values()];
-    if (changed.length > 0) await write(changed);
-    for (const doc of changed) written?.remember(doc);
+    if (written) {
+      for (const doc of changed) written.hold(doc);
+      if (written.size > REBUILD_HELD) await writeOut(written, written.oldest(REBUILD_WRITE_OUT));
+    } else if (changed.length > 0) await write(changed);
     return { applied: result.applied, poisoned: result.poisoned };
   }
 
-  return { write: apply, forgetRemembered: () => recent?.clear() };
+  return {
+    write: apply,
+    forgetRemembered: () => recent?.clear(),
+    flush: async () => {
+      if (written) await writeOut(written, written.oldest());
+    },
+  };
+
+  /**
+   * A rebuild's held documents, inserted or replaced in bulk; ids whose insert collided (an earlier write-out
+   * landed in part before it failed) are in the store, so they are written again as replacements.
+   */
+  async function writeOut(held: HeldDocuments, docs: readonly ReadModelDocument[]): Promise<void> {
+    const operation = (doc: ReadModelDocument): AnyBulkWriteOperation<ReadModelDocument> =>
+      held.isStored(doc._id)
+        ? { replaceOne: { filter: { _id: doc._id }, replacement: doc } }
+        : { insertOne: { document: doc } };
+    const writeChunk = async (chunk: readonly ReadModelDocument[]) => {
+      try {
+        await collection.bulkWrite(chunk.map(operation), { ordered: false });
+      } catch (error) {
+        if (!onlyDuplicateKeys(error)) throw error;
+        // The others landed; the collided ones are in the store in an older version.
+        const collided = writeErrorsOf(error).flatMap((e) => chunk[e.index] ?? []);
+        held.markStored(collided.map((doc) => doc._id));
+        await collection.bulkWrite(collided.map(operation), { ordered: false });
+      }
+    };
+    await inTurns(docs, writeChunk);
+    held.written(docs);
+  }
 
   /**
    * A rebuild's big bulk write, in chunks one event-loop turn apart: the subscription's next events are read
    * between them, and the server answers each chunk in a short turn, serving the read in between.
    */
-  async function writeInTurns(writes: readonly AnyBulkWriteOperation<ReadModelDocument>[]): Promise<void> {
+  async function inTurns(
+    docs: readonly ReadModelDocument[],
+    writeChunk: (chunk: readonly ReadModelDocument[]) => Promise<void>,
+  ): Promise<void> {
     const sent: Promise<unknown>[] = [];
-    for (let from = 0; from < writes.length; from += FRESH_WRITE_CHUNK) {
+    for (let from = 0; from < docs.length; from += FRESH_WRITE_CHUNK) {
       if (from > 0) await nextTurn();
-      sent.push(collection.bulkWrite(writes.slice(from, from + FRESH_WRITE_CHUNK), { ordered: false }));
+      sent.push(writeChunk(docs.slice(from, from + FRESH_WRITE_CHUNK)));
     }
     // Every chunk has settled before a failure is reported, so a retried batch never races one still in flight.
     const failed = (await Promise.allSettled(sent)).find((outcome) => outcome.status === 'rejected');
@@ -201,16 +219,6 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
   }
 
   async function write(docs: readonly ReadModelDocument[]): Promise<void> {
-    if (written) {
-      const fresh = docs.filter((doc) => !written.has(doc._id));
-      const replaced = docs.filter((doc) => written.has(doc._id));
-      const writes: AnyBulkWriteOperation<ReadModelDocument>[] = [
-        ...fresh.map((document) => ({ insertOne: { document } })),
-        ...replaced.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc } })),
-      ];
-      await writeInTurns(writes);
-      return;
-    }
     // The position in the filter keeps a slower writer (an old instance, a rebuild's switch-over) from
     // replacing a newer document; its upsert then collides on _id, which is the outcome wanted.
     const collided = await writeEach(docs, (doc) => ({
