@@ -94,10 +94,16 @@ function figureRows(r: BenchResults): string[][] {
     [
       '`processing.eventsPerSec1`',
       figure(r, 'processing.eventsPerSec1', '/s'),
-      `${figure(r, 'processing.messages')} input messages pre-filled`,
+      `1 process; ${figure(r, 'processing.messages')} input messages pre-filled`,
       '',
     ],
-    ['`processing.eventsPerSec2`', figure(r, 'processing.eventsPerSec2', '/s'), '1 process', ''],
+    [
+      '`processing.ratioToEmmett`',
+      figure(r, 'processing.ratioToEmmett', '×'),
+      `\`processing.emmettOrdersPerSec\` ${figure(r, 'processing.emmettOrdersPerSec', '/s')} (the peer's CPU ${figure(r, 'processing.emmettCpuMsPerOrder', 'ms')} per order)`,
+      ratio(r, 'processing.eventsPerSec1', 'processing.emmettOrdersPerSec'),
+    ],
+    ['`processing.eventsPerSec2`', figure(r, 'processing.eventsPerSec2', '/s'), '2 processes', ''],
     ['`scaling.ratio2to1`', figure(r, 'scaling.ratio2to1', '×'), '', ''],
     ['`rebuild.eventsPerSec`', figure(r, 'rebuild.eventsPerSec', '/s'), rebuildContext(r), ''],
     [
