@@ -14,37 +14,42 @@ function expected(events: readonly ProjectedEvent[]): ReadModelDocument[] {
   return [...changed.values()].sort((a, b) => a._id.localeCompare(b._id));
 }
 
-describe('a live read-model writer', () => {
-  let mongo: Awaited<ReturnType<typeof startMongo>>;
-  let client: MongoClient;
-  let db: Db;
-  /** The `find` commands the driver sent to the orders collection. */
-  let reads: number;
+const events = history(
+  orderPlaced({ orderId: 'o-1' }),
+  orderPlaced({ orderId: 'o-2' }),
+  paymentRecorded({ orderId: 'o-1', amount: 1000 }),
+  paymentRecorded({ orderId: 'o-2', amount: 500 }),
+  paymentRefunded({ orderId: 'o-1' }),
+);
 
+/** A fresh embedded MongoDB per test, with a driver that reports every command it sends. */
+function freshMongo(onCommand: (command: Record<string, unknown>) => void) {
+  const fixture = {} as { mongo: Awaited<ReturnType<typeof startMongo>>; client: MongoClient; db: Db };
   beforeEach(async () => {
-    mongo = await startMongo({ port: 0, logger: silent });
-    client = new MongoClient(`${mongo.url}/shop`, { monitorCommands: true });
-    reads = 0;
-    client.on('commandStarted', (event) => {
-      if ((event.command as { find?: unknown }).find === 'orders') reads++;
-    });
-    db = client.db();
+    fixture.mongo = await startMongo({ port: 0, logger: silent });
+    fixture.client = new MongoClient(`${fixture.mongo.url}/shop`, { monitorCommands: true });
+    fixture.client.on('commandStarted', (event) => onCommand(event.command));
+    fixture.db = fixture.client.db();
   });
-
   afterEach(async () => {
-    await client.close();
-    await mongo.close();
+    await fixture.client.close();
+    await fixture.mongo.close();
   });
+  const stored = (collection: string) =>
+    fixture.db.collection<ReadModelDocument>(collection).find({}).sort({ _id: 1 }).toArray();
+  return { fixture, stored };
+}
 
-  const writer = () => readModelWriter({ db, projection: ordersProjection, collection: 'orders' });
-  const stored = () => db.collection<ReadModelDocument>('orders').find({}).sort({ _id: 1 }).toArray();
-  const events = history(
-    orderPlaced({ orderId: 'o-1' }),
-    orderPlaced({ orderId: 'o-2' }),
-    paymentRecorded({ orderId: 'o-1', amount: 1000 }),
-    paymentRecorded({ orderId: 'o-2', amount: 500 }),
-    paymentRefunded({ orderId: 'o-1' }),
-  );
+describe('a live read-model writer', () => {
+  /** The `find` commands the driver sent to the orders collection. */
+  let reads = 0;
+  const { fixture, stored: storedIn } = freshMongo((command) => {
+    if (command.find === 'orders') reads++;
+  });
+  beforeEach(() => (reads = 0));
+  const writer = () =>
+    readModelWriter({ db: fixture.db, projection: ordersProjection, collection: 'orders' });
+  const stored = () => storedIn('orders');
 
   it('writes new documents and its own later versions of them without reading them back', async () => {
     const write = writer();
@@ -76,7 +81,7 @@ describe('a live read-model writer', () => {
   it('reads again after forgetting what it remembers: a dropped collection is filled from the history', async () => {
     const write = writer();
     await write.write(events);
-    await db.collection('orders').drop();
+    await fixture.db.collection('orders').drop();
     write.forgetRemembered();
     await write.write(events);
     expect(await stored()).toEqual(expected(events));
@@ -84,44 +89,16 @@ describe('a live read-model writer', () => {
 });
 
 describe('a rebuild’s read-model writer', () => {
-  let mongo: Awaited<ReturnType<typeof startMongo>>;
-  let client: MongoClient;
-  let db: Db;
   /** Documents the driver sent to the scratch collection, by kind of write. */
-  let writes: { inserts: number; replaces: number };
-
-  beforeEach(async () => {
-    mongo = await startMongo({ port: 0, logger: silent });
-    client = new MongoClient(`${mongo.url}/shop`, { monitorCommands: true });
-    writes = { inserts: 0, replaces: 0 };
-    client.on('commandStarted', (event) => {
-      const command = event.command as {
-        insert?: unknown;
-        update?: unknown;
-        documents?: unknown[];
-        updates?: unknown[];
-      };
-      if (command.insert === 'scratch') writes.inserts += command.documents?.length ?? 0;
-      if (command.update === 'scratch') writes.replaces += command.updates?.length ?? 0;
-    });
-    db = client.db();
+  let writes = { inserts: 0, replaces: 0 };
+  const { fixture, stored: storedIn } = freshMongo((command) => {
+    if (command.insert === 'scratch') writes.inserts += (command.documents as unknown[]).length;
+    if (command.update === 'scratch') writes.replaces += (command.updates as unknown[]).length;
   });
-
-  afterEach(async () => {
-    await client.close();
-    await mongo.close();
-  });
-
+  beforeEach(() => (writes = { inserts: 0, replaces: 0 }));
   const writer = () =>
-    readModelWriter({ db, projection: ordersProjection, collection: 'scratch', fresh: true });
-  const stored = () => db.collection<ReadModelDocument>('scratch').find({}).sort({ _id: 1 }).toArray();
-  const events = history(
-    orderPlaced({ orderId: 'o-1' }),
-    orderPlaced({ orderId: 'o-2' }),
-    paymentRecorded({ orderId: 'o-1', amount: 1000 }),
-    paymentRecorded({ orderId: 'o-2', amount: 500 }),
-    paymentRefunded({ orderId: 'o-1' }),
-  );
+    readModelWriter({ db: fixture.db, projection: ordersProjection, collection: 'scratch', fresh: true });
+  const stored = () => storedIn('scratch');
 
   it('writes each document once, at flush, however many batches changed it', async () => {
     const write = writer();
@@ -137,7 +114,7 @@ describe('a rebuild’s read-model writer', () => {
     await write.write(events);
     // What a write-out that failed midway left behind: an older version of one document.
     const [first] = expected(events.slice(0, 1));
-    await db.collection<ReadModelDocument>('scratch').insertOne(first!);
+    await fixture.db.collection<ReadModelDocument>('scratch').insertOne(first!);
     await write.flush();
     expect(await stored()).toEqual(expected(events));
   });
