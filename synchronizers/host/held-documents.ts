@@ -57,7 +57,7 @@ export class HeldDocuments {
     }
   }
 
-  /** Only these ids are known to be in the store (a write of them collided: the store already held them). */
+  /** These ids are in the store already (a write of them collided with the version an earlier write left). */
   markStored(ids: Iterable<string>): void {
     for (const id of ids) this.stored.add(id);
   }

@@ -78,7 +78,7 @@ const FRESH_WRITE_CHUNK = 250;
 export function readModelWriter(options: WriterOptions): ReadModelWriter {
   const { projection } = options;
   const collection = options.db.collection<ReadModelDocument>(options.collection);
-  const written = options.fresh ? new HeldDocuments() : undefined;
+  const held = options.fresh ? new HeldDocuments() : undefined;
   // A live writer remembers what it wrote, so the next batch need not read it back (see `fromMemory`).
   const recent = options.fresh ? undefined : new RecentDocuments(LIVE_MEMORY);
 
@@ -89,8 +89,8 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
   }
 
   async function load(keys: readonly string[]): Promise<ReadonlyMap<string, ReadModelDocument>> {
-    if (!written) return find(keys);
-    const { found, forgotten } = written.lookup(keys);
+    if (!held) return find(keys);
+    const { found, forgotten } = held.lookup(keys);
     for (const [id, doc] of await find(forgotten)) found.set(id, doc);
     return found;
   }
@@ -161,9 +161,9 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
     const docs = keys.length === 0 ? new Map<string, ReadModelDocument>() : await load(keys);
     const result = projectBatch(projection, docs, events);
     const changed = [...result.changed.values()];
-    if (written) {
-      for (const doc of changed) written.hold(doc);
-      if (written.size > REBUILD_HELD) await writeOut(written, written.oldest(REBUILD_WRITE_OUT));
+    if (held) {
+      for (const doc of changed) held.hold(doc);
+      if (held.size > REBUILD_HELD) await writeOut(held, held.oldest(REBUILD_WRITE_OUT));
     } else if (changed.length > 0) await write(changed);
     return { applied: result.applied, poisoned: result.poisoned };
   }
@@ -172,7 +172,7 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
     write: apply,
     forgetRemembered: () => recent?.clear(),
     flush: async () => {
-      if (written) await writeOut(written, written.oldest());
+      if (held) await writeOut(held, held.oldest());
     },
   };
 
@@ -180,9 +180,9 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
    * A rebuild's held documents, inserted or replaced in bulk; ids whose insert collided (an earlier write-out
    * landed in part before it failed) are in the store, so they are written again as replacements.
    */
-  async function writeOut(held: HeldDocuments, docs: readonly ReadModelDocument[]): Promise<void> {
+  async function writeOut(memory: HeldDocuments, docs: readonly ReadModelDocument[]): Promise<void> {
     const operation = (doc: ReadModelDocument): AnyBulkWriteOperation<ReadModelDocument> =>
-      held.isStored(doc._id)
+      memory.isStored(doc._id)
         ? { replaceOne: { filter: { _id: doc._id }, replacement: doc } }
         : { insertOne: { document: doc } };
     const writeChunk = async (chunk: readonly ReadModelDocument[]) => {
@@ -192,12 +192,12 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
         if (!onlyDuplicateKeys(error)) throw error;
         // The others landed; the collided ones are in the store in an older version.
         const collided = writeErrorsOf(error).flatMap((e) => chunk[e.index] ?? []);
-        held.markStored(collided.map((doc) => doc._id));
+        memory.markStored(collided.map((doc) => doc._id));
         await collection.bulkWrite(collided.map(operation), { ordered: false });
       }
     };
     await inTurns(docs, writeChunk);
-    held.written(docs);
+    memory.written(docs);
   }
 
   /**
