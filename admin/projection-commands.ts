@@ -1,5 +1,6 @@
 import { BACKWARDS, END, type EventStoreDBClient } from '@eventstore/db-client';
 import type { Db } from 'mongodb';
+import type { SubscribeToAll } from '../lib/all-feed';
 import type { Logger } from '../lib/logger';
 import { CHECKPOINTS_COLLECTION, type CheckpointDocument } from '../contracts/read-models/checkpoints';
 import { LAG_SCAN_LIMIT, measureLag, type Lag } from '../lib/subscription-lag';
@@ -19,6 +20,8 @@ import type { Progress } from './progress';
 
 export interface ProjectionContext {
   readonly client: EventStoreDBClient;
+  /** Where a rebuild decodes the history (see `RebuildOptions.subscribe`). */
+  readonly subscribe?: SubscribeToAll;
   readonly db: Db;
   readonly logger: Logger;
   /** Shows long work's progress: done / total, rate, ETA. */
@@ -45,7 +48,13 @@ async function withProgress(
   projections: readonly Projection<ReadModelDocument>[],
   verb: string,
 ) {
-  const options = { client: context.client, db: context.db, logger: context.logger, projections };
+  const options = {
+    client: context.client,
+    subscribe: context.subscribe,
+    db: context.db,
+    logger: context.logger,
+    projections,
+  };
   if (!context.progress) return { options, finish: () => undefined };
   // Events done and their rate; the share done and the ETA follow the log position.
   const progress = context.progress(

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Env } from '../lib/config';
 import { isUnavailable } from '../lib/eventstore';
+import { threadFeed } from '../lib/all-feed-thread';
 import { createLogger } from '../lib/logger';
 import { isMongoUnavailable } from '../lib/mongo';
 import { forgettingKeyStore } from '../lib/personal-data/key-store';
@@ -59,6 +60,8 @@ function execute(
     startProgress(label, unit, total, sink, logger, { counted });
   const projections = () => ({
     client: connections.eventStore(),
+    // A rebuild or verify reads the whole history: decoding it on a thread of its own frees this one to project.
+    subscribe: threadFeed(config.esdbConnectionString),
     db: connections.mongo(),
     names,
     logger,

@@ -1,8 +1,10 @@
-// Rebuilds every read model into scratch collections from the whole history, with `projectIntoScratch` (one subscription feeds them all),
+// Rebuilds every read model into scratch collections from the whole history, with `projectIntoScratch` as the
+// admin CLI runs it (one subscription feeds them all, decoded on a thread of its own),
 // logging progress and printing its figures each second, and one result line at the end; run by bench/rebuild.ts as its own
 // process (env ESDB_CONNECTION_STRING, MONGO_URL).
 import { BACKWARDS, END } from '@eventstore/db-client';
 import { loadConfig } from '../lib/config';
+import { threadFeed } from '../lib/all-feed-thread';
 import { connectEventStore } from '../lib/eventstore';
 import { createLogger } from '../lib/logger';
 import { connectMongo } from '../lib/mongo';
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
     const results = await projectIntoScratch(
       {
         client,
+        subscribe: threadFeed(config.esdbConnectionString),
         db: mongo.db,
         projections: readModels,
         logger,

@@ -1,31 +1,21 @@
-import {
-  eventTypeFilter,
-  streamNameFilter,
-  START,
-  END,
-  type AllStreamSubscription,
-  type ResolvedEvent,
-} from '@eventstore/db-client';
 import type { EventStoreDBClient } from '@eventstore/db-client';
-import { toStoredEvent, type StoredEvent } from './eventstore';
+import {
+  clientFeed,
+  type AllFeed,
+  type AllPosition,
+  type CatchUpFilter,
+  type StartFrom,
+  type SubscribeToAll,
+} from './all-feed';
+import type { StoredEvent } from './eventstore';
 import type { Logger } from './logger';
 
-/** A place in `$all`. Numbers, because they are stored in MongoDB and compared in guards. */
-export interface AllPosition {
-  readonly commit: number;
-  readonly prepare: number;
-}
-
-export type StartFrom = AllPosition | 'start' | 'end';
-
-export interface CatchUpFilter {
-  readonly eventTypeRegex?: string;
-  readonly streamNameRegex?: string;
-  readonly streamNamePrefixes?: readonly string[];
-}
+export type { AllPosition, CatchUpFilter, StartFrom } from './all-feed';
 
 export interface CatchUpOptions {
   readonly client: EventStoreDBClient;
+  /** Where the subscription is decoded; this thread, through `client`, by default (see `threadFeed`). */
+  readonly subscribe?: SubscribeToAll;
   readonly name: string;
   readonly logger: Logger;
   /** Asked at every (re)subscription, so a restart resumes from what was really handled. */
@@ -58,30 +48,8 @@ export interface CatchUp {
 
 export const DEFAULT_MAX_BATCH = 500;
 const RESUBSCRIBE_DELAY_MS = 1000;
-const CHECKPOINT_INTERVAL = 1;
 /** How long a short batch of history waits for more events while the server has not caught up. */
 const HISTORY_LINGER_MS = 50;
-
-function toReadPosition(from: StartFrom) {
-  if (from === 'start') return START;
-  if (from === 'end') return END;
-  return { commit: BigInt(from.commit), prepare: BigInt(from.prepare) };
-}
-
-function toFilter(filter: CatchUpFilter | undefined, onCheckpoint: CatchUpOptions['onCheckpoint']) {
-  if (!filter) return undefined;
-  const checkpointReached = onCheckpoint
-    ? (_s: unknown, p: { commit: bigint; prepare: bigint }) => {
-        onCheckpoint({ commit: Number(p.commit), prepare: Number(p.prepare) });
-      }
-    : undefined;
-  const common = { checkpointInterval: CHECKPOINT_INTERVAL, checkpointReached };
-  if (filter.eventTypeRegex) return eventTypeFilter({ regex: filter.eventTypeRegex, ...common });
-  if (filter.streamNameRegex) return streamNameFilter({ regex: filter.streamNameRegex, ...common });
-  if (filter.streamNamePrefixes)
-    return streamNameFilter({ prefixes: [...filter.streamNamePrefixes], ...common });
-  return undefined;
-}
 
 /**
  * The one catch-up subscription runner: subscribes to `$all`, hands events over in batches in order, never
@@ -90,11 +58,12 @@ function toFilter(filter: CatchUpFilter | undefined, onCheckpoint: CatchUpOption
 export function startCatchUp(options: CatchUpOptions): CatchUp {
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const lingerMs = options.lingerMs ?? 0;
+  const subscribe = options.subscribe ?? clientFeed(options.client);
   const log = options.logger.child({ subscription: options.name });
   let stopped = false;
   let caughtUp = false;
   let last: AllPosition | undefined;
-  let subscription: AllStreamSubscription | undefined;
+  let subscription: AllFeed | undefined;
   let markCaughtUp: () => void = () => undefined;
   const caughtUpPromise = new Promise<void>((resolve) => (markCaughtUp = resolve));
   let done: Promise<void> = Promise.resolve();
@@ -104,11 +73,15 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
       const from = last ?? (await options.startFrom());
       // Resuming from a checkpoint means everything up to it is handled, even before a new event arrives.
       if (typeof from === 'object') last = from;
-      const sub = options.client.subscribeToAll({
-        fromPosition: toReadPosition(from),
-        resolveLinkTos: options.resolveLinkTos ?? false,
-        filter: toFilter(options.filter, options.onCheckpoint),
-      });
+      const sub = subscribe(
+        {
+          fromPosition: from,
+          resolveLinkTos: options.resolveLinkTos ?? false,
+          filter: options.filter,
+          checkpoints: options.onCheckpoint !== undefined,
+        },
+        options.onCheckpoint,
+      );
       subscription = sub;
       try {
         await pump(sub);
@@ -128,7 +101,7 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
    * writes; once it is live, what is buffered is handled at once, or after `lingerMs` while events arrive back to
    * back. Settles once nothing is being handled.
    */
-  async function pump(sub: AllStreamSubscription): Promise<void> {
+  async function pump(sub: AllFeed): Promise<void> {
     const readAhead: StoredEvent[] = [];
     let serverCaughtUp = false;
     let waiting = false;
@@ -199,7 +172,7 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
     }
 
     async function readAll(): Promise<void> {
-      const iterator = sub[Symbol.asyncIterator]() as AsyncIterator<ResolvedEvent>;
+      const iterator = sub[Symbol.asyncIterator]();
       while (!handlerDone) {
         if (readAhead.length >= maxBatch) {
           await new Promise<void>((resolve) => (wakeReader = resolve));
@@ -224,7 +197,7 @@ export function startCatchUp(options: CatchUpOptions): CatchUp {
           lingered = false;
         });
         if (next.done || stopped) break;
-        const stored = toStoredEvent(next.value);
+        const stored = next.value;
         if (stored && readAhead.push(stored) === 1) batchStarted = performance.now();
         if (readAhead.length >= maxBatch) wakeHandler();
       }

@@ -1,6 +1,7 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Db } from 'mongodb';
+import type { SubscribeToAll } from '../../lib/all-feed';
 import { startCatchUp, type AllPosition, type CatchUp, type StartFrom } from '../../lib/catch-up';
 import type { StoredEvent } from '../../lib/eventstore';
 import type { Logger } from '../../lib/logger';
@@ -32,6 +33,8 @@ export interface BatchStats {
 
 export interface ProjectionHostOptions {
   readonly client: EventStoreDBClient;
+  /** Where the subscription is decoded (see `CatchUpOptions.subscribe`). */
+  readonly subscribe?: SubscribeToAll;
   readonly db: Db;
   readonly name: string;
   readonly models: readonly HostedModel[];
@@ -165,6 +168,7 @@ export function startProjectionHost(options: ProjectionHostOptions): ProjectionH
   const start = (): CatchUp =>
     startCatchUp({
       client: options.client,
+      subscribe: options.subscribe,
       name: options.name,
       logger: options.logger,
       maxBatch: options.maxBatch,

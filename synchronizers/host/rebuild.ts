@@ -1,5 +1,6 @@
 import type { EventStoreDBClient } from '@eventstore/db-client';
 import type { Db } from 'mongodb';
+import type { SubscribeToAll } from '../../lib/all-feed';
 import type { Logger } from '../../lib/logger';
 import type { Projection, ReadModelDocument } from '../projection';
 import { diffReadModels, type ReadModelDiff } from '../read-model-diff';
@@ -9,6 +10,11 @@ import { startProjectionHost } from './projection-host';
 
 export interface RebuildOptions {
   readonly client: EventStoreDBClient;
+  /**
+   * Where the history is decoded: this thread through `client` by default; `threadFeed(connectionString)` moves
+   * it to a thread of its own, so decoding and projecting use two cores.
+   */
+  readonly subscribe?: SubscribeToAll;
   readonly db: Db;
   readonly projections: readonly Projection<ReadModelDocument>[];
   readonly logger: Logger;
@@ -50,6 +56,7 @@ export async function projectIntoScratch(options: RebuildOptions, suffix: string
   let total = 0;
   const host = startProjectionHost({
     client: options.client,
+    subscribe: options.subscribe,
     db,
     name: `rebuild:${suffix}`,
     models: projections.map((projection) => ({
