@@ -1,6 +1,6 @@
 // The rebuild's baseline: the same history read once from the start of `$all` through the official client, from
 // a process of its own against the same devstack process, nothing done with the events but decoding them.
-// Prints `{events, eventsPerSec}`; stops after LIMIT_MS (env ESDB_CONNECTION_STRING, LIMIT_MS).
+// Prints `{events, eventsPerSec, cpuMs}` (cpuMs: this process, all threads); stops after LIMIT_MS (env ESDB_CONNECTION_STRING, LIMIT_MS).
 import { START } from '@eventstore/db-client';
 import { connectEventStore } from '../lib/eventstore';
 
@@ -9,6 +9,7 @@ async function main(): Promise<void> {
   const limitMs = Number(process.env.LIMIT_MS ?? '60000');
   let events = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const read = client.readAll({ fromPosition: START });
   try {
     for await (const resolved of read) {
@@ -20,7 +21,9 @@ async function main(): Promise<void> {
       }
     }
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`${JSON.stringify({ events, eventsPerSec: events / seconds })}\n`);
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    process.stdout.write(`${JSON.stringify({ events, eventsPerSec: events / seconds, cpuMs })}\n`);
   } finally {
     await client.dispose();
   }

@@ -17,6 +17,13 @@ export interface RebuildProgress {
   readonly seconds: number;
   /** Share of the `$all` log the slowest read model has passed (the history is uniform, so ≈ share of events). */
   readonly done: number;
+  /** CPU time of this process (all its threads) since the rebuild started. */
+  readonly cpuMs: number;
+}
+
+function cpuMsSince(before: NodeJS.CpuUsage): number {
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / 1000;
 }
 
 async function main(): Promise<void> {
@@ -32,12 +39,13 @@ async function main(): Promise<void> {
     let reached = 0;
     let events = 0;
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const report = () => {
       const seconds = (performance.now() - started) / 1000;
       const done = endPosition > 0 ? Math.min(1, reached / endPosition) : 0;
       const rate = seconds > 0 ? events / seconds : 0;
       const eta = done > 0 ? (seconds * (1 - done)) / done : undefined;
-      const progress: RebuildProgress = { seconds, done };
+      const progress: RebuildProgress = { seconds, done, cpuMs: cpuMsSince(cpuBefore) };
       // A log line (events done, rate, ETA; shown at LOG_LEVEL=info), then the figures the bench parses.
       logger.info(
         {
@@ -71,7 +79,7 @@ async function main(): Promise<void> {
     const perModel = Object.fromEntries(
       results.map((r) => [r.readModel, { events: r.events, documents: r.documents, seconds: r.seconds }]),
     );
-    process.stdout.write(`${JSON.stringify({ seconds, perModel })}\n`);
+    process.stdout.write(`${JSON.stringify({ seconds, perModel, cpuMs: cpuMsSince(cpuBefore) })}\n`);
   } finally {
     await client.dispose();
     await mongo.client.close();

@@ -25,13 +25,20 @@ export interface RebuildFigures {
   readonly perModel: Record<string, { events: number; documents: number; seconds: number }>;
   /** The baseline: the same history read from `$all` by a process of its own, same devstack process. */
   readonly readEventsPerSec: number;
+  /** µs of CPU per event of the baseline read: the reading process (all threads) and the devstack serving it. */
+  readonly readCpuUsPerEvent: { readonly reader: number; readonly devstack: number };
+  /** µs of CPU per event rebuilt: the rebuild process (all threads) and the devstack serving reads and writes. */
+  readonly cpuUsPerEvent: { readonly rebuild: number; readonly devstack: number };
   readonly peakRssMiB: Record<string, number>;
 }
 
 interface WorkerResult {
   readonly seconds: number;
   readonly perModel: RebuildFigures['perModel'];
+  readonly cpuMs: number;
 }
+
+const usPerEvent = (cpuMs: number, events: number) => (events > 0 ? (cpuMs * 1000) / events : 0);
 
 /**
  * Reads the history once as the baseline, then rebuilds all read models (each into a scratch collection, all at
@@ -60,15 +67,23 @@ export async function benchRebuild(
   );
   const historySeconds = (performance.now() - historyStarted) / 1000;
   const devstack = await startDevstack({ dir, cpuProfDir: opts.cpuProfDir });
+  const devstackCpuMs = () => devstack.proc.cpuMs() ?? 0;
   try {
+    const readCpuBefore = devstackCpuMs();
     const reader = spawnNode('read-all', {
       script: 'bench/read-all-worker.ts',
       env: { ESDB_CONNECTION_STRING: devstack.esdbUrl, LIMIT_MS: String(Math.min(limitMs, READ_LIMIT_MS)) },
     });
-    const { eventsPerSec: readEventsPerSec } = await jsonResultOf<{ eventsPerSec: number }>(
+    const read = await jsonResultOf<{ events: number; eventsPerSec: number; cpuMs: number }>(
       reader,
       limitMs + HISTORY_TIMEOUT_MS,
     );
+    const readEventsPerSec = read.eventsPerSec;
+    const readCpuUsPerEvent = {
+      reader: usPerEvent(read.cpuMs, read.events),
+      devstack: usPerEvent(devstackCpuMs() - readCpuBefore, read.events),
+    };
+    const rebuildCpuBefore = devstackCpuMs();
     const worker = spawnNode('rebuild', {
       script: 'bench/rebuild-worker.ts',
       env: { ESDB_CONNECTION_STRING: devstack.esdbUrl, MONGO_URL: devstack.mongoUrl },
@@ -85,13 +100,16 @@ export async function benchRebuild(
       devstack: Math.round(devstack.proc.peakRssMiB() ?? 0),
       rebuild: Math.round(workerPeak),
     };
+    const devstackRebuildMs = () => devstackCpuMs() - rebuildCpuBefore;
     if (!worker.hasExited()) {
       const last = lastJsonLine<{ progress: RebuildProgress }>(worker, (l) => l.startsWith('{"progress"'));
+      const devstackMs = devstackRebuildMs();
       await worker.stop();
-      const progress = last?.progress ?? { seconds: limitMs / 1000, done: 0 };
+      const progress = last?.progress ?? { seconds: limitMs / 1000, done: 0, cpuMs: 0 };
+      const eventsDone = Math.round(written * progress.done);
       return {
         events: written,
-        eventsDone: Math.round(written * progress.done),
+        eventsDone,
         eventsPerSec: (written * progress.done) / progress.seconds,
         seconds: progress.seconds,
         completed: false,
@@ -99,8 +117,14 @@ export async function benchRebuild(
         perModel: {},
         peakRssMiB,
         readEventsPerSec,
+        readCpuUsPerEvent,
+        cpuUsPerEvent: {
+          rebuild: usPerEvent(progress.cpuMs, eventsDone),
+          devstack: usPerEvent(devstackMs, eventsDone),
+        },
       };
     }
+    const devstackMs = devstackRebuildMs();
     const result = await jsonResultOf<WorkerResult>(worker, 0);
     return {
       events: written,
@@ -112,6 +136,11 @@ export async function benchRebuild(
       perModel: result.perModel,
       peakRssMiB,
       readEventsPerSec,
+      readCpuUsPerEvent,
+      cpuUsPerEvent: {
+        rebuild: usPerEvent(result.cpuMs, written),
+        devstack: usPerEvent(devstackMs, written),
+      },
     };
   } finally {
     await devstack.close();
