@@ -114,6 +114,12 @@ function figureRows(r: BenchResults): string[][] {
       ratio(r, 'rebuild.eventsPerSec', 'rebuild.readEventsPerSec'),
     ],
     [
+      '`rebuild.cpuUsPerEvent` (rebuild + devstack)',
+      `${figure(r, 'rebuild.cpuUsPerEvent.rebuild', 'µs')} + ${figure(r, 'rebuild.cpuUsPerEvent.devstack', 'µs')}`,
+      `the read: \`rebuild.readCpuUsPerEvent\` ${figure(r, 'rebuild.readCpuUsPerEvent.reader', 'µs')} + ${figure(r, 'rebuild.readCpuUsPerEvent.devstack', 'µs')} (reader + devstack); CPU of all threads, per event`,
+      '',
+    ],
+    [
       '`snapshot.load10kMsWith` / `snapshot.load10kMsWithout` (load of a 10,000-event order stream)',
       `${figure(r, 'snapshot.load10kMsWith', 'ms')} / ${figure(r, 'snapshot.load10kMsWithout', 'ms')}`,
       `snapshot + ${figure(r, 'snapshot.tailEvents')} events vs the whole stream; first load of a processor ${figure(r, 'snapshot.load10kMsWithFirst', 'ms')}`,
