@@ -107,9 +107,11 @@ async function main(): Promise<void> {
       eventsPerSec1: scaling.eventsPerSec1,
       eventsPerSec2: scaling.eventsPerSec2,
       ...(peer && {
-        emmettOrdersPerSec: peer.ordersPerSec,
-        emmettCpuMsPerOrder: peer.cpuMsPerOrder,
-        ratioToEmmett: peer.ordersPerSec > 0 ? scaling.eventsPerSec1 / peer.ordersPerSec : 0,
+        comparedOrdersPerSec: peer.ordersPerSec,
+        emmettOrdersPerSec: peer.emmettOrdersPerSec,
+        emmettCpuMsPerOrder: peer.emmettCpuMsPerOrder,
+        peerRounds: peer.rounds,
+        ratioToEmmett: peer.emmettOrdersPerSec > 0 ? peer.ordersPerSec / peer.emmettOrdersPerSec : 0,
       }),
     },
     scaling: scaling && {

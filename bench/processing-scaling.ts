@@ -72,7 +72,7 @@ export async function deployThenStop(env: Parameters<typeof startProcessing>[1])
 }
 
 /** Input messages per second that `processes` processor processes settle from a pre-filled input stream. */
-async function throughputWith(
+export async function throughputWith(
   processes: number,
   messages: number,
   windowMs: number,

@@ -35,6 +35,17 @@ function ratio(results: BenchResults, numerator: string, denominator: string): s
   return a === undefined || b === undefined || b === 0 ? 'n/a' : `${formatNumber(a / b)}×`;
 }
 
+/** The alternating rounds of one processor and the peer, as `ours / peer` per round. */
+function peerRounds(r: BenchResults): string {
+  const rounds = (r.processing as { peerRounds?: unknown } | undefined)?.peerRounds;
+  if (!Array.isArray(rounds) || rounds.length === 0) return 'one run';
+  const each = (rounds as { ordersPerSec?: unknown; emmettOrdersPerSec?: unknown }[]).map(
+    (round) =>
+      `${formatNumber(Number(round.ordersPerSec))} / ${formatNumber(Number(round.emmettOrdersPerSec))}`,
+  );
+  return `${rounds.length} alternating rounds (${each.join(', ')})`;
+}
+
 function e2eLatencyContext(r: BenchResults): string {
   const max = `max ${figure(r, 'e2e.maxMs', 'ms')}`;
   const notVisible = valueAt(r, 'e2e.notVisible') ?? 0;
@@ -100,8 +111,8 @@ function figureRows(r: BenchResults): string[][] {
     [
       '`processing.ratioToEmmett`',
       figure(r, 'processing.ratioToEmmett', '×'),
-      `\`processing.emmettOrdersPerSec\` ${figure(r, 'processing.emmettOrdersPerSec', '/s')} (the peer's CPU ${figure(r, 'processing.emmettCpuMsPerOrder', 'ms')} per order)`,
-      ratio(r, 'processing.eventsPerSec1', 'processing.emmettOrdersPerSec'),
+      `\`processing.comparedOrdersPerSec\` ${figure(r, 'processing.comparedOrdersPerSec', '/s')} ÷ \`processing.emmettOrdersPerSec\` ${figure(r, 'processing.emmettOrdersPerSec', '/s')}, each side's best of ${peerRounds(r)} (the peer's CPU ${figure(r, 'processing.emmettCpuMsPerOrder', 'ms')} per order)`,
+      ratio(r, 'processing.comparedOrdersPerSec', 'processing.emmettOrdersPerSec'),
     ],
     ['`processing.eventsPerSec2`', figure(r, 'processing.eventsPerSec2', '/s'), '2 processes', ''],
     ['`scaling.ratio2to1`', figure(r, 'scaling.ratio2to1', '×'), '', ''],

@@ -76,7 +76,7 @@ export const TARGETS: readonly Target[] = [
   ...cpuTargets,
   {
     key: 'processing.ratioToEmmett',
-    what: "one processor's drain rate ÷ Emmett's CommandHandler on the same input and store kind, same run",
+    what: "one processor's drain rate ÷ Emmett's CommandHandler on the same input and store kind, alternating rounds in the same run (each side's best)",
     kind: 'min',
     threshold: 1.0,
     unit: '×',
