@@ -45,6 +45,29 @@ describe('the customer key store', () => {
     expect(again.map((key) => key?.kid)).toEqual([created[1]?.kid, created[1]?.kid, undefined]);
   });
 
+  it('answers lookups asked for while a query runs with one next query, started after they were asked', async () => {
+    for (const id of customers) await keys.keyFor(id);
+    finds = 0;
+    // A processor under load: messages arrive in separate turns of the event loop while a query is under way.
+    let firstAnswered = false;
+    const found: Promise<unknown>[] = [keys.find('c-0').finally(() => (firstAnswered = true))];
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (firstAnswered) break;
+      found.push(keys.find(customers[found.length % customers.length]!));
+    }
+    expect(found.length).toBeGreaterThan(2);
+    expect((await Promise.all(found)).every((key) => key !== undefined)).toBe(true);
+    // The first query, then one for every lookup asked for while it ran.
+    expect(finds).toBe(2);
+    // A lookup asked for after a customer was forgotten is answered by a query started after that.
+    const lookedUp = keys.find('c-1');
+    await keys.forget('c-2', new Date());
+    const afterForgetting = keys.find('c-2');
+    expect(await lookedUp).toBeDefined();
+    expect(await afterForgetting).toBeUndefined();
+  });
+
   it('never hands out a key once it is forgotten: the next order gets a new one', async () => {
     const first = await keys.keyFor('c-1');
     // Looked up (and so unwrapped) before it is forgotten, as a processor does for every order.

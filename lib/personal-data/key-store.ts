@@ -35,20 +35,36 @@ const DUPLICATE_KEY = 11000;
  * Keys in their own MongoDB database (not the read models': dropping those to rebuild them must not forget
  * everyone), each data key wrapped under the master key from configuration.
  */
-/** Lookups asked for in one turn of the event loop share one query; each is still answered by a fresh read. */
+/**
+ * Lookups asked for while no query runs share the next turn's query; those asked for while one runs wait for it
+ * and share the query after it (group commit: no timer, and no wait at all when idle). Each is still answered by
+ * a read started after it was asked for.
+ */
 const MAX_LOOKUPS_PER_QUERY = 100;
 /** Keys kept unwrapped, so each order of a customer does not decrypt the same data key again. */
 const MAX_UNWRAPPED = 1000;
 
 function keyLookups(keys: Collection<KeyDocument>): DataLoader<string, KeyDocument | null> {
+  let running = 0;
+  const next: (() => void)[] = [];
   return new DataLoader(
     async (ids) => {
-      const found = await keys.find({ _id: { $in: [...new Set(ids)] } }).toArray();
-      const byId = new Map(found.map((doc) => [doc._id, doc]));
-      return ids.map((id) => byId.get(id) ?? null);
+      running++;
+      try {
+        const found = await keys.find({ _id: { $in: [...new Set(ids)] } }).toArray();
+        const byId = new Map(found.map((doc) => [doc._id, doc]));
+        return ids.map((id) => byId.get(id) ?? null);
+      } finally {
+        running--;
+        next.shift()?.();
+      }
     },
     // No cache: a key forgotten a moment ago must not be used again, so nothing outlives its query.
-    { cache: false, maxBatchSize: MAX_LOOKUPS_PER_QUERY, batchScheduleFn: (run) => setImmediate(run) },
+    {
+      cache: false,
+      maxBatchSize: MAX_LOOKUPS_PER_QUERY,
+      batchScheduleFn: (run) => (running === 0 ? setImmediate(run) : next.push(run)),
+    },
   );
 }
 
