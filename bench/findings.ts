@@ -56,7 +56,7 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
 
   'e2e.cpuMsPerOrder.processing-1': {
     limit:
-      'the official clients’ per-call machinery for the delivery and ack, the append and the key lookup (grpc-js call set-up, google-protobuf encoding of the append and decoding of deliveries, the Mongo driver’s command path: one `find` per order at 500/s, where lookups rarely arrive together to share one), plus sealing the customer’s personal fields (AES-GCM, HMAC; the data key is now unwrapped once per stored key, not per order). 1.05× its budget.',
+      'the official clients’ per-call machinery for the delivery and ack, the append and the key lookup (grpc-js call set-up, google-protobuf encoding of the append and decoding of deliveries, the Mongo driver’s command path), plus sealing the customer’s personal fields (AES-GCM, HMAC; the data key is unwrapped once per stored key). Key lookups now group-commit: those asked for while a query runs share the next one.',
     nextStep:
       'a key cache told of every forgetting before the next order of that customer is sealed (the per-order lookup is what keeps a forgotten key from sealing new data), e.g. by following `CustomerForgotten` up to the order’s input position.',
     profile: 'e2e',
@@ -66,7 +66,7 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
     limit:
       'decoding the `$all` subscription through the official client (grpc-js, google-protobuf `ReadResp`, JSON parse of data and metadata) and the Mongo driver’s bulk writes. Checkpoints are now stored at most every 200 ms instead of per batch, and a batch lingers up to 5 ms while events arrive back to back, so a busy model writes once per several events.',
     nextStep:
-      'one keyed pass per batch shared by `documentKeys` and `projectBatch`; decoding `$all` off the main thread.',
+      'one keyed pass per batch shared by `documentKeys` and `projectBatch`; cheaper bulk writes. Decoding on a thread of its own (`threadFeed`, what a rebuild uses) moves CPU off the main thread but adds to the process’s total, which is what this budget counts.',
     profile: 'e2e',
   },
 
@@ -86,8 +86,9 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
 
   'processing.ratioToEmmett': {
     limit:
-      'the peer does one read and one append per order and nothing else; a processor also consumes a persistent subscription (delivery + batched ack), looks up the customer key and seals personal data. A backlog no processor has started needs no `request-<id>` read any more (the input’s started mark, `lib/first-deliveries.ts`); what may have been started before a restart still does.',
-    nextStep: 'the per-call costs of `e2e.cpuMsPerOrder.processing-1`.',
+      'parity within this machine’s noise: in alternating rounds one processor drained 1,424 and 1,709 orders/s against the peer’s 1,826 and 1,721 (this run’s processing stage alone measured 1,875/s); the last run gave 1.05× and 0.97× with one round each. The peer does one read and one append per order and nothing else; a processor also consumes a persistent subscription (delivery + batched ack), looks up the customer key and seals personal data, and spends about as much CPU per order (0.55–0.65 ms vs the peer’s 0.53–0.63). Key lookups asked for while a query runs now share the next query (they were one query per 1–3 orders).',
+    nextStep:
+      'the per-call costs of `e2e.cpuMsPerOrder.processing-1`; a key cache told of every forgetting before the next order of that customer is sealed.',
   },
 
   'scaling.ratio2to1': {
@@ -103,16 +104,17 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'rebuild.eventsPerSec': {
     limit:
-      'CPU in the rebuild process (a 200,000-event profile: busy 72% of the time, the rest waiting on the devstack process, which serves the read and the writes): decoding the `$all` read through the official client (grpc-js, google-protobuf, JSON parse of data and metadata) is about 31% of its busy time, GC 13%, projecting most of the rest; the Mongo writes are now about 7% (bson + driver), since the scratch writer holds the documents it changes and writes each about once instead of once per 2,000-event batch it appears in. The client’s 64 KB HTTP/2 receive window lets only about 200 events through per round trip and the client offers no channel option to raise it.',
+      'CPU of both cores. A rebuild costs 97 µs of CPU per event (rebuild process 52 µs, all threads; devstack 45 µs serving the read and the Mongo writes), a raw read 39 µs (reader 20 + devstack 19), so at 16,000 events/s the rebuild keeps about 1.6 of the 2 cores busy, with the bench parent and the system on the rest. Since the last run the history is decoded on a worker thread (`threadFeed`: grpc-js, google-protobuf and JSON decoding leave the thread that projects; 15.6–16.9k vs 13.2–15.3k events/s back to back at 200,000 events) and the rebuild runs with a 32 MB young generation (55–58 vs 61–70 µs rebuild CPU per event). What is left: in the devstack, inserting the order documents into four ordered indexes (about 15% of its busy time) and serving the subscription; in the rebuild, decoding (~27 µs on its thread) and projecting (zod parsing, document copies, GC).',
     nextStep:
-      'decode `$all` in a worker thread (the catch-up runner’s subscription, resubscription and positions move with it), or a channel with a larger HTTP/2 window.',
+      'less CPU per event where it is spent: cheaper ordered-index inserts and journal writes in the devstack (it re-serialises each inserted document), one parse of each event shared by the models; on a machine with more cores the decoding thread and the devstack no longer compete with the projecting thread.',
     profile: 'rebuild',
   },
 
   'rebuild.ratioToRead': {
     limit:
-      'the baseline is now what the issue names, a raw read of the same history by a process of its own from the same devstack process (30,148/s here; the figure used before, the devstack bench reading its own small events in one process, was 14,941/s in this run), so this ratio is not comparable with earlier runs’ 0.52–0.64×. The rebuild decodes the same read and then projects and writes: with the writes left out (one experiment, 200,000 events) it reached 0.65× of the read, so decoding and projecting in one thread bound it before the writes do. Holding documents instead of writing them per batch (each order’s document is written once it has not changed for the last 40,000 document changes, not once per batch it appears in) gave 14.5–17.9k events/s against 12.3–15.7k/s before, in runs of 200,000 events on the same machine: a gain, though within this machine’s noise run to run.',
-    nextStep: 'as for `rebuild.eventsPerSec`.',
+      'the read is not bound by CPU (it keeps about 1.5 cores busy at 37,800/s: the client’s 64 KB HTTP/2 window lets about 200 events through per round trip), the rebuild is: 0.8× of this read would be 30,000 events/s × 97 µs = 2.9 cores, more than the machine has. At the read’s own CPU cost plus the writes the ratio could not pass about 0.55× on 2 cores. Rates move ±15% run to run here (this run’s read was 37.8k/s, the last run’s 33.7k/s, with the same rebuild rate).',
+    nextStep:
+      'as for `rebuild.eventsPerSec`; the CPU per event (`rebuild.cpuUsPerEvent`) is the figure to cut, since it is steady where rates are not.',
     profile: 'rebuild',
   },
 
@@ -180,20 +182,17 @@ export function reportText(quick: boolean): ReportText {
     '  the fsync baseline is a loop of 128-byte write + fdatasync in the same temporary directory.',
   ].join('\n');
   const closingNote = [
-    'All of the e2e targets are met in this run: 500 orders/s offered for 20 s were all made visible, p50 27 ms and',
-    'p99 112 ms (targets 30 and 150), and processing drains a backlog at 1.05× Emmett’s CommandHandler on the same',
-    'input and store. This machine was slower than in the run before (same-run baselines: bare Express 4.1k vs 6.4k',
-    'req/s, batched appends 40k vs 51k/s), so compare ratios. Since 1ff7759: the e2e warm-up runs at 500/s for 5 s',
-    '(warmed at 100/s, the services built a backlog in the window’s first 4 s, which was the p99; the cold start is',
-    'now reported as `e2e.coldStart`); a started mark on the input stream lets processors handle a backlog nobody has',
-    'started without a `request-<id>` read per message (0.60× → 1.05× the peer); whole-stream reads no longer iterate',
-    '(no `AbortError` per missing stream); the devstack Mongo writes its snapshots in the background (a synchronous one',
-    'of 250,000 documents held every client for 1.5 s); a rebuild holds the documents it changes and writes each about',
-    'once; the rebuild baseline is now a raw read of the same history, as the issue defines it.',
+    'The e2e targets are met in this run: 500 orders/s offered for 20 s were all made visible, p50 20 ms and p99',
+    '83 ms (targets 30 and 150), and the pipeline keeps up at 500/s. Since 6d1f470: a rebuild decodes the history on',
+    'a worker thread (`threadFeed`; the admin CLI and the bench use it) and runs with a 32 MB young generation, so it',
+    'made 16.0k events/s of 1,000,000 (12.5k before); the rebuild stage reports CPU per event for the read and the',
+    'rebuild; `processing.ratioToEmmett` is taken from alternating rounds of processor and peer (each side’s best),',
+    'since a single pair a minute apart moved ±15%; key lookups asked for while a query runs share the next one.',
     '',
-    'Still missed: the per-process CPU budgets (pipeline 3.2 ms per order, budget 2.6), scaling (2 cores), the rebuild',
-    '(12.5k events/s, 0.42× the raw read: decoding and projecting share one thread). Next step (issue 19): `$all`',
-    'decoding off the rebuild’s and synchronizers’ main thread; the gateway’s per-request Express costs.',
+    'Still missed: the rebuild (0.42× the read: it needs 97 µs of CPU per event against the read’s 39 µs, and 0.8×',
+    'would take 2.9 cores), the per-process CPU budgets (pipeline 3.1 ms per order, budget 2.6), the processing peer',
+    'ratio (0.94×, parity within the noise), scaling (2 cores). Next step (issue 19): CPU per event in the devstack’s',
+    'Mongo inserts and in projecting; the gateway’s per-request Express costs.',
   ].join('\n');
   return { method, closingNote };
 }
