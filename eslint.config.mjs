@@ -26,6 +26,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS loaded by node as it is (the tsx hook for worker threads started from the sources).
+    files: ['**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['**/*.ts'],
     plugins: { shop: { rules: { 'step-boundaries': stepBoundaries } } },
     rules: { 'shop/step-boundaries': 'error' },

@@ -35,10 +35,13 @@ const CREDIT_EVERY = 1024;
 const STOP_GRACE_MS = 5_000;
 const WORKER_FILE = join(__dirname, `all-feed-worker${extname(__filename)}`);
 
-/** The worker runs the same build as this file: the compiled .js, or the .ts through tsx's require hook. */
+/** Development-only (see the file): not part of the build, so compiled code cannot reach it. */
+const TS_WORKER_HOOKS = join(__dirname, 'testing', 'tsx-worker-hooks.cjs');
+
+/** The worker runs the same build as this file: the compiled .js, or the .ts with tsx's hook loaded first. */
 function startWorker(data: FeedThreadData): Worker {
   if (extname(WORKER_FILE) !== '.ts') return new Worker(WORKER_FILE, { workerData: data });
-  const source = `require('tsx/cjs'); require(${JSON.stringify(WORKER_FILE)});`;
+  const source = [TS_WORKER_HOOKS, WORKER_FILE].map((file) => `require(${JSON.stringify(file)});`).join(' ');
   return new Worker(source, { eval: true, workerData: data });
 }
 
