@@ -1,19 +1,24 @@
+import { LRUCache } from 'lru-cache';
 import type { ReadModelDocument } from '../projection';
 
-/** The documents a writer wrote most recently, exactly as it wrote them; past `capacity`, the oldest go first. */
+/**
+ * The documents a writer wrote most recently, exactly as it wrote them; past `capacity`, the oldest go first.
+ * lru-cache evicts in constant time, where evicting a Map's first key scans the holes its earlier deletions left.
+ */
 export class RecentDocuments {
-  private readonly docs = new Map<string, ReadModelDocument>();
+  private readonly docs: LRUCache<string, ReadModelDocument>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.docs = new LRUCache({ max: capacity });
+  }
 
+  /** Reading does not make a document more recent: the order is the order of writes. */
   get(id: string): ReadModelDocument | undefined {
-    return this.docs.get(id);
+    return this.docs.peek(id);
   }
 
   remember(doc: ReadModelDocument): void {
-    this.docs.delete(doc._id);
     this.docs.set(doc._id, doc);
-    if (this.docs.size > this.capacity) this.docs.delete(this.docs.keys().next().value!);
   }
 
   forget(ids: Iterable<string>): void {
