@@ -1,4 +1,5 @@
 import { NO_STREAM, type AppendExpectedRevision } from '@eventstore/db-client';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '../../lib/logger';
 import type { NewEvent, StoredEvent } from '../../lib/eventstore';
 import type { AggregateStore, AggregateStream, ExpectedRevision, LoadedState } from './aggregate-store';
@@ -71,13 +72,11 @@ export function snapshottingStore(access: StreamAccess, options: SnapshotOptions
   const threshold = options.snapshotAfterEvents ?? DEFAULT_SNAPSHOT_AFTER_EVENTS;
   const log = options.logger.child({ component: 'snapshots' });
   /** Streams of at least `threshold` events, each with the revision of its last snapshot (-1: none yet). */
-  const longStreams = new Map<string, number>();
+  const longStreams = new LRUCache<string, number>({ max: REMEMBERED_STREAMS });
   const writing = new Map<string, Promise<void>>();
 
   function remember(stream: string, revision: number): void {
-    longStreams.delete(stream);
     longStreams.set(stream, revision);
-    if (longStreams.size > REMEMBERED_STREAMS) longStreams.delete(longStreams.keys().next().value!);
   }
 
   async function usableSnapshot<S>(

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { recordedEventOf } from './entries';
 import type { EntryLocation } from './event-index';
 import type { LogFile } from './log-file';
@@ -53,30 +54,20 @@ function approximateBytes(event: RecordedEvent): number {
   );
 }
 
-/** Least recently used first (a Map iterates in insertion order; a hit is moved to the end). */
+/** Least recently used first, bounded by count and bytes (lru-cache evicts in constant time). */
 class BodyCache {
-  private readonly events = new Map<number, RecordedEvent>();
-  private bytes = 0;
+  private readonly events = new LRUCache<number, RecordedEvent>({
+    max: CACHE_MAX_EVENTS,
+    maxSize: CACHE_MAX_BYTES,
+    sizeCalculation: approximateBytes,
+  });
 
   get(sequence: number): RecordedEvent | undefined {
-    const event = this.events.get(sequence);
-    if (event) {
-      this.events.delete(sequence);
-      this.events.set(sequence, event);
-    }
-    return event;
+    return this.events.get(sequence);
   }
 
   set(event: RecordedEvent): void {
-    if (this.events.has(event.sequence)) return;
-    this.events.set(event.sequence, event);
-    this.bytes += approximateBytes(event);
-    while (this.events.size > CACHE_MAX_EVENTS || this.bytes > CACHE_MAX_BYTES) {
-      const oldest = this.events.entries().next().value;
-      if (!oldest) break;
-      this.events.delete(oldest[0]);
-      this.bytes -= approximateBytes(oldest[1]);
-    }
+    if (!this.events.has(event.sequence)) this.events.set(event.sequence, event);
   }
 }
 
