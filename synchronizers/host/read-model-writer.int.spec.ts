@@ -1,10 +1,10 @@
-import { MongoClient, type Db } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, type Db } from 'mongodb';
 import { startMongo } from '../../devstack/mongo';
 import { createLogger } from '../../lib/logger';
 import { ordersProjection } from '../orders/orders-projection';
 import { projectBatch, type ProjectedEvent, type ReadModelDocument } from '../projection';
 import { history, orderPlaced, paymentRecorded, paymentRefunded } from '../testing/shop-events';
-import { readModelWriter } from './read-model-writer';
+import { readModelWriter, type HoldLimits } from './read-model-writer';
 
 const silent = createLogger('test', { level: 'silent' });
 
@@ -22,13 +22,18 @@ const events = history(
   paymentRefunded({ orderId: 'o-1' }),
 );
 
-/** A fresh embedded MongoDB per test, with a driver that reports every command it sends. */
-function freshMongo(onCommand: (command: Record<string, unknown>) => void) {
+/** A fresh embedded MongoDB per test, with a driver that reports every command it sends and every answer. */
+function freshMongo(
+  onCommand: (command: Record<string, unknown>) => void,
+  onAnswer: (commandName: string) => void = () => undefined,
+) {
   const fixture = {} as { mongo: Awaited<ReturnType<typeof startMongo>>; client: MongoClient; db: Db };
   beforeEach(async () => {
     fixture.mongo = await startMongo({ port: 0, logger: silent });
     fixture.client = new MongoClient(`${fixture.mongo.url}/shop`, { monitorCommands: true });
     fixture.client.on('commandStarted', (event) => onCommand(event.command));
+    fixture.client.on('commandSucceeded', (event) => onAnswer(event.commandName));
+    fixture.client.on('commandFailed', (event) => onAnswer(event.commandName));
     fixture.db = fixture.client.db();
   });
   afterEach(async () => {
@@ -91,13 +96,29 @@ describe('a live read-model writer', () => {
 describe('a rebuild’s read-model writer', () => {
   /** Documents the driver sent to the scratch collection, by kind of write. */
   let writes = { inserts: 0, replaces: 0 };
-  const { fixture, stored: storedIn } = freshMongo((command) => {
-    if (command.insert === 'scratch') writes.inserts += (command.documents as unknown[]).length;
-    if (command.update === 'scratch') writes.replaces += (command.updates as unknown[]).length;
+  /** Insert commands the server has answered. */
+  let insertsAnswered = 0;
+  const { fixture, stored: storedIn } = freshMongo(
+    (command) => {
+      if (command.insert === 'scratch') writes.inserts += (command.documents as unknown[]).length;
+      if (command.update === 'scratch') writes.replaces += (command.updates as unknown[]).length;
+    },
+    (commandName) => {
+      if (commandName === 'insert') insertsAnswered++;
+    },
+  );
+  beforeEach(() => {
+    writes = { inserts: 0, replaces: 0 };
+    insertsAnswered = 0;
   });
-  beforeEach(() => (writes = { inserts: 0, replaces: 0 }));
-  const writer = () =>
-    readModelWriter({ db: fixture.db, projection: ordersProjection, collection: 'scratch', fresh: true });
+  const writer = (hold?: HoldLimits) =>
+    readModelWriter({
+      db: fixture.db,
+      projection: ordersProjection,
+      collection: 'scratch',
+      fresh: true,
+      hold,
+    });
   const stored = () => storedIn('scratch');
 
   it('writes each document once, at flush, however many batches changed it', async () => {
@@ -117,5 +138,47 @@ describe('a rebuild’s read-model writer', () => {
     await fixture.db.collection<ReadModelDocument>('scratch').insertOne(first!);
     await write.flush();
     expect(await stored()).toEqual(expected(events));
+  });
+
+  it('projects the next batches while a write-out is in flight, and stores every document as last changed', async () => {
+    const write = writer({ documents: 2, writeOut: 2 });
+    const orders = history(
+      orderPlaced({ orderId: 'o-1' }),
+      orderPlaced({ orderId: 'o-2' }),
+      orderPlaced({ orderId: 'o-3' }),
+      paymentRecorded({ orderId: 'o-1', amount: 1000 }),
+      orderPlaced({ orderId: 'o-4' }),
+      paymentRecorded({ orderId: 'o-2', amount: 500 }),
+      orderPlaced({ orderId: 'o-5' }),
+      orderPlaced({ orderId: 'o-6' }),
+    );
+    const [first, second, third, ...rest] = orders;
+    await write.write([first!, second!]);
+    // Three held, two allowed: o-1 and o-2 go out, and the batch is handed back before the server answers.
+    await write.write([third!]);
+    expect(insertsAnswered).toBe(0);
+    // o-1 and o-2 change again while (or after) they are written: the later versions must be what is stored.
+    for (const event of rest) await write.write([event]);
+    await write.flush();
+    expect(await stored()).toEqual(expected(orders));
+    expect(writes.inserts).toBe(6);
+  });
+
+  it('fails a later batch when a write-out failed, and writes what that write-out held again', async () => {
+    await fixture.db.createCollection('scratch', { validator: { total: { $lt: 10_000 } } });
+    const write = writer({ documents: 1, writeOut: 1 });
+    const big = history(
+      orderPlaced({ orderId: 'o-1', lines: [{ sku: 'SKU-1', quantity: 10, unitPrice: 5000 }] }),
+    );
+    await write.write(big);
+    await write.write(history(orderPlaced({ orderId: 'o-2' })));
+    const failed = await write
+      .write(history(orderPlaced({ orderId: 'o-3' })))
+      .catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(MongoBulkWriteError);
+    expect((failed as MongoBulkWriteError).writeErrors).toMatchObject([{ code: 121 }]);
+    await fixture.db.command({ collMod: 'scratch', validator: {} });
+    await write.flush();
+    expect((await stored()).map((doc) => doc._id)).toEqual(['o-1', 'o-2']);
   });
 });

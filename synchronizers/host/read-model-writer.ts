@@ -57,21 +57,28 @@ export interface WriterOptions {
   readonly collection: string;
   /**
    * The collection starts empty and this writer is its only writer (a rebuild into a scratch collection): it
-   * holds what it changes and writes it later, in bulk (see `REBUILD_HELD`), and remembers what it wrote instead
+   * holds what it changes and writes it later, in bulk (see `REBUILD_HOLD`), and remembers what it wrote instead
    * of reading it back, so a batch looks up only documents it wrote long ago. Nothing it holds is in the store
    * until `flush`.
    */
   readonly fresh?: boolean;
+  /** How many documents a rebuild's writer holds, and writes out at a time (see `REBUILD_HOLD`). */
+  readonly hold?: HoldLimits;
+}
+
+export interface HoldLimits {
+  readonly documents: number;
+  readonly writeOut: number;
 }
 
 /** Documents a live writer keeps to avoid reading back (its updates follow soon after). */
 const LIVE_MEMORY = 20_000;
 /**
- * A rebuild holds the documents it changes and writes those changed longest ago once it holds more than this, so
- * a document changed by several events of the history is written about once, not once per batch it appears in.
+ * A rebuild holds the documents it changes and writes out those changed longest ago once it holds more than
+ * `documents`, so a document changed by several events of the history is written about once, not once per batch
+ * it appears in.
  */
-const REBUILD_HELD = 50_000;
-const REBUILD_WRITE_OUT = 10_000;
+const REBUILD_HOLD: HoldLimits = { documents: 50_000, writeOut: 10_000 };
 /** Operations per bulk write of a rebuild (see `inTurns`). */
 const FRESH_WRITE_CHUNK = 250;
 
@@ -79,6 +86,7 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
   const { projection } = options;
   const collection = options.db.collection<ReadModelDocument>(options.collection);
   const held = options.fresh ? new HeldDocuments() : undefined;
+  const limits = options.hold ?? REBUILD_HOLD;
   // A live writer remembers what it wrote, so the next batch need not read it back (see `fromMemory`).
   const recent = options.fresh ? undefined : new RecentDocuments(LIVE_MEMORY);
 
@@ -161,17 +169,46 @@ export function readModelWriter(options: WriterOptions): ReadModelWriter {
     const docs = keys.length === 0 ? new Map<string, ReadModelDocument>() : await load(keys);
     const result = projectBatch(projection, docs, events);
     const changed = [...result.changed.values()];
-    if (held) {
-      for (const doc of changed) held.hold(doc);
-      if (held.size > REBUILD_HELD) await writeOut(held, held.oldest(REBUILD_WRITE_OUT));
-    } else if (changed.length > 0) await write(changed);
+    if (held) await holdChanged(held, changed);
+    else if (changed.length > 0) await write(changed);
     return { applied: result.applied, poisoned: result.poisoned };
+  }
+
+  /** A rebuild's write-out in flight: one at a time, so the next picks what it holds only once this one landed. */
+  let writingOut: Promise<void> | undefined;
+  let writeOutFailure: { readonly error: unknown } | undefined;
+
+  /** Waits for the write-out in flight; its failure fails the batch that waits (the runner retries that batch). */
+  async function settleWriteOut(): Promise<void> {
+    await writingOut;
+    const failure = writeOutFailure;
+    writeOutFailure = undefined;
+    if (failure) throw failure.error;
+  }
+
+  /**
+   * Holds the changed documents and writes out those changed longest ago once it holds too many, while the next
+   * batches are projected. Past one more write-out's worth it first waits for the one in flight, so a failed
+   * write-out fails this batch before it changed anything.
+   */
+  async function holdChanged(memory: HeldDocuments, changed: readonly ReadModelDocument[]): Promise<void> {
+    const full = memory.size + changed.length > limits.documents + limits.writeOut;
+    if (writeOutFailure || (writingOut && full)) await settleWriteOut();
+    for (const doc of changed) memory.hold(doc);
+    if (memory.size <= limits.documents || writingOut) return;
+    const out: Promise<void> = writeOut(memory, memory.oldest(limits.writeOut))
+      .catch((error: unknown) => void (writeOutFailure = { error }))
+      .finally(() => {
+        if (writingOut === out) writingOut = undefined;
+      });
+    writingOut = out;
   }
 
   return {
     write: apply,
     forgetRemembered: () => recent?.clear(),
     flush: async () => {
+      await settleWriteOut();
       if (held) await writeOut(held, held.oldest());
     },
   };
