@@ -143,6 +143,39 @@ describe('persistence with dbPath', () => {
     ).toHaveLength(1);
   });
 
+  it('lets the journal grow as big as the last snapshot before writing the next: rewrites get rarer as data grows', async () => {
+    const dbPath = tempDir();
+    const server = await startMongo({ port: 0, dbPath, journalCompactBytes: 16 * 1024 });
+    const client = new MongoClient(server.url);
+    const generation = () =>
+      Math.max(
+        ...readdirSync(dbPath)
+          .flatMap((file) => /^journal-(\d+)\.bson$/.exec(file)?.[1] ?? [])
+          .map(Number),
+      );
+    const first = generation();
+    try {
+      // About 2 MB of changes: 130 journals of 16 KB, but only some 8 doublings of the snapshot.
+      for (let batch = 0; batch < 200; batch++) {
+        const docs = Array.from({ length: 20 }, (_, i) => ({
+          _id: `o-${batch}-${i}`,
+          note: 'x'.repeat(500),
+        }));
+        await client
+          .db('shop')
+          .collection('orders')
+          .insertMany(docs as never[]);
+      }
+      expect(generation() - first).toBeLessThan(20);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+    await withServer(dbPath, async (reopened) => {
+      expect(await reopened.db('shop').collection('orders').countDocuments()).toBe(4000);
+    });
+  });
+
   it('refuses a dbPath another running server holds, and frees it on close', async () => {
     const dbPath = tempDir();
     const first = await startMongo({ port: 0, dbPath });

@@ -6,6 +6,7 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
   writeSync,
   writeFileSync,
   readdirSync,
@@ -20,7 +21,11 @@ const SNAPSHOT_FILE = 'snapshot.bson';
 const LOCK_FILE = 'mongod.lock';
 const JOURNAL_PREFIX = 'journal-';
 const JOURNAL_SUFFIX = '.bson';
-// Past this size the journal is folded into a new snapshot.
+/**
+ * Past this size, and past the size of the last snapshot, the journal is folded into a new snapshot: each rewrite
+ * of the whole data set then follows at least as many bytes of changes (as Redis rewrites its AOF once it has
+ * doubled), so a growing data set costs a constant amount of snapshot writing per change, not one that grows.
+ */
 const COMPACT_JOURNAL_BYTES = 64 * 1024 * 1024;
 const DESERIALIZE_OPTIONS = { promoteLongs: true, promoteValues: true, promoteBuffers: false } as const;
 
@@ -115,6 +120,7 @@ export class Persistence implements CatalogSink {
   private pending: Uint8Array[] = [];
   private journalFd: number | undefined;
   private journalBytes = 0;
+  private snapshotBytes = 0;
   private generation = 0;
   private changedSinceSnapshot = false;
   private background: { cancel(): void } | undefined;
@@ -235,7 +241,9 @@ export class Persistence implements CatalogSink {
 
   /** The snapshot of `generation` replaces the old one; the journals it holds are no longer needed. */
   private installSnapshot(tmp: string, generation: number): void {
-    renameSync(tmp, join(this.dir, SNAPSHOT_FILE));
+    const snapshotPath = join(this.dir, SNAPSHOT_FILE);
+    renameSync(tmp, snapshotPath);
+    this.snapshotBytes = statSync(snapshotPath).size;
     if (generation === this.generation && this.journalBytes === 0) this.changedSinceSnapshot = false;
     for (const file of readdirSync(this.dir)) {
       if (file.startsWith(JOURNAL_PREFIX) && journalGeneration(file) < generation)
@@ -251,8 +259,8 @@ export class Persistence implements CatalogSink {
   /** Writes the changes of the command just run; called before its reply is sent. */
   flush(): void {
     this.writePending();
-    if (this.journalBytes > this.compactAfterBytes && this.background === undefined)
-      this.compactInBackground();
+    const compactAfter = Math.max(this.compactAfterBytes, this.snapshotBytes);
+    if (this.journalBytes > compactAfter && this.background === undefined) this.compactInBackground();
   }
 
   private writePending(): void {

@@ -9,7 +9,11 @@ describe('the documents a writer wrote most recently', () => {
     recent.remember(doc('a', 1));
     recent.remember(doc('b', 2));
     recent.remember(doc('c', 3));
-    expect([recent.get('a'), recent.get('b'), recent.get('c')]).toEqual([undefined, doc('b', 2), doc('c', 3)]);
+    expect([recent.get('a'), recent.get('b'), recent.get('c')]).toEqual([
+      undefined,
+      doc('b', 2),
+      doc('c', 3),
+    ]);
   });
 
   it('counts a rewrite as the latest write, and a read as none', () => {
@@ -19,7 +23,11 @@ describe('the documents a writer wrote most recently', () => {
     recent.get('a');
     recent.remember(doc('b', 5));
     recent.remember(doc('c', 6));
-    expect([recent.get('a'), recent.get('b'), recent.get('c')]).toEqual([undefined, doc('b', 5), doc('c', 6)]);
+    expect([recent.get('a'), recent.get('b'), recent.get('c')]).toEqual([
+      undefined,
+      doc('b', 5),
+      doc('c', 6),
+    ]);
   });
 
   it('keeps its capacity however many documents pass through it', () => {
