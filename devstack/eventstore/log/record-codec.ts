@@ -144,42 +144,37 @@ export function decodeEntryHeaderAt(buffer: Buffer, at: number): EntryHeader {
   return { revision, id, streamId, type: reader.string16() };
 }
 
+/** Where the length-prefixed (u16) string at `at` ends. */
+const afterString16 = (buffer: Buffer, at: number): number => at + 2 + buffer.readUInt16LE(at);
+const string16At = (buffer: Buffer, at: number): string =>
+  buffer.toString('utf8', at + 2, afterString16(buffer, at));
+/** The bytes of the length-prefixed (u32) field at `at`, without copying. */
+const bytesAt = (buffer: Buffer, at: number): Uint8Array =>
+  new Uint8Array(buffer.buffer, buffer.byteOffset + at + 4, buffer.readUInt32LE(at));
+
 /**
  * The entry whose length prefix is at `at`. Its data and metadata are views into `buffer` (no copy: copying
  * small typed arrays costs more than decoding), so the caller hands over a buffer it will not reuse.
- * `streamId` and `type` come from the caller when it has them interned.
+ * `streamId` and `type` come from the caller when it has them interned. No closures: this runs for every event
+ * read back, and under tsx each closure is also wrapped to keep its name.
  */
 export function decodeEntryAt(
   buffer: Buffer,
   at: number,
   names: { readonly streamId: string; readonly type: string },
 ): StoredEntry {
-  let cursor = at + ENTRY_LENGTH_BYTES + 16;
-  const skipString16 = (): number => {
-    const start = cursor;
-    cursor += 2 + buffer.readUInt16LE(cursor);
-    return start;
-  };
-  const view = (): Uint8Array => {
-    const length = buffer.readUInt32LE(cursor);
-    const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset + cursor + 4, length);
-    cursor += 4 + length;
-    return bytes;
-  };
-  const idAt = skipString16();
-  skipString16();
-  skipString16();
-  const contentTypeAt = skipString16();
-  const string16At = (start: number): string =>
-    buffer.toString('utf8', start + 2, start + 2 + buffer.readUInt16LE(start));
+  const idAt = at + ENTRY_LENGTH_BYTES + 16;
+  const contentTypeAt = afterString16(buffer, afterString16(buffer, afterString16(buffer, idAt)));
+  const dataAt = afterString16(buffer, contentTypeAt);
+  const data = bytesAt(buffer, dataAt);
   return {
     revision: buffer.readDoubleLE(at + ENTRY_LENGTH_BYTES),
     created: buffer.readBigInt64LE(at + ENTRY_LENGTH_BYTES + 8),
-    id: string16At(idAt),
+    id: string16At(buffer, idAt),
     streamId: names.streamId,
     type: names.type,
-    contentType: string16At(contentTypeAt),
-    data: view(),
-    metadata: view(),
+    contentType: string16At(buffer, contentTypeAt),
+    data,
+    metadata: bytesAt(buffer, dataAt + 4 + data.byteLength),
   };
 }
