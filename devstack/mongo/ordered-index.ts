@@ -1,4 +1,5 @@
 import { compareKeys } from './bson-order';
+import { sortKeyOf } from './sort-key';
 import { StringKeyHash } from './string-key-hash';
 
 /** One index entry: the key tuple and the record id of the document it points to. */
@@ -7,12 +8,26 @@ export interface IndexEntry {
   readonly rid: number;
 }
 
+/** An entry as the index holds it: with its key as one ordered string where the key has one (see `sortKeyOf`). */
+interface HeldEntry extends IndexEntry {
+  readonly sortKey: string | undefined;
+}
+
+const held = (entry: IndexEntry): HeldEntry => ({
+  key: entry.key,
+  rid: entry.rid,
+  sortKey: sortKeyOf(entry.key),
+});
+
 // Chunk size trades splice cost (memmove within a chunk) against the chunk directory's length.
 const MAX_CHUNK = 1024;
 const NO_DIRECTIONS: readonly number[] = [];
 const NO_ENTRIES: readonly IndexEntry[] = [];
 
-function compareEntries(a: IndexEntry, b: IndexEntry): number {
+function compareEntries(a: HeldEntry, b: HeldEntry): number {
+  const x = a.sortKey;
+  const y = b.sortKey;
+  if (x !== undefined && y !== undefined) return x < y ? -1 : x > y ? 1 : a.rid - b.rid;
   return compareKeys(a.key, b.key, NO_DIRECTIONS) || a.rid - b.rid;
 }
 
@@ -28,24 +43,24 @@ function firstWhere<T>(items: readonly T[], pred: (item: T) => boolean): number 
 }
 
 // Closure-free searches for the write path and point lookups: a predicate closure per call costs more than the search.
-function firstEntryAtOrAfter(items: readonly IndexEntry[], entry: IndexEntry): number {
+function firstEntryAtOrAfter(items: readonly HeldEntry[], entry: HeldEntry): number {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (compareEntries(items[mid] as IndexEntry, entry) >= 0) hi = mid;
+    if (compareEntries(items[mid] as HeldEntry, entry) >= 0) hi = mid;
     else lo = mid + 1;
   }
   return lo;
 }
 
-function firstChunkEndingAtOrAfter(chunks: readonly IndexEntry[][], entry: IndexEntry): number {
+function firstChunkEndingAtOrAfter(chunks: readonly HeldEntry[][], entry: HeldEntry): number {
   let lo = 0;
   let hi = chunks.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const chunk = chunks[mid] as IndexEntry[];
-    if (compareEntries(chunk[chunk.length - 1] as IndexEntry, entry) >= 0) hi = mid;
+    const chunk = chunks[mid] as HeldEntry[];
+    if (compareEntries(chunk[chunk.length - 1] as HeldEntry, entry) >= 0) hi = mid;
     else lo = mid + 1;
   }
   return lo;
@@ -80,7 +95,7 @@ function firstChunkEndingAtOrAfterKey(chunks: readonly IndexEntry[][], key: read
  * deletes and lookups cost O(log n) comparisons plus a bounded splice.
  */
 export class OrderedIndex {
-  private chunks: IndexEntry[][] = [];
+  private chunks: HeldEntry[][] = [];
   private count = 0;
   private readonly strings = new StringKeyHash();
 
@@ -92,30 +107,32 @@ export class OrderedIndex {
     return firstWhere(this.chunks, (chunk) => pred(chunk[chunk.length - 1] as IndexEntry));
   }
 
-  insert(entry: IndexEntry): void {
+  insert(given: IndexEntry): void {
+    const entry = held(given);
     this.count += 1;
     this.strings.insert(entry);
     if (this.chunks.length === 0) {
       this.chunks.push([entry]);
       return;
     }
-    const lastChunk = this.chunks[this.chunks.length - 1] as IndexEntry[];
+    const lastChunk = this.chunks[this.chunks.length - 1] as HeldEntry[];
     // Ascending keys (ObjectIds, counters, timestamps) append without a search.
-    if (compareEntries(lastChunk[lastChunk.length - 1] as IndexEntry, entry) < 0) {
+    if (compareEntries(lastChunk[lastChunk.length - 1] as HeldEntry, entry) < 0) {
       lastChunk.push(entry);
       if (lastChunk.length > MAX_CHUNK) this.chunks.push(lastChunk.splice(lastChunk.length >>> 1));
       return;
     }
     let ci = firstChunkEndingAtOrAfter(this.chunks, entry);
     if (ci === this.chunks.length) ci -= 1;
-    const chunk = this.chunks[ci] as IndexEntry[];
+    const chunk = this.chunks[ci] as HeldEntry[];
     const pos = firstEntryAtOrAfter(chunk, entry);
     if (pos === chunk.length) chunk.push(entry);
     else chunk.splice(pos, 0, entry);
     if (chunk.length > MAX_CHUNK) this.chunks.splice(ci + 1, 0, chunk.splice(chunk.length >>> 1));
   }
 
-  remove(entry: IndexEntry): boolean {
+  remove(given: IndexEntry): boolean {
+    const entry = held(given);
     const ci = firstChunkEndingAtOrAfter(this.chunks, entry);
     const chunk = this.chunks[ci];
     if (!chunk) return false;
