@@ -2,7 +2,7 @@ import { createLogger } from '../lib/logger';
 import { processShutdown } from '../lib/service';
 import { DEVSTACK_USAGE, parseDevstackArgs, UsageError } from './devstack-args';
 import { startEventStore } from './eventstore';
-import { startMongo } from './mongo';
+import { startMongoThread } from './mongo/server-thread';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -35,11 +35,16 @@ async function main(): Promise<void> {
     : undefined;
   if (eventstore) shutdown.register('stop EventStoreDB', () => eventstore.close());
   const mongo = parsed.startMongo
-    ? await startMongo({ port: parsed.mongoPort, host: parsed.host, dbPath: parsed.mongoDbPath }).catch(
-        (error: unknown) => {
-          throw new UsageError(describeStartError(error, 'MongoDB', '--mongo-port'));
+    ? await startMongoThread(
+        { port: parsed.mongoPort, host: parsed.host, dbPath: parsed.mongoDbPath },
+        (error) => {
+          // A crashed server thread is a crashed server: the process goes down with it, as mongod would.
+          logger.fatal({ err: error }, 'the MongoDB thread failed');
+          process.exit(1);
         },
-      )
+      ).catch((error: unknown) => {
+        throw new UsageError(describeStartError(error, 'MongoDB', '--mongo-port'));
+      })
     : undefined;
   if (mongo) shutdown.register('stop MongoDB', () => mongo.close());
   logger.info(

@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { extname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AllFeed, AllPosition, FeedRequest, FeedSignal, SubscribeToAll } from './all-feed';
 import type { StoredEvent } from './eventstore';
+import { startWorker } from './worker-thread';
 
 /** What the subscription thread is started with. */
 export interface FeedThreadData {
@@ -35,16 +36,6 @@ const CREDIT_EVERY = 1024;
 const STOP_GRACE_MS = 5_000;
 const WORKER_FILE = join(__dirname, `all-feed-worker${extname(__filename)}`);
 
-/** Development-only (see the file): not part of the build, so compiled code cannot reach it. */
-const TS_WORKER_HOOKS = join(__dirname, 'testing', 'tsx-worker-hooks.cjs');
-
-/** The worker runs the same build as this file: the compiled .js, or the .ts with tsx's hook loaded first. */
-function startWorker(data: FeedThreadData): Worker {
-  if (extname(WORKER_FILE) !== '.ts') return new Worker(WORKER_FILE, { workerData: data });
-  const source = [TS_WORKER_HOOKS, WORKER_FILE].map((file) => `require(${JSON.stringify(file)});`).join(' ');
-  return new Worker(source, { eval: true, workerData: data });
-}
-
 /**
  * Subscriptions decoded on a worker thread with a client of its own: gRPC, protobuf and JSON decoding of every
  * event leave this thread, which receives each batch as one JSON text. For a long read whose handling is as
@@ -67,7 +58,7 @@ class ThreadFeed extends EventEmitter implements AllFeed {
 
   constructor(data: FeedThreadData, onCheckpoint: ((position: AllPosition) => void) | undefined) {
     super();
-    this.worker = startWorker(data);
+    this.worker = startWorker(WORKER_FILE, data);
     this.worker.on('message', (message: FromFeedThread) => this.receive(message, onCheckpoint));
     this.worker.on('error', (error) => this.end(error));
     this.exited = new Promise((resolve) => {
