@@ -76,9 +76,10 @@ const LIVE_MEMORY = 20_000;
 /**
  * A rebuild holds the documents it changes and writes out those changed longest ago once it holds more than
  * `documents`, so a document changed by several events of the history is written about once, not once per batch
- * it appears in.
+ * it appears in. What it holds at the end of the history is written after the read, alone, so the bound is also
+ * the length of that tail.
  */
-const REBUILD_HOLD: HoldLimits = { documents: 50_000, writeOut: 10_000 };
+const REBUILD_HOLD: HoldLimits = { documents: 20_000, writeOut: 5_000 };
 /** Operations per bulk write of a rebuild (see `inTurns`). */
 const FRESH_WRITE_CHUNK = 250;
 
