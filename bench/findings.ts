@@ -21,13 +21,14 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'e2e.p50Ms': {
     limit:
-      'the pipeline settles fewer orders per second than are offered (`e2e.ordersPerSec`), so the input stream backs up and latency is queueing time that grows for the whole run, not the cost of one order’s path (below the saturation rate, `e2e.maxKeepingUpPerSec`, p99 stays under a second).',
-    nextStep: 'raise throughput first (see `e2e.ordersPerSec`), then re-measure latency below saturation.',
+      'queueing near saturation on a slower machine, not a backlog: all 10,000 orders were made visible at 499/s, with 3.36 ms of CPU per order (3.08 last run), i.e. 1.68 of the 2 cores before the sender and the watcher, on a machine that ran about half as fast as the last run’s (see `rebuild.eventsPerSec`). The e2e stage alone, re-run after the bench in two alternating pairs: p50 33 and 35 ms, p99 166 and 114 ms with MongoDB on its own thread; 37 and 622 ms, p99 183 and 948 ms with both servers on one event loop (the code before this run).',
+    nextStep:
+      'headroom: less CPU per order (the gateway 0.76 ms against a 0.30 budget, the synchronizers 0.73 against 0.50).',
     profile: 'e2e',
   },
   'e2e.p99Ms': {
     limit:
-      'at about 80% of both cores (3.2 ms of CPU per order × 500/s, plus the bench’s sender and watcher) scheduling bursts (GC pauses, the devstack’s group commit, a synchronizer batch) queue up behind each other. Most of the tail of earlier runs was the window’s first 4 s, which the 100/s warm-up left cold (`e2e.coldStart`).',
+      'as for `e2e.p50Ms`: at 84% of both cores for the pipeline alone, scheduling bursts (GC pauses, the devstack’s group commit, a synchronizer batch) queue behind each other; the warm-up’s figures (`e2e.coldStart`) show the same machine struggling from the start.',
     nextStep: 'headroom: cut the CPU per order toward the 2.6 ms budget (see the per-process rows).',
     profile: 'e2e',
   },
@@ -48,7 +49,7 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
 
   'e2e.cpuMsPerOrder.devstack': {
     limit:
-      'both embedded servers in one process. Requests are now decoded by hand (BatchAppend about 3×, Read about 6× cheaper than google-protobuf) and the Mongo hot shapes run on compiled filters (guarded replacements and `_id $in` finds 2.2–2.7× cheaper); what is left in its profile is mostly socket writes (`writeBuffer` 11%, `writeBuffers` 4%: grpc-js and the Mongo connection write each frame and reply on its own) and BSON.',
+      'the two embedded servers now run on two threads (MongoDB on a worker thread): in the A/B pairs of `e2e.p50Ms` that cost 1.04 vs 0.97 ms per order (two event loops polling) and bought the latency. Requests are decoded by hand and the Mongo hot shapes run on compiled filters; what is left in its profile is mostly socket writes (grpc-js and the Mongo connection write each frame and reply on its own) and BSON.',
     nextStep:
       'cork the Mongo connection’s replies per read and batch grpc-js frames where the server API allows; profile again.',
     profile: 'e2e',
@@ -93,7 +94,7 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
 
   'scaling.ratio2to1': {
     limit:
-      'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so the second only shares them (this run 1.01×, the run before 1.30×: the figure moves with the machine’s load).',
+      'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so the second only shares them (this run 1.29×, the run before 0.94×: the figure moves with the machine’s load).',
     nextStep: 'measure on ≥ 4 cores; see `scaling.ratio2to1Pinned` for the devstack on its own core.',
   },
 
@@ -104,17 +105,17 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'rebuild.eventsPerSec': {
     limit:
-      'CPU of both cores. A rebuild costs 97 µs of CPU per event (rebuild process 52 µs, all threads; devstack 45 µs serving the read and the Mongo writes), a raw read 39 µs (reader 20 + devstack 19), so at 16,000 events/s the rebuild keeps about 1.6 of the 2 cores busy, with the bench parent and the system on the rest. Since the last run the history is decoded on a worker thread (`threadFeed`: grpc-js, google-protobuf and JSON decoding leave the thread that projects; 15.6–16.9k vs 13.2–15.3k events/s back to back at 200,000 events) and the rebuild runs with a 32 MB young generation (55–58 vs 61–70 µs rebuild CPU per event). What is left: in the devstack, inserting the order documents into four ordered indexes (about 15% of its busy time) and serving the subscription; in the rebuild, decoding (~27 µs on its thread) and projecting (zod parsing, document copies, GC).',
+      'CPU of both cores. This run a rebuild cost 145 µs of CPU per event (rebuild process 86 µs over its threads, devstack 59 µs serving the read and the Mongo writes) against the read’s 77 µs (reader 46 + devstack 31), so at 12,100 events/s it kept 1.75 of the 2 cores busy. This machine ran about half as fast as the last run’s (devstack appends 23.0k vs 45.8k/s, one processor 885 vs 1,875 orders/s), so the absolute rate is not comparable; the ratio to the read is. Since the last run (0.42×): evicting the oldest of the writer’s remembered documents took the first key of a Map that deletions had left full of holes, 54 µs per written document at 100,000 remembered (now lru-cache, 1 µs; the same pattern is gone from the event-body cache and the snapshot store); write-outs run while the next batches are projected instead of stopping them; the rebuild holds 20,000 documents, not 50,000, so the write after the read is shorter; the devstack runs MongoDB on a thread of its own (11.4k vs 10.5k events/s at 200,000 events, three alternating rounds), its index entries carry an order-preserving key string (a KeyString: an insert compares two strings, not tuples whose every value is a cache miss), and its next snapshot waits until the journal is as big as the last one (rewrites of a growing data set get rarer). What is left per event: the official client’s decoding on the feed thread (~45 µs, as in the read), serving the read (~31 µs), the Mongo writes (~28 µs: ~110 µs per order document, half of it index inserts, then the journal’s re-serialisation), projecting (~30 µs: zod, BSON encoding in the driver, GC).',
     nextStep:
-      'less CPU per event where it is spent: cheaper ordered-index inserts and journal writes in the devstack (it re-serialises each inserted document), one parse of each event shared by the models; on a machine with more cores the decoding thread and the devstack no longer compete with the projecting thread.',
+      'journal the wire bytes of an inserted document instead of serialising it again (the recovered value must then match what the devstack’s own decoder made of it, hence not done blind); one parse of each event shared by the models that read it (orders and sales-daily both parse OrderPlaced and PaymentRecorded); on a machine with more cores the feed thread, the projecting thread and the two servers stop competing.',
     profile: 'rebuild',
   },
 
   'rebuild.ratioToRead': {
     limit:
-      'the read is not bound by CPU (it keeps about 1.5 cores busy at 37,800/s: the client’s 64 KB HTTP/2 window lets about 200 events through per round trip), the rebuild is: 0.8× of this read would be 30,000 events/s × 97 µs = 2.9 cores, more than the machine has. At the read’s own CPU cost plus the writes the ratio could not pass about 0.55× on 2 cores. Rates move ±15% run to run here (this run’s read was 37.8k/s, the last run’s 33.7k/s, with the same rebuild rate).',
+      'CPU: the read keeps 1.44 cores busy (18,800 events/s × 77 µs), the rebuild all it can get: 0.8× this read would be 15,000 events/s × 145 µs = 2.17 cores, more than the machine has, so at this CPU per event the ratio cannot pass about 0.74× on 2 cores; it reached 0.64× (0.42× last run). In measurements at 1,000,000 events during the work it moved between 0.59× and 0.81× from run to run on this machine.',
     nextStep:
-      'as for `rebuild.eventsPerSec`; the CPU per event (`rebuild.cpuUsPerEvent`) is the figure to cut, since it is steady where rates are not.',
+      'as for `rebuild.eventsPerSec`: the rebuild’s own CPU per event beyond the read’s (68 µs) is what to cut; 0.8× on 2 cores needs it under about 55 µs.',
     profile: 'rebuild',
   },
 
@@ -151,10 +152,11 @@ export function reportText(quick: boolean): ReportText {
     `- \`npm run bench\` (full: ${describeSizes(FULL)}, Mongo figures on 1,000,000 documents, then profiled runs)`,
     `  and \`npm run bench -- --quick\` (${describeSizes(QUICK)}, Mongo on 100,000 documents, no profiles).`,
     `  This file is from a ${quick ? 'quick' : 'full'} run.`,
-    '- Every service runs in its own process, as in production: `devstack/main.ts` (both embedded servers, data on',
-    '  disk in a temporary directory, so appends are durable), `shop-api/main.ts`, `processing/main.ts` (one in the',
-    '  e2e run: on 2 cores a second adds CPU, not throughput, see `scaling.ratio2to1`), `synchronizers/main.ts`. Load',
-    '  comes from the bench process (autocannon for ingest, a steady open-loop sender for e2e).',
+    '- Every service runs in its own process, as in production: `devstack/main.ts` (both embedded servers, each on',
+    '  a thread of its own, data on disk in a temporary directory, so appends are durable), `shop-api/main.ts`,',
+    '  `processing/main.ts` (one in the e2e run: on 2 cores a second adds CPU, not throughput, see',
+    '  `scaling.ratio2to1`), `synchronizers/main.ts`. Load comes from the bench process (autocannon for ingest, a',
+    '  steady open-loop sender for e2e).',
     "  All of them share the machine's 2 cores with no pinning, and other work on the machine adds noise (see the",
     '  load average above): that is why every figure that matters is a ratio to a baseline measured in the same run.',
     '- ingest: bare Express JSON POST handler (`bench/bare-express.ts`, own process) vs. `POST /shop/api/v1`, both',
@@ -182,17 +184,21 @@ export function reportText(quick: boolean): ReportText {
     '  the fsync baseline is a loop of 128-byte write + fdatasync in the same temporary directory.',
   ].join('\n');
   const closingNote = [
-    'The e2e targets are met in this run: 500 orders/s offered for 20 s were all made visible, p50 20 ms and p99',
-    '83 ms (targets 30 and 150), and the pipeline keeps up at 500/s. Since 6d1f470: a rebuild decodes the history on',
-    'a worker thread (`threadFeed`; the admin CLI and the bench use it) and runs with a 32 MB young generation, so it',
-    'made 16.0k events/s of 1,000,000 (12.5k before); the rebuild stage reports CPU per event for the read and the',
-    'rebuild; `processing.ratioToEmmett` is taken from alternating rounds of processor and peer (each side’s best),',
-    'since a single pair a minute apart moved ±15%; key lookups asked for while a query runs share the next one.',
+    'Measured at 279424f plus the rebuild writer’s smaller hold, committed as 0ffc4ea while the run went on (hence',
+    '`-dirty`). This machine ran about half as fast as the last run’s (devstack appends 23.0k vs 45.8k/s, one',
+    'processor 885 vs 1,875 orders/s, the Mongo wire figures 41k vs 58k/s): compare ratios, not rates.',
     '',
-    'Still missed: the rebuild (0.42× the read: it needs 97 µs of CPU per event against the read’s 39 µs, and 0.8×',
-    'would take 2.9 cores), the per-process CPU budgets (pipeline 3.1 ms per order, budget 2.6), the processing peer',
-    'ratio (0.94×, parity within the noise), scaling (2 cores). Next step (issue 19): CPU per event in the devstack’s',
-    'Mongo inserts and in projecting; the gateway’s per-request Express costs.',
+    'Since 3dd4684: the rebuild reached 0.64× the read (0.42×): a Map-eviction scan that cost 54 µs per written',
+    'document is gone (lru-cache, also in the event-body cache and the snapshot store), write-outs overlap',
+    'projecting, the held set is 20,000 documents; the devstack runs MongoDB on its own thread, keeps an',
+    'order-preserving key string per index entry and rewrites its snapshot after ever more changes; the log decodes',
+    'a read-back entry without closures. `processing.ratioToEmmett` met (1.06×).',
+    '',
+    'Still missed: the rebuild (0.64×; at 145 µs of CPU per event 0.8× would take 2.17 cores), e2e latency at 500/s',
+    'on this slower machine (p50 50 ms, p99 301 ms with every order visible; 33–35 / 114–166 ms when the stage was',
+    're-run alone), the per-process CPU budgets (pipeline 3.36 ms per order, budget 2.6), scaling (2 cores). Next',
+    'step (issue 19): the rebuild’s CPU beyond the read’s (journal the wire bytes, one parse per event), then the',
+    'gateway’s and the synchronizers’ CPU per order.',
   ].join('\n');
   return { method, closingNote };
 }
