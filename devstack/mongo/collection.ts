@@ -12,6 +12,7 @@ import {
   type IndexState,
 } from './index-spec';
 import type { EvalOptions } from './mingo-context';
+import type { IndexEntry } from './ordered-index';
 import { chooseIndex } from './query-planner';
 import { matchInList, matchPoint, ShapePlans } from './point-lookup';
 import { matcherFor, simpleFilter, SimpleMatcher } from './simple-match';
@@ -270,17 +271,17 @@ export class Collection {
         );
       }
     }
-    for (const [rid, doc] of this.records) {
-      const tuples = indexKeysFor(index, doc);
-      for (const key of tuples) {
-        if (index.unique)
-          for (const entry of index.tree.equal(key))
-            if (entry.rid !== rid) {
-              throw this.duplicateKey(index, key);
-            }
-        index.tree.insert({ key, rid });
-      }
-    }
+    const entries: IndexEntry[] = [];
+    for (const [rid, doc] of this.records)
+      for (const key of indexKeysFor(index, doc)) entries.push({ key, rid });
+    index.tree.build(
+      entries,
+      index.unique
+        ? (key) => {
+            throw this.duplicateKey(index, key);
+          }
+        : undefined,
+    );
     this.indexes.set(index.name, index);
     this.shapePlans.clear();
     this.sink?.createIndex(this.ns, { ...describeIndex(index) });

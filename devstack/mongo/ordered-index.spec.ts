@@ -164,6 +164,15 @@ describe('OrderedIndex', () => {
     }
     reference.sort((a, b) => compareKeys(a.key, b.key, []) || a.rid - b.rid);
     expect(plain(index.range())).toEqual(reference);
+    // Built at once from the same entries, it holds them in the same order, and takes inserts as before.
+    const built = new OrderedIndex();
+    built.build([...reference].reverse());
+    expect(plain(built.range())).toEqual(reference);
+    const later = { key: keyOf(), rid: 99_999 };
+    built.insert(later);
+    index.insert(later);
+    expect(plain(built.range())).toEqual(plain(index.range()));
+    expect(plain(built.equal(later.key))).toEqual(plain(index.equal(later.key)));
     // The sort keys alone agree with compareKeys wherever both keys have one.
     for (let i = 0; i < 20_000; i += 1) {
       const a = keyOf();
@@ -172,5 +181,22 @@ describe('OrderedIndex', () => {
       if (x === undefined || y === undefined) continue;
       expect([a, b, Math.sign(x < y ? -1 : x > y ? 1 : 0)]).toEqual([a, b, compareKeys(a, b, [])]);
     }
+  });
+
+  it('reports the first key two records share when built at once', () => {
+    const duplicates: unknown[] = [];
+    const index = new OrderedIndex();
+    index.build(
+      [
+        { key: ['b', 1], rid: 1 },
+        { key: ['a', 2], rid: 2 },
+        { key: ['a', 2], rid: 2 },
+        { key: ['b', 1], rid: 3 },
+        { key: [new ObjectId('64b7f0c2a1b2c3d4e5f60718')], rid: 4 },
+        { key: [new ObjectId('64b7f0c2a1b2c3d4e5f60718')], rid: 5 },
+      ],
+      (key) => duplicates.push(key),
+    );
+    expect(duplicates).toEqual([['b', 1], [new ObjectId('64b7f0c2a1b2c3d4e5f60718')]]);
   });
 });

@@ -31,6 +31,11 @@ function compareEntries(a: HeldEntry, b: HeldEntry): number {
   return compareKeys(a.key, b.key, NO_DIRECTIONS) || a.rid - b.rid;
 }
 
+function sameKey(a: HeldEntry, b: HeldEntry): boolean {
+  if (a.sortKey !== undefined && b.sortKey !== undefined) return a.sortKey === b.sortKey;
+  return compareKeys(a.key, b.key, NO_DIRECTIONS) === 0;
+}
+
 function firstWhere<T>(items: readonly T[], pred: (item: T) => boolean): number {
   let lo = 0;
   let hi = items.length;
@@ -129,6 +134,27 @@ export class OrderedIndex {
     if (pos === chunk.length) chunk.push(entry);
     else chunk.splice(pos, 0, entry);
     if (chunk.length > MAX_CHUNK) this.chunks.splice(ci + 1, 0, chunk.splice(chunk.length >>> 1));
+  }
+
+  /**
+   * Fills an empty index with these entries at once: one sort and no searches, as mongod bulk-loads an index
+   * it builds on a collection that holds documents. Chunks are left half full, so later inserts split them late.
+   * `onDuplicate` is called with the first equal pair of keys from different records, in key order.
+   */
+  build(entries: readonly IndexEntry[], onDuplicate?: (key: readonly unknown[]) => void): void {
+    if (this.count > 0) throw new Error('build needs an empty index');
+    const sorted = entries.map(held).sort(compareEntries);
+    if (onDuplicate) {
+      for (let i = 1; i < sorted.length; i += 1) {
+        const [a, b] = [sorted[i - 1] as HeldEntry, sorted[i] as HeldEntry];
+        if (a.rid !== b.rid && sameKey(a, b)) onDuplicate(b.key);
+      }
+    }
+    for (let from = 0; from < sorted.length; from += MAX_CHUNK >>> 1) {
+      this.chunks.push(sorted.slice(from, from + (MAX_CHUNK >>> 1)));
+    }
+    for (const entry of sorted) this.strings.insert(entry);
+    this.count = sorted.length;
   }
 
   remove(given: IndexEntry): boolean {
