@@ -10,6 +10,7 @@ import { ordersProjection } from '../orders/orders-projection';
 import { readModels } from '../registry';
 import { salesDailyProjection } from '../sales-daily/sales-daily-projection';
 import { mongoPoisonLog } from './poison-log';
+import { projectIntoScratch } from './rebuild';
 import { startSynchronizers, type Synchronizers } from './synchronizers';
 
 const silent = createLogger('test', { level: 'silent' });
@@ -47,7 +48,7 @@ describe('the synchronizer host', () => {
       subscriptions++;
       return subscribe(...args);
     };
-    mongoClient = new MongoClient(`${mongo.url}/shop`);
+    mongoClient = new MongoClient(`${mongo.url}/shop`, { monitorCommands: true });
     db = mongoClient.db();
   });
 
@@ -250,5 +251,26 @@ describe('the synchronizer host', () => {
     } finally {
       await both.stop();
     }
+  });
+
+  it('builds a rebuild’s indexes once its documents are in: one createIndexes after the last insert', async () => {
+    await appendShopHistory(client, 30);
+    const sent: string[] = [];
+    mongoClient.on('commandStarted', ({ command }) => {
+      if (command.insert === 'orders__scratch') sent.push('insert');
+      if (command.createIndexes === 'orders__scratch') sent.push('createIndexes');
+    });
+    const [result] = await projectIntoScratch(
+      { client, db, projections: [ordersProjection], logger: silent },
+      'scratch',
+    );
+    expect(result!.documents).toBe(30);
+    expect(sent).toContain('insert');
+    expect(sent.indexOf('createIndexes')).toBe(sent.length - 1);
+    const indexes = await db.collection('orders__scratch').listIndexes().toArray();
+    expect(indexes.map((index) => index.name)).toEqual([
+      '_id_',
+      ...ordersProjection.indexes.map((i) => i.name),
+    ]);
   });
 });
