@@ -15,13 +15,13 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
 
   'ingest.p99Ms': {
     limit:
-      'bursts queue behind the group-committed write of the devstack process while the gateway runs near its closed-loop maximum.',
+      'bursts queue behind the group-committed write of the devstack process; on this contended machine that tail moved from 12.1 ms (the run before, the same gateway code) to 21.2 ms.',
     nextStep: 'as for `ingest.ratioToBare`: less CPU per append in the gateway and the devstack.',
     profile: 'e2e',
   },
   'e2e.p50Ms': {
     limit:
-      'queueing near saturation on a slower machine, not a backlog: all 10,000 orders were made visible at 499/s, with 3.36 ms of CPU per order (3.08 last run), i.e. 1.68 of the 2 cores before the sender and the watcher, on a machine that ran about half as fast as the last run’s (see `rebuild.eventsPerSec`). The e2e stage alone, re-run after the bench in two alternating pairs: p50 33 and 35 ms, p99 166 and 114 ms with MongoDB on its own thread; 37 and 622 ms, p99 183 and 948 ms with both servers on one event loop (the code before this run).',
+      'queueing on a contended machine, not a backlog: all 10,000 orders were made visible at 499/s with 3.37 ms of CPU per order (3.36 and 3.08 the two runs before), i.e. 1.7 of the 2 cores before the sender and the watcher; the same code measured p50 50 ms the run before, and the e2e stage alone, re-run after that bench in two alternating pairs, 33 and 35 ms (p99 166 and 114 ms) with MongoDB on its own thread, 37 and 622 ms (p99 183 and 948 ms) with both servers on one event loop. The CPU per order did not move; the CPU the machine gave did (its pressure stall figure for CPU read 26–38% during the session).',
     nextStep:
       'headroom: less CPU per order (the gateway 0.76 ms against a 0.30 budget, the synchronizers 0.73 against 0.50).',
     profile: 'e2e',
@@ -87,14 +87,14 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
 
   'processing.ratioToEmmett': {
     limit:
-      'parity within this machine’s noise: in alternating rounds one processor drained 1,424 and 1,709 orders/s against the peer’s 1,826 and 1,721 (this run’s processing stage alone measured 1,875/s); the last run gave 1.05× and 0.97× with one round each. The peer does one read and one append per order and nothing else; a processor also consumes a persistent subscription (delivery + batched ack), looks up the customer key and seals personal data, and spends about as much CPU per order (0.55–0.65 ms vs the peer’s 0.53–0.63). Key lookups asked for while a query runs now share the next query (they were one query per 1–3 orders).',
+      'parity within this machine’s noise: this run 0.86× (alternating rounds 956 vs 1,072 and 849 vs 1,117 orders/s), the run before 1.06× (1,035 vs 781, 1,029 vs 977), with no processing change between them. The peer does one read and one append per order and nothing else; a processor also consumes a persistent subscription (delivery + batched ack), looks up the customer key and seals personal data, and spends about as much CPU per order. Key lookups asked for while a query runs share the next query.',
     nextStep:
       'the per-call costs of `e2e.cpuMsPerOrder.processing-1`; a key cache told of every forgetting before the next order of that customer is sealed.',
   },
 
   'scaling.ratio2to1': {
     limit:
-      'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so the second only shares them (this run 1.29×, the run before 0.94×: the figure moves with the machine’s load).',
+      'on 2 cores a second processor process adds no CPU: one processor plus the devstack process already keep both cores busy, so the second only shares them (this run 1.05×, the run before 1.29×: the figure moves with the machine’s load).',
     nextStep: 'measure on ≥ 4 cores; see `scaling.ratio2to1Pinned` for the devstack on its own core.',
   },
 
@@ -105,7 +105,7 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
   },
   'rebuild.eventsPerSec': {
     limit:
-      'CPU of both cores. This run a rebuild cost 145 µs of CPU per event (rebuild process 86 µs over its threads, devstack 59 µs serving the read and the Mongo writes) against the read’s 77 µs (reader 46 + devstack 31), so at 12,100 events/s it kept 1.75 of the 2 cores busy. This machine ran about half as fast as the last run’s (devstack appends 23.0k vs 45.8k/s, one processor 885 vs 1,875 orders/s), so the absolute rate is not comparable; the ratio to the read is. Since the last run (0.42×): evicting the oldest of the writer’s remembered documents took the first key of a Map that deletions had left full of holes, 54 µs per written document at 100,000 remembered (now lru-cache, 1 µs; the same pattern is gone from the event-body cache and the snapshot store); write-outs run while the next batches are projected instead of stopping them; the rebuild holds 20,000 documents, not 50,000, so the write after the read is shorter; the devstack runs MongoDB on a thread of its own (11.4k vs 10.5k events/s at 200,000 events, three alternating rounds), its index entries carry an order-preserving key string (a KeyString: an insert compares two strings, not tuples whose every value is a cache miss), and its next snapshot waits until the journal is as big as the last one (rewrites of a growing data set get rarer). What is left per event: the official client’s decoding on the feed thread (~45 µs, as in the read), serving the read (~31 µs), the Mongo writes (~28 µs: ~110 µs per order document, half of it index inserts, then the journal’s re-serialisation), projecting (~30 µs: zod, BSON encoding in the driver, GC).',
+      'CPU of both cores. This run a rebuild cost 116 µs of CPU per event (rebuild process 72 µs over its threads, devstack 44 µs serving the read and the Mongo writes; 145 µs the run before) against the read’s 77 µs (reader 45 + devstack 32), so at 14,400 events/s it kept 1.7 of the 2 cores busy. This machine runs about half as fast as the one of the run before last (devstack appends 22.8k vs 45.8k/s), so the absolute rate is not comparable; the ratio to the read is. Since 3dd4684 (0.42×): evicting the oldest of the writer’s remembered documents took the first key of a Map that deletions had left full of holes, 54 µs per written document at 100,000 remembered (now lru-cache, 1 µs; the same pattern is gone from the event-body cache and the snapshot store); write-outs run while the next batches are projected instead of stopping them; the rebuild holds 20,000 documents, not 50,000, so the write after the read is shorter; a scratch collection gets its secondary indexes once its documents are in, each built with one sort (devstack 47–50 vs 54–61 µs per event, two alternating pairs); the devstack runs MongoDB on a thread of its own (11.4k vs 10.5k events/s at 200,000 events, three alternating rounds), its index entries carry an order-preserving key string (a KeyString: an insert compares two strings, not tuples whose every value is a cache miss), and its next snapshot waits until the journal is as big as the last one. What is left per event beyond the read’s 77 µs: projecting (~27 µs: zod, BSON encoding in the driver, GC), the Mongo writes (~12 µs: decoding, the journal’s re-serialisation, the _id index), handing events across threads (~5 µs).',
     nextStep:
       'journal the wire bytes of an inserted document instead of serialising it again (the recovered value must then match what the devstack’s own decoder made of it, hence not done blind); one parse of each event shared by the models that read it (orders and sales-daily both parse OrderPlaced and PaymentRecorded); on a machine with more cores the feed thread, the projecting thread and the two servers stop competing.',
     profile: 'rebuild',
@@ -113,9 +113,9 @@ export const FINDINGS: Readonly<Record<string, Finding>> = {
 
   'rebuild.ratioToRead': {
     limit:
-      'CPU: the read keeps 1.44 cores busy (18,800 events/s × 77 µs), the rebuild all it can get: 0.8× this read would be 15,000 events/s × 145 µs = 2.17 cores, more than the machine has, so at this CPU per event the ratio cannot pass about 0.74× on 2 cores; it reached 0.64× (0.42× last run). In measurements at 1,000,000 events during the work it moved between 0.59× and 0.81× from run to run on this machine.',
+      'CPU: the read keeps 1.45 cores busy (18,800 events/s × 77 µs), the rebuild all it can get: 0.8× this read would be 15,100 events/s × 116 µs = 1.75 cores, about what it now keeps busy (1.67), so the ratio sits just under the target (0.76×; 0.64× the run before, 0.42× at 3dd4684). The last seconds are single-threaded (the final write-out and the index builds, about 4 s of the 70) and the start waits for the feed thread to load. In measurements at 1,000,000 events during the work the ratio moved by ±0.1 from run to run on this machine.',
     nextStep:
-      'as for `rebuild.eventsPerSec`: the rebuild’s own CPU per event beyond the read’s (68 µs) is what to cut; 0.8× on 2 cores needs it under about 55 µs.',
+      'as for `rebuild.eventsPerSec`: the rebuild’s own CPU per event beyond the read’s (39 µs), and the single-threaded tail (index builds sort ~250,000 entries each; the final write-out could start as the read nears its end).',
     profile: 'rebuild',
   },
 
@@ -184,21 +184,21 @@ export function reportText(quick: boolean): ReportText {
     '  the fsync baseline is a loop of 128-byte write + fdatasync in the same temporary directory.',
   ].join('\n');
   const closingNote = [
-    'Measured at 279424f plus the rebuild writer’s smaller hold, committed as 0ffc4ea while the run went on (hence',
-    '`-dirty`). This machine ran about half as fast as the last run’s (devstack appends 23.0k vs 45.8k/s, one',
-    'processor 885 vs 1,875 orders/s, the Mongo wire figures 41k vs 58k/s): compare ratios, not rates.',
+    'Measured at 343c6f2 on a machine about half as fast as the one of the run before last (devstack appends 22.8k',
+    'vs 45.8k/s, the Mongo wire figures 44k vs 58k/s) and contended: compare ratios, not rates.',
     '',
-    'Since 3dd4684: the rebuild reached 0.64× the read (0.42×): a Map-eviction scan that cost 54 µs per written',
-    'document is gone (lru-cache, also in the event-body cache and the snapshot store), write-outs overlap',
-    'projecting, the held set is 20,000 documents; the devstack runs MongoDB on its own thread, keeps an',
-    'order-preserving key string per index entry and rewrites its snapshot after ever more changes; the log decodes',
-    'a read-back entry without closures. `processing.ratioToEmmett` met (1.06×).',
+    'Since 3dd4684: the rebuild reached 0.76× the read (0.64× last run, 0.42× before), at 116 µs of CPU per event',
+    '(145, 97 on the faster machine): a Map-eviction scan that cost 54 µs per written document is gone (lru-cache,',
+    'also in the event-body cache and the snapshot store), write-outs overlap projecting, the held set is 20,000',
+    'documents, a scratch collection’s indexes are built once its documents are in; the devstack runs MongoDB on its',
+    'own thread, keeps an order-preserving key string per index entry, bulk-builds an index on a filled collection and',
+    'rewrites its snapshot after ever more changes; the log decodes a read-back entry without closures.',
     '',
-    'Still missed: the rebuild (0.64×; at 145 µs of CPU per event 0.8× would take 2.17 cores), e2e latency at 500/s',
-    'on this slower machine (p50 50 ms, p99 301 ms with every order visible; 33–35 / 114–166 ms when the stage was',
-    're-run alone), the per-process CPU budgets (pipeline 3.36 ms per order, budget 2.6), scaling (2 cores). Next',
-    'step (issue 19): the rebuild’s CPU beyond the read’s (journal the wire bytes, one parse per event), then the',
-    'gateway’s and the synchronizers’ CPU per order.',
+    'Still missed: the rebuild (0.76×, target 0.8×), e2e latency at 500/s on this machine (p50 89 ms, p99 453 ms',
+    'with every order visible and the CPU per order unchanged at 3.37 ms), the per-process CPU budgets, the',
+    'processing peer ratio (0.86× here, 1.06× the run before: parity within the noise), scaling (2 cores). Next step',
+    '(issue 19): the rebuild’s CPU beyond the read’s and its single-threaded tail; the gateway’s and the',
+    'synchronizers’ CPU per order for e2e headroom.',
   ].join('\n');
   return { method, closingNote };
 }

@@ -268,7 +268,7 @@ describe('the synchronizer host', () => {
     expect(sent).toContain('insert');
     expect(sent.indexOf('createIndexes')).toBe(sent.length - 1);
     const indexes = await db.collection('orders__scratch').listIndexes().toArray();
-    expect(indexes.map((index) => index.name)).toEqual([
+    expect(indexes.map((index) => String(index.name))).toEqual([
       '_id_',
       ...ordersProjection.indexes.map((i) => i.name),
     ]);
